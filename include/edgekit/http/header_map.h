@@ -1,0 +1,282 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: header_map.h
+// -----------------------------------------------------------------------------
+// HTTP header fields (RFC 9110 §5) over the host's own storage and in an owning
+// container:
+//
+//   * `HeaderField`: one field line, a name and a value (views).
+//   * `HeaderView`: a non-owning, read-only view over the host's field lines
+//     with case-insensitive lookup (RFC 9110 §5.1), combination of repeated
+//     field lines (§5.3) and iteration over the members of list-based fields
+//     across all their field lines (§5.6.1).
+//   * `HeaderMap`: an owning, order-preserving, multi-valued map with the same
+//     lookups, for what a cache stores.
+//   * `EqualsIgnoreCase`, `IsToken`, `IsValidFieldValue`: grammar helpers.
+//
+// Example:
+//
+//   std::vector<edgekit::http::HeaderField> fields = {
+//       {"Cache-Control", "max-age=60"}, {"Vary", "Accept-Encoding"},
+//       {"vary", "Accept-Language, \"x,y\""}};
+//   edgekit::http::HeaderView headers(fields);
+//   headers.Get("cache-control");                 // "max-age=60"
+//   headers.ForEachListMember("Vary", [](std::string_view m) {
+//     // "Accept-Encoding", "Accept-Language", "\"x,y\""
+//   });
+//   edgekit::http::HeaderMap stored(headers);     // owning copy
+//
+// Bounds: every lookup is one linear pass over the field lines (no
+// allocation); `GetCombined` allocates one string of the combined length;
+// `ForEachListMember` is linear in the bytes of the matching field values and
+// allocates nothing.
+//
+// Errors: none of these functions fail; a missing field is `std::nullopt`, an
+// empty string or no callback.
+
+#ifndef EDGEKIT_HTTP_HEADER_MAP_H_
+#define EDGEKIT_HTTP_HEADER_MAP_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "edgekit/base/config.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace http {
+
+// One field line: a name and a value, both views (RFC 9110 §5.1, §5.5). The
+// value is expected without leading/trailing whitespace, as HTTP parsers
+// deliver it; lookups here trim OWS anyway where it matters.
+struct HeaderField {
+  std::string_view name;
+  std::string_view value;
+};
+
+// ASCII case-insensitive equality (field names are case-insensitive, RFC 9110
+// §5.1). Bytes >= 0x80 compare exactly.
+[[nodiscard]] inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]);
+    unsigned char y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x + ('a' - 'A'));
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y + ('a' - 'A'));
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// True if `c` is a tchar (RFC 9110 §5.6.2).
+[[nodiscard]] EDGEKIT_API bool IsTchar(char c);
+
+// True if `s` is a non-empty token: 1*tchar (RFC 9110 §5.6.2). Field names
+// are tokens.
+[[nodiscard]] EDGEKIT_API bool IsToken(std::string_view s);
+
+// True if `s` may be sent as a field value: no CR, LF or NUL (RFC 9110 §5.5
+// "Field values containing CR, LF, or NUL characters are invalid and
+// dangerous"). Other control bytes and obs-text are tolerated, as §5.5 lets
+// recipients retain them.
+[[nodiscard]] EDGEKIT_API bool IsValidFieldValue(std::string_view s);
+
+}  // namespace http
+
+namespace http_internal {
+
+inline bool IsOws(char c) { return c == ' ' || c == '\t'; }
+
+inline std::string_view TrimOws(std::string_view s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && IsOws(s[b])) ++b;
+  while (e > b && IsOws(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+// Calls fn(member) for each member of the comma-separated list `value` (RFC
+// 9110 §5.6.1): OWS-trimmed, empty members skipped, commas inside a
+// quoted-string (with backslash quoted-pairs) not treated as separators. An
+// unterminated quoted-string runs to the end of the value. If fn returns bool,
+// `false` stops the iteration; returns false iff stopped.
+template <class Fn>
+bool ForEachMemberOf(std::string_view value, Fn& fn) {
+  size_t start = 0;
+  bool in_quote = false;
+  const size_t n = value.size();
+  for (size_t i = 0; i <= n; ++i) {
+    if (i < n) {
+      const char c = value[i];
+      if (in_quote) {
+        if (c == '\\') {
+          if (i + 1 < n) ++i;  // quoted-pair: skip the escaped byte
+        } else if (c == '"') {
+          in_quote = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        in_quote = true;
+        continue;
+      }
+      if (c != ',') continue;
+    }
+    const std::string_view member = TrimOws(value.substr(start, (i < n ? i : n) - start));
+    start = i + 1;
+    if (member.empty()) continue;
+    if constexpr (std::is_same_v<decltype(fn(member)), bool>) {
+      if (!fn(member)) return false;
+    } else {
+      fn(member);
+    }
+  }
+  return true;
+}
+
+}  // namespace http_internal
+
+namespace http {
+
+// A non-owning, read-only view over a sequence of field lines, in order.
+//
+// IMPORTANT: the view borrows the host's array and the bytes its fields point
+// to; they must outlive the view.
+//
+// Thread-safety: thread-compatible (const methods may be called concurrently).
+class HeaderView {
+ public:
+  using const_iterator = absl::Span<const HeaderField>::const_iterator;
+
+  HeaderView() = default;
+  HeaderView(absl::Span<const HeaderField> fields) : fields_(fields) {}  // NOLINT
+  // Any contiguous container of HeaderField (std::vector, std::array, ...).
+  template <class C, class = std::enable_if_t<
+                         std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
+                         !std::is_same_v<std::decay_t<C>, HeaderView>>>
+  HeaderView(const C& fields) : fields_(fields) {}  // NOLINT
+
+  // The value of the first field line named `name` (case-insensitive).
+  [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const {
+    for (const HeaderField& f : fields_) {
+      if (EqualsIgnoreCase(f.name, name)) return f.value;
+    }
+    return std::nullopt;
+  }
+
+  [[nodiscard]] bool Contains(std::string_view name) const { return Get(name).has_value(); }
+
+  // Number of field lines named `name`.
+  [[nodiscard]] size_t Count(std::string_view name) const {
+    size_t n = 0;
+    for (const HeaderField& f : fields_) n += EqualsIgnoreCase(f.name, name) ? 1 : 0;
+    return n;
+  }
+
+  // All field lines named `name`, in order, joined with ", " (RFC 9110 §5.3).
+  // Empty if there is none. Allocates the result.
+  [[nodiscard]] EDGEKIT_API std::string GetCombined(std::string_view name) const;
+
+  // Calls fn(std::string_view member) for each member of the list-based field
+  // `name` across all its field lines, in order (RFC 9110 §5.6.1): members are
+  // OWS-trimmed, empty members are skipped and commas inside quoted-strings do
+  // not split. If fn returns bool, returning false stops the iteration.
+  template <class Fn>
+  void ForEachListMember(std::string_view name, Fn fn) const {
+    for (const HeaderField& f : fields_) {
+      if (!EqualsIgnoreCase(f.name, name)) continue;
+      if (!http_internal::ForEachMemberOf(f.value, fn)) return;
+    }
+  }
+
+  [[nodiscard]] size_t size() const { return fields_.size(); }
+  [[nodiscard]] bool empty() const { return fields_.empty(); }
+  [[nodiscard]] const HeaderField& operator[](size_t i) const { return fields_[i]; }
+  [[nodiscard]] const_iterator begin() const { return fields_.begin(); }
+  [[nodiscard]] const_iterator end() const { return fields_.end(); }
+  [[nodiscard]] absl::Span<const HeaderField> fields() const { return fields_; }
+
+ private:
+  absl::Span<const HeaderField> fields_;
+};
+
+// An owning, order-preserving, multi-valued collection of field lines with
+// case-insensitive lookup. Names keep the case they were added with.
+//
+// Iteration yields `HeaderField` views into the map; they (and `view()`) are
+// invalidated by any non-const call and by destruction, moving or assigning
+// the map.
+//
+// Thread-safety: thread-compatible (const methods may be called concurrently,
+// e.g. on a cached response shared read-only).
+class EDGEKIT_API HeaderMap {
+ public:
+  using const_iterator = std::vector<HeaderField>::const_iterator;
+
+  // Per-field overhead counted by ByteSize(): 32 bytes, the same accounting
+  // as the HPACK dynamic table (RFC 7541 §4.1).
+  static constexpr size_t kPerFieldOverhead = 32;
+
+  HeaderMap() = default;
+  // Copies every field line of `view`, in order.
+  explicit HeaderMap(HeaderView view);
+  HeaderMap(const HeaderMap& other);
+  HeaderMap(HeaderMap&& other) noexcept;
+  HeaderMap& operator=(const HeaderMap& other);
+  HeaderMap& operator=(HeaderMap&& other) noexcept;
+  ~HeaderMap() = default;
+
+  // Appends a field line (a repeated name adds another line).
+  void Add(std::string_view name, std::string_view value);
+  // Removes every line named `name`, then appends one line `name: value` (at
+  // the end).
+  void Set(std::string_view name, std::string_view value);
+  // Removes every line named `name`; returns how many were removed.
+  size_t Remove(std::string_view name);
+  void Clear();
+
+  [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const {
+    return view().Get(name);
+  }
+  [[nodiscard]] bool Contains(std::string_view name) const { return view().Contains(name); }
+  [[nodiscard]] size_t Count(std::string_view name) const { return view().Count(name); }
+  [[nodiscard]] std::string GetCombined(std::string_view name) const {
+    return view().GetCombined(name);
+  }
+  template <class Fn>
+  void ForEachListMember(std::string_view name, Fn fn) const {
+    view().ForEachListMember(name, std::move(fn));
+  }
+
+  [[nodiscard]] size_t size() const { return fields_.size(); }
+  [[nodiscard]] bool empty() const { return fields_.empty(); }
+  [[nodiscard]] const_iterator begin() const { return fields_.begin(); }
+  [[nodiscard]] const_iterator end() const { return fields_.end(); }
+  [[nodiscard]] HeaderView view() const { return HeaderView(absl::MakeConstSpan(fields_)); }
+
+  // Sum over field lines of name.size() + value.size() + kPerFieldOverhead:
+  // a deterministic, platform-independent size for cache byte budgets.
+  [[nodiscard]] size_t ByteSize() const { return byte_size_; }
+
+ private:
+  struct Entry {
+    std::string name;
+    std::string value;
+  };
+  void Reindex();
+
+  std::vector<Entry> entries_;
+  std::vector<HeaderField> fields_;  // views into entries_, same order
+  size_t byte_size_ = 0;
+};
+
+}  // namespace http
+EDGEKIT_NAMESPACE_END
+
+#endif  // EDGEKIT_HTTP_HEADER_MAP_H_

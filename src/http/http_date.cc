@@ -1,0 +1,253 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: http_date.cc
+// -----------------------------------------------------------------------------
+// HTTP-date parsing and formatting (RFC 9110 §5.6.7). Civil-date arithmetic is
+// done here directly (proleptic Gregorian, UTC) rather than through a time
+// zone lookup, so both directions are allocation-free.
+
+#include "edgekit/http/http_date.h"
+
+#include <cstdint>
+
+#include "edgekit/http/header_map.h"
+#include "http/internal_parse.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace http {
+namespace {
+
+using http_internal::IsDigit;
+
+constexpr size_t kMaxDateInput = 64;
+
+constexpr const char* kShortDays[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr const char* kLongDays[7] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                      "Thursday", "Friday", "Saturday"};
+constexpr const char* kMonths[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil). m is 1..12.
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// Inverse of DaysFromCivil.
+void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2 ? 1 : 0);
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int64_t y, int m) {
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (!IsDigit(c)) return false;
+    v = v * 10 + (c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+bool MatchNameAt(std::string_view s, size_t pos, std::string_view name) {
+  return pos + name.size() <= s.size() && EqualsIgnoreCase(s.substr(pos, name.size()), name);
+}
+
+bool IsDayName(std::string_view s, const char* const (&names)[7]) {
+  for (const char* n : names) {
+    if (EqualsIgnoreCase(s, n)) return true;
+  }
+  return false;
+}
+
+// Month "Jan".."Dec" at pos (case-insensitive) → 1..12, or 0.
+int MonthAt(std::string_view s, size_t pos) {
+  for (int i = 0; i < 12; ++i) {
+    if (MatchNameAt(s, pos, kMonths[i])) return i + 1;
+  }
+  return 0;
+}
+
+// time-of-day = hour ":" minute ":" second, at pos (8 bytes).
+bool TimeOfDayAt(std::string_view s, size_t pos, int* h, int* mi, int* se) {
+  if (pos + 8 > s.size() || s[pos + 2] != ':' || s[pos + 5] != ':') return false;
+  return Digits(s, pos, 2, h) && Digits(s, pos + 3, 2, mi) && Digits(s, pos + 6, 2, se);
+}
+
+std::optional<absl::Time> Make(int64_t y, int m, int d, int h, int mi, int se) {
+  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+  if (se == 60) se = 59;  // leap second: stay within the stated minute
+  const int64_t secs = DaysFromCivil(y, m, d) * 86400 + h * 3600 + mi * 60 + se;
+  return absl::FromUnixSeconds(secs);
+}
+
+// RFC 9110 §5.6.7: the year with these two digits in [now_year-49, now_year+50].
+int64_t ResolveTwoDigitYear(int yy, const absl::Time* now) {
+  if (now == nullptr) return yy < 70 ? 2000 + yy : 1900 + yy;
+  int64_t now_year = 0;
+  int m = 0;
+  int d = 0;
+  CivilFromDays(absl::ToUnixSeconds(*now) / 86400 - (absl::ToUnixSeconds(*now) % 86400 < 0),
+                &now_year, &m, &d);
+  const int64_t century = (now_year >= 0 ? now_year : now_year - 99) / 100 * 100;
+  int64_t y = century + yy;
+  if (y > now_year + 50) y -= 100;
+  if (y + 100 <= now_year + 50) y += 100;
+  return y;
+}
+
+std::optional<absl::Time> Parse(std::string_view in, const absl::Time* now) {
+  if (in.size() > kMaxDateInput) return std::nullopt;
+  const std::string_view s = http_internal::TrimOws(in);
+  if (s.size() < 24) return std::nullopt;
+  int d = 0;
+  int y = 0;
+  int h = 0;
+  int mi = 0;
+  int se = 0;
+  if (s[3] == ',') {
+    // IMF-fixdate = day-name "," SP date1 SP time-of-day SP GMT
+    //   date1 = day SP month SP year ; e.g., 02 Jun 1982
+    if (s.size() != 29 || !IsDayName(s.substr(0, 3), kShortDays) || s[4] != ' ' ||
+        !Digits(s, 5, 2, &d) || s[7] != ' ' || s[11] != ' ' || !Digits(s, 12, 4, &y) ||
+        s[16] != ' ' || !TimeOfDayAt(s, 17, &h, &mi, &se) || s[25] != ' ' ||
+        !MatchNameAt(s, 26, "GMT")) {
+      return std::nullopt;
+    }
+    const int m = MonthAt(s, 8);
+    if (m == 0) return std::nullopt;
+    return Make(y, m, d, h, mi, se);
+  }
+  if (s[3] == ' ') {
+    // asctime-date = day-name SP date3 SP time-of-day SP year
+    //   date3 = month SP ( 2DIGIT / ( SP DIGIT ) ) ; e.g., Jun  2
+    if (s.size() != 24 || !IsDayName(s.substr(0, 3), kShortDays) || s[7] != ' ')
+      return std::nullopt;
+    if (s[8] == ' ') {
+      if (!Digits(s, 9, 1, &d)) return std::nullopt;
+    } else if (!Digits(s, 8, 2, &d)) {
+      return std::nullopt;
+    }
+    if (s[10] != ' ' || !TimeOfDayAt(s, 11, &h, &mi, &se) || s[19] != ' ' ||
+        !Digits(s, 20, 4, &y)) {
+      return std::nullopt;
+    }
+    const int m = MonthAt(s, 4);
+    if (m == 0) return std::nullopt;
+    return Make(y, m, d, h, mi, se);
+  }
+  // rfc850-date = day-name-l "," SP date2 SP time-of-day SP GMT
+  //   date2 = day "-" month "-" 2DIGIT ; e.g., 02-Jun-82
+  const size_t comma = s.find(',');
+  if (comma == std::string_view::npos || comma < 6 || comma > 9) return std::nullopt;
+  if (!IsDayName(s.substr(0, comma), kLongDays)) return std::nullopt;
+  const size_t p = comma + 2;  // start of date2
+  if (s.size() != p + 22 || s[comma + 1] != ' ' || !Digits(s, p, 2, &d) || s[p + 2] != '-' ||
+      s[p + 6] != '-' || !Digits(s, p + 7, 2, &y) || s[p + 9] != ' ' ||
+      !TimeOfDayAt(s, p + 10, &h, &mi, &se) || s[p + 18] != ' ' || !MatchNameAt(s, p + 19, "GMT")) {
+    return std::nullopt;
+  }
+  const int m = MonthAt(s, p + 3);
+  if (m == 0) return std::nullopt;
+  return Make(ResolveTwoDigitYear(y, now), m, d, h, mi, se);
+}
+
+void Put2(char* p, int v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
+
+}  // namespace
+
+std::optional<absl::Time> ParseHttpDate(std::string_view value) { return Parse(value, nullptr); }
+
+std::optional<absl::Time> ParseHttpDate(std::string_view value, absl::Time now) {
+  return Parse(value, &now);
+}
+
+std::string_view FormatHttpDate(absl::Time t, char (&out)[kHttpDateSize]) {
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+  constexpr int64_t kMin = -62135596800;
+  constexpr int64_t kMax = 253402300799;
+  int64_t secs = 0;
+  if (t == absl::InfinitePast()) {
+    secs = kMin;
+  } else if (t == absl::InfiniteFuture()) {
+    secs = kMax;
+  } else {
+    secs = absl::ToUnixSeconds(t);  // rounds toward negative infinity
+    if (secs < kMin) secs = kMin;
+    if (secs > kMax) secs = kMax;
+  }
+  int64_t days = secs / 86400;
+  int64_t rem = secs % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  int64_t y = 0;
+  int m = 0;
+  int d = 0;
+  CivilFromDays(days, &y, &m, &d);
+  // 1970-01-01 was a Thursday (index 4).
+  const int wday = static_cast<int>(((days % 7) + 7 + 4) % 7);
+  char* p = out;
+  const char* dn = kShortDays[wday];
+  p[0] = dn[0];
+  p[1] = dn[1];
+  p[2] = dn[2];
+  p[3] = ',';
+  p[4] = ' ';
+  Put2(p + 5, d);
+  p[7] = ' ';
+  const char* mn = kMonths[m - 1];
+  p[8] = mn[0];
+  p[9] = mn[1];
+  p[10] = mn[2];
+  p[11] = ' ';
+  const int yi = static_cast<int>(y);
+  Put2(p + 12, yi / 100);
+  Put2(p + 14, yi % 100);
+  p[16] = ' ';
+  const int r = static_cast<int>(rem);
+  Put2(p + 17, r / 3600);
+  p[19] = ':';
+  Put2(p + 20, r / 60 % 60);
+  p[22] = ':';
+  Put2(p + 23, r % 60);
+  p[25] = ' ';
+  p[26] = 'G';
+  p[27] = 'M';
+  p[28] = 'T';
+  return std::string_view(out, kHttpDateSize);
+}
+
+std::string FormatHttpDate(absl::Time t) {
+  char buf[kHttpDateSize];
+  return std::string(FormatHttpDate(t, buf));
+}
+
+}  // namespace http
+EDGEKIT_NAMESPACE_END
