@@ -137,6 +137,9 @@ struct StoredResponse {
   std::string last_modified;  // as received
   // Surrogate keys (tags) found in the configured fields.
   std::vector<std::string> tags;
+  // Field names (lower case) removed whenever this response is served (the
+  // surrogate-key fields, when `strip_surrogate_keys`).
+  std::vector<std::string> strip_on_serve;
   // Vary field names (lower case), in order; empty when no Vary.
   std::vector<std::string> vary;
   // Total bytes charged against the budget for this entry.
@@ -293,6 +296,9 @@ EDGEKIT_API std::string_view ToString(WaitOutcome outcome);
 //               (kServeStaleAndRevalidate); same duties as a leader.
 //   kFollower   wait with Wait() or OnReady(), then call HttpCache::Resume().
 // Move-only; thread-compatible (one owner at a time).
+// IMPORTANT: a ticket must not outlive the HttpCache that issued it.
+// Destroying a follower ticket unregisters its pending OnReady callback
+// without running it.
 class EDGEKIT_API CollapseTicket {
  public:
   enum class Role { kNone, kLeader, kRevalidator, kFollower };
@@ -331,6 +337,7 @@ class EDGEKIT_API CollapseTicket {
   ForwardReason fwd_ = ForwardReason::kNone;
   std::shared_ptr<const StoredResponse> validating_;  // kRevalidate target
   uint64_t generation_ = 0;                           // store generation when the wait began
+  uint64_t waiter_id_ = 0;                            // OnReady registration
   bool counted_timeout_ = false;
 };
 
@@ -503,6 +510,13 @@ class EDGEKIT_API HttpCache {
  private:
   friend class CollapseTicket;
   explicit HttpCache(HttpCacheOptions options);
+  size_t InvalidateKey(std::string_view key);
+  LookupResult StaleOnError(const CacheRequest& request, std::string_view key, absl::Time now,
+                            const std::shared_ptr<const StoredResponse>& hint);
+  StoreResult UpdateFromValidation(const CacheRequest& request, std::string_view key, int status,
+                                   const http::HeaderView& headers, absl::Time request_time,
+                                   absl::Time response_time, CollapseTicket* ticket,
+                                   ForwardReason fwd);
   HttpCacheOptions options_;
   std::unique_ptr<Impl> impl_;
 };
