@@ -163,7 +163,7 @@ struct Parser {
     bool valid = true;
     auto check = [&](std::string_view m) {
       ++members;
-      if (!IsToken(m)) {
+      if (!http_internal::IsTokenFast(m)) {
         valid = false;
         return false;
       }
@@ -243,7 +243,7 @@ struct Parser {
   void Member(std::string_view m) {
     const size_t eq = m.find('=');
     const std::string_view name = http_internal::TrimOws(m.substr(0, eq));
-    if (!IsToken(name)) {
+    if (!http_internal::IsTokenFast(name)) {
       ++cc->invalid_directives;
       return;
     }
@@ -265,7 +265,7 @@ struct Parser {
             break;
           }
         }
-      } else if (IsToken(v)) {
+      } else if (http_internal::IsTokenFast(v)) {
         arg.kind = ArgKind::kValue;
         arg.text = v;
       }

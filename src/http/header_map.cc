@@ -8,42 +8,14 @@
 
 #include <utility>
 
+#include "http/internal_parse.h"
+
 EDGEKIT_NAMESPACE_BEGIN
 namespace http {
 
-bool IsTchar(char c) {
-  // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
-  //         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA   (RFC 9110 §5.6.2)
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsTchar(char c) { return http_internal::IsTcharFast(c); }
 
-bool IsToken(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!IsTchar(c)) return false;
-  }
-  return true;
-}
+bool IsToken(std::string_view s) { return http_internal::IsTokenFast(s); }
 
 bool IsValidFieldValue(std::string_view s) {
   for (char c : s) {

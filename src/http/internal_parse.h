@@ -23,6 +23,30 @@ inline char ToLowerAscii(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
+// tchar (RFC 9110 §5.6.2) as a 256-entry table.
+struct TcharTable {
+  bool is[256] = {};
+  constexpr TcharTable() {
+    for (int c = '0'; c <= '9'; ++c) is[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c) is[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) is[c] = true;
+    for (char c : {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~'}) {
+      is[static_cast<unsigned char>(c)] = true;
+    }
+  }
+};
+inline constexpr TcharTable kTchar{};
+
+inline bool IsTcharFast(char c) { return kTchar.is[static_cast<unsigned char>(c)]; }
+
+inline bool IsTokenFast(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!IsTcharFast(c)) return false;
+  }
+  return true;
+}
+
 // delta-seconds = 1*DIGIT, clamped at http::kMaxDeltaSeconds (RFC 9111
 // §1.2.2). O(n), never overflows.
 inline std::optional<int64_t> ParseDeltaSecondsValue(std::string_view s) {

@@ -237,7 +237,7 @@ class SfParser {
     const size_t start = pos_++;
     while (!AtEnd()) {
       const char c = Peek();
-      if (!http::IsTchar(c) && c != ':' && c != '/') break;
+      if (!IsTcharFast(c) && c != ':' && c != '/') break;
       ++pos_;
     }
     item->type = SfType::kToken;
