@@ -715,7 +715,8 @@ class CircuitBreaker {
       MutexLock lock(&mu_);
       const uint64_t word = state_word_.load(std::memory_order_relaxed);
       if (EpochOf(word) != epoch) {
-        Bump(State::kClosed, kLate);
+        // A success that already took a sequence number is counted there.
+        if (seq == kNoSeq) Bump(State::kClosed, kLate);
         return;
       }
       if (bits & kFailBit) {
