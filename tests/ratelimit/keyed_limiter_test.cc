@@ -1,0 +1,262 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+// Tests of edgekit/ratelimit/keyed_limiter.h: per-key isolation, the key
+// bound, idle-only eviction, the overflow state, and the 1M-key flood.
+#include "edgekit/ratelimit/keyed_limiter.h"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "edgekit/ratelimit/gcra.h"
+#include "edgekit/ratelimit/sliding_window_log.h"
+#include "edgekit/ratelimit/token_bucket.h"
+#include "edgekit/testing/fake_clock.h"
+#include "edgekit_catch.h"
+
+namespace rl = edgekit::ratelimit;
+
+namespace {
+
+// 8 raw bytes: a cheap distinct key per number.
+struct NumKey {
+  explicit NumKey(uint64_t n) { std::memcpy(buf, &n, sizeof(n)); }
+  absl::string_view view() const { return absl::string_view(buf, sizeof(buf)); }
+  char buf[8];
+};
+
+}  // namespace
+
+TEST_CASE("KeyedLimiter::Create validates its options", "[ratelimit]") {
+  auto p = rl::GcraPolicy::Create(10, absl::Seconds(1));
+  REQUIRE(p.ok());
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 0;
+  CHECK(rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  o.max_keys = 3;
+  o.shards = 64;  // more shards than keys: reduced
+  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o);
+  REQUIRE(k.ok());
+  CHECK(k->num_shards() == 2);
+  CHECK(k->max_keys() == 2);
+}
+
+TEST_CASE("KeyedLimiter keeps one independent state per key", "[ratelimit]") {
+  edgekit::testing::FakeClock clock;
+  auto p = rl::TokenBucketPolicy::Create(3, 1, absl::Seconds(1));
+  REQUIRE(p.ok());
+  auto k = rl::KeyedLimiter<rl::TokenBucketPolicy>::Create(*p, {}, clock);
+  REQUIRE(k.ok());
+  for (int i = 0; i < 3; ++i) {
+    CHECK(k->TryAcquire("10.0.0.1").allowed);
+    CHECK(k->TryAcquire("10.0.0.2").allowed);
+  }
+  CHECK_FALSE(k->TryAcquire("10.0.0.1").allowed);
+  CHECK(k->Peek("10.0.0.3").allowed);
+  CHECK_FALSE(k->Peek("10.0.0.2").allowed);
+  clock.Advance(absl::Seconds(1));
+  CHECK(k->TryAcquire("10.0.0.1").allowed);
+  CHECK(k->TryAcquire("10.0.0.1", clock.MonotonicNow() + absl::Seconds(1)).allowed);
+  const rl::KeyedCounters c = k->counters();
+  CHECK(c.allowed == 8);
+  CHECK(c.rejected == 1);
+  CHECK(c.keys == 2);  // Peek stores nothing
+  CHECK(c.evictions == 0);
+}
+
+TEST_CASE("KeyedLimiter evicts only idle keys and a returning key gets what it would have had",
+          "[ratelimit]") {
+  edgekit::testing::FakeClock clock;
+  auto p = rl::GcraPolicy::Create(2, absl::Seconds(10));  // T = 5 s, burst 2
+  REQUIRE(p.ok());
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 4;
+  o.shards = 1;
+  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
+  REQUIRE(k.ok());
+  // Four keys: "busy" spends everything, the others one unit each.
+  CHECK(k->TryAcquire("busy", 2).allowed);
+  CHECK(k->TryAcquire("a").allowed);
+  CHECK(k->TryAcquire("b").allowed);
+  CHECK(k->TryAcquire("c").allowed);
+  // Table full of non-idle keys: a new key is decided on the overflow state.
+  rl::Decision d = k->TryAcquire("new1");
+  CHECK(d.allowed);
+  CHECK(k->counters().overflow_decisions == 1);
+  CHECK(k->counters().keys == 4);
+  // 5 s later a, b, c and the overflow are idle again; busy is not (10 s).
+  clock.Advance(absl::Seconds(5));
+  CHECK(k->TryAcquire("new2").allowed);  // evicts idle keys to make room
+  rl::KeyedCounters c = k->counters();
+  CHECK(c.evictions >= 1);
+  CHECK(c.keys <= 4);
+  // "busy" was never evicted: it still has exactly one unit (5 s of refill).
+  d = k->TryAcquire("busy");
+  CHECK(d.allowed);
+  CHECK(d.remaining == 0);
+  CHECK_FALSE(k->TryAcquire("busy").allowed);
+  // "a" may have been evicted: it comes back full, as it would have been.
+  d = k->TryAcquire("a");
+  CHECK(d.allowed);
+  CHECK(d.remaining == 1);
+  CHECK(k->EvictIdle(clock.MonotonicNow() + absl::Seconds(60)) == k->counters().keys);
+  CHECK(k->counters().keys == 0);
+}
+
+TEST_CASE("KeyedLimiter's overflow state is never refunded to a key that later gets a slot",
+          "[ratelimit]") {
+  edgekit::testing::FakeClock clock;
+  auto p = rl::GcraPolicy::Create(3, absl::Seconds(30));  // T = 10 s
+  REQUIRE(p.ok());
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 1;
+  o.shards = 1;
+  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
+  REQUIRE(k.ok());
+  CHECK(k->TryAcquire("holder").allowed);  // holder busy for 10 s
+  // "x" has no slot: it spends the overflow's 3 units.
+  CHECK(k->TryAcquire("x", 3).allowed);
+  CHECK_FALSE(k->TryAcquire("x").allowed);
+  // 10 s later the holder is idle and can be evicted; x gets a slot but starts
+  // from the overflow state (one unit refilled), not from a full bucket.
+  clock.Advance(absl::Seconds(10));
+  rl::Decision d = k->TryAcquire("x");
+  CHECK(d.allowed);
+  CHECK(d.remaining == 0);
+  CHECK_FALSE(k->TryAcquire("x").allowed);
+  CHECK(k->counters().evictions == 1);
+}
+
+TEST_CASE("KeyedLimiter works with a heap-owning state (sliding log)", "[ratelimit]") {
+  edgekit::testing::FakeClock clock;
+  auto p = rl::SlidingWindowLogPolicy::Create(20, absl::Seconds(1));
+  REQUIRE(p.ok());
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 256;
+  o.shards = 4;
+  auto k = rl::KeyedLimiter<rl::SlidingWindowLogPolicy>::Create(*p, o, clock);
+  REQUIRE(k.ok());
+  int allowed = 0;
+  for (int round = 0; round < 20; ++round) {
+    for (uint64_t i = 0; i < 500; ++i) allowed += k->TryAcquire(NumKey(i).view(), 3).allowed;
+    clock.Advance(absl::Milliseconds(300));
+  }
+  CHECK(allowed > 0);
+  CHECK(k->counters().keys <= 256);
+  CHECK(k->MemoryBytes() > 256 * 16);
+}
+
+namespace {
+
+// Runs `flood` distinct one-request keys through a GCRA keyed limiter bounded
+// at 20,000 keys, `gap` apart, while 50 victims keep spending (one unit every
+// 10,000 flood requests, after an initial burst) and 50 returners take one
+// unit at the start and come back at the end. Every decision of a victim or
+// returner is compared with an exact, never-evicted reference state.
+struct FloodResult {
+  rl::KeyedCounters counters;
+  uint64_t max_keys_seen = 0;
+  int got_more = 0;  // decisions allowed by the limiter but not the reference
+  int victim_got = 0, victim_want = 0, returner_got = 0, returner_want = 0;
+};
+
+FloodResult RunFlood(uint64_t flood, absl::Duration gap) {
+  edgekit::testing::FakeClock clock;
+  auto p = rl::GcraPolicy::Create(10, absl::Seconds(10));  // T = 1 s, burst 10
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 20000;
+  o.shards = 16;
+  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
+  constexpr int kN = 50;
+  std::vector<rl::GcraState> ref_victim(kN), ref_returner(kN);
+  std::vector<std::string> victims, returners;
+  for (int i = 0; i < kN; ++i) {
+    victims.push_back(absl::StrCat("victim-", i));
+    returners.push_back(absl::StrCat("returner-", i));
+  }
+  FloodResult r;
+  auto both = [&](const std::string& key, rl::GcraState* ref, int* got, int* want) {
+    const bool a = k->TryAcquire(key).allowed;
+    const bool b = p->Apply(ref, clock.MonotonicNow()).allowed;
+    r.got_more += a && !b;
+    *got += a;
+    *want += b;
+  };
+  int ignored_got = 0, ignored_want = 0;
+  for (int i = 0; i < kN; ++i) {
+    for (int j = 0; j < 10; ++j) both(victims[i], &ref_victim[i], &ignored_got, &ignored_want);
+    both(returners[i], &ref_returner[i], &ignored_got, &ignored_want);
+  }
+  for (uint64_t i = 0; i < flood; ++i) {
+    clock.Advance(gap);
+    (void)k->TryAcquire(NumKey(i + 1000).view());
+    if (i % 10000 == 0) {
+      for (int v = 0; v < kN; ++v) both(victims[v], &ref_victim[v], &ignored_got, &ignored_want);
+      const uint64_t keys = k->counters().keys;
+      if (keys > r.max_keys_seen) r.max_keys_seen = keys;
+    }
+  }
+  r.counters = k->counters();
+  // Everyone returns and asks for 20 units, one at a time.
+  for (int i = 0; i < kN; ++i) {
+    for (int j = 0; j < 20; ++j) {
+      both(victims[i], &ref_victim[i], &r.victim_got, &r.victim_want);
+      both(returners[i], &ref_returner[i], &r.returner_got, &r.returner_want);
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "A flood of 1M distinct keys stays within the key bound and no returning key gets a "
+    "free refill",
+    "[ratelimit]") {
+  // 1M keys 100 us apart (100 s): each flood key is idle 1 s after its request,
+  // so idle keys are recycled and nobody needs the overflow state.
+  const FloodResult r = RunFlood(1000000, absl::Microseconds(100));
+  CHECK(r.counters.keys <= 20000);
+  CHECK(r.max_keys_seen <= 20000);
+  CHECK(r.counters.evictions > 900000);
+  CHECK(r.counters.overflow_decisions == 0);
+  CHECK(r.got_more == 0);
+  // Victims kept spending and were never evicted: exactly the reference.
+  CHECK(r.victim_got == r.victim_want);
+  CHECK(r.victim_got < 50 * 10);
+  // Returners were idle, evicted, and come back full: as without eviction.
+  CHECK(r.returner_got == r.returner_want);
+  CHECK(r.returner_got == 50 * 10);
+}
+
+TEST_CASE(
+    "A flood faster than idle keys free up is decided on the overflow state, "
+    "conservatively",
+    "[ratelimit]") {
+  // 200k keys 5 us apart: 200k new busy keys per second against a 20k bound.
+  const FloodResult r = RunFlood(200000, absl::Microseconds(5));
+  CHECK(r.counters.keys <= 20000);
+  CHECK(r.max_keys_seen <= 20000);
+  CHECK(r.counters.overflow_decisions > 100000);
+  CHECK(r.got_more == 0);                    // never more than the reference
+  CHECK(r.victim_got == r.victim_want);      // stored busy keys keep their own state
+  CHECK(r.returner_got <= r.returner_want);  // evicted keys may meet the drained overflow
+}
+
+TEST_CASE("KeyedLimiter reports bytes per key", "[ratelimit]") {
+  auto p = rl::GcraPolicy::Create(10, absl::Seconds(10));
+  REQUIRE(p.ok());
+  edgekit::testing::FakeClock clock;
+  rl::KeyedLimiterOptions o;
+  o.max_keys = size_t{1} << 16;
+  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
+  REQUIRE(k.ok());
+  for (uint64_t i = 0; i < (uint64_t{1} << 16); ++i) (void)k->TryAcquire(NumKey(i).view());
+  const double bpk = k->BytesPerKey();
+  INFO("GCRA keyed limiter: " << bpk << " bytes per key with " << k->counters().keys << " keys");
+  CHECK(k->counters().keys > 60000);
+  CHECK(bpk <= 48.0);
+  WARN("KeyedLimiter<GcraPolicy>: " << bpk << " bytes per key (key strings not stored)");
+}
