@@ -45,8 +45,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/types/span.h"
 #include "edgekit/base/config.h"
+#include "edgekit/http/internal/list_members.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace http {
@@ -87,63 +89,6 @@ struct HeaderField {
 // recipients retain them.
 [[nodiscard]] EDGEKIT_API bool IsValidFieldValue(std::string_view s);
 
-}  // namespace http
-
-namespace http_internal {
-
-inline bool IsOws(char c) { return c == ' ' || c == '\t'; }
-
-inline std::string_view TrimOws(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && IsOws(s[b])) ++b;
-  while (e > b && IsOws(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-// Calls fn(member) for each member of the comma-separated list `value` (RFC
-// 9110 §5.6.1): OWS-trimmed, empty members skipped, commas inside a
-// quoted-string (with backslash quoted-pairs) not treated as separators. An
-// unterminated quoted-string runs to the end of the value. If fn returns bool,
-// `false` stops the iteration; returns false iff stopped.
-template <class Fn>
-bool ForEachMemberOf(std::string_view value, Fn& fn) {
-  size_t start = 0;
-  bool in_quote = false;
-  const size_t n = value.size();
-  for (size_t i = 0; i <= n; ++i) {
-    if (i < n) {
-      const char c = value[i];
-      if (in_quote) {
-        if (c == '\\') {
-          if (i + 1 < n) ++i;  // quoted-pair: skip the escaped byte
-        } else if (c == '"') {
-          in_quote = false;
-        }
-        continue;
-      }
-      if (c == '"') {
-        in_quote = true;
-        continue;
-      }
-      if (c != ',') continue;
-    }
-    const std::string_view member = TrimOws(value.substr(start, (i < n ? i : n) - start));
-    start = i + 1;
-    if (member.empty()) continue;
-    if constexpr (std::is_same_v<decltype(fn(member)), bool>) {
-      if (!fn(member)) return false;
-    } else {
-      fn(member);
-    }
-  }
-  return true;
-}
-
-}  // namespace http_internal
-
-namespace http {
-
 // A non-owning, read-only view over a sequence of field lines, in order.
 //
 // IMPORTANT: the view borrows the host's array and the bytes its fields point
@@ -160,7 +105,7 @@ class HeaderView {
   template <class C, class = std::enable_if_t<
                          std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
                          !std::is_same_v<std::decay_t<C>, HeaderView>>>
-  HeaderView(const C& fields) : fields_(fields) {}  // NOLINT
+  HeaderView(const C& fields ABSL_ATTRIBUTE_LIFETIME_BOUND) : fields_(fields) {}  // NOLINT
 
   // The value of the first field line named `name` (case-insensitive).
   [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const {
