@@ -1,0 +1,249 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Algorithm names, verdict names, the strict base64url codec and signature
+// verification over prepared OpenSSL objects.
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/rsa.h>
+
+#include <array>
+#include <cstring>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "edgekit/jwt/algorithm.h"
+#include "jwt/internal.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace jwt {
+
+namespace {
+constexpr std::array<std::string_view, kAlgorithmCount> kAlgNames = {
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256",
+    "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"};
+constexpr std::array<std::string_view, kVerdictCount> kVerdictNames = {
+    "ok",
+    "malformed",
+    "oversized",
+    "unsupported algorithm",
+    "algorithm not allowed",
+    "unknown key",
+    "key algorithm mismatch",
+    "bad signature",
+    "unsupported crit",
+    "embedded key",
+    "bad type",
+    "malformed claim",
+    "expired",
+    "not yet valid",
+    "too old",
+    "issuer",
+    "audience",
+    "missing claim",
+    "revoked",
+};
+}  // namespace
+
+std::string_view AlgorithmName(Algorithm alg) {
+  const auto i = static_cast<size_t>(alg);
+  return i < kAlgNames.size() ? kAlgNames[i] : std::string_view("?");
+}
+
+std::optional<Algorithm> AlgorithmFromName(std::string_view name) {
+  for (size_t i = 0; i < kAlgNames.size(); ++i) {
+    if (kAlgNames[i] == name) return static_cast<Algorithm>(i);
+  }
+  return std::nullopt;  // "none" (any case) and everything else
+}
+
+std::string_view ToString(Verdict verdict) {
+  const auto i = static_cast<size_t>(verdict);
+  return i < kVerdictNames.size() ? kVerdictNames[i] : std::string_view("?");
+}
+
+}  // namespace jwt
+
+namespace jwt_internal {
+
+using jwt::Algorithm;
+
+Key::~Key() {
+  EVP_PKEY_free(pkey);
+  EVP_MAC_CTX_free(mac);
+}
+
+namespace {
+
+struct Digests {
+  EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
+  EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+};
+
+const Digests& GetDigests() {
+  static const Digests* const digests = new Digests();  // process lifetime
+  return *digests;
+}
+
+// base64url alphabet → 6-bit value, or -1.
+struct B64Table {
+  std::array<int8_t, 256> v{};
+  constexpr B64Table() {
+    for (auto& x : v) x = -1;
+    for (int i = 0; i < 26; ++i) {
+      v[static_cast<size_t>('A' + i)] = static_cast<int8_t>(i);
+      v[static_cast<size_t>('a' + i)] = static_cast<int8_t>(26 + i);
+    }
+    for (int i = 0; i < 10; ++i) v[static_cast<size_t>('0' + i)] = static_cast<int8_t>(52 + i);
+    v[static_cast<size_t>('-')] = 62;
+    v[static_cast<size_t>('_')] = 63;
+  }
+};
+constexpr B64Table kB64;
+
+}  // namespace
+
+const EVP_MD* DigestFor(Algorithm alg) {
+  const Digests& d = GetDigests();
+  switch (alg) {
+    case Algorithm::kHS256:
+    case Algorithm::kRS256:
+    case Algorithm::kPS256:
+    case Algorithm::kES256:
+      return d.sha256;
+    case Algorithm::kHS384:
+    case Algorithm::kRS384:
+    case Algorithm::kPS384:
+    case Algorithm::kES384:
+      return d.sha384;
+    case Algorithm::kHS512:
+    case Algorithm::kRS512:
+    case Algorithm::kPS512:
+    case Algorithm::kES512:
+      return d.sha512;
+    case Algorithm::kEdDSA:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+bool IsStrictBase64Url(std::string_view in) {
+  const size_t rem = in.size() % 4;
+  if (rem == 1) return false;
+  int8_t last = 0;
+  for (const char c : in) {
+    last = kB64.v[static_cast<unsigned char>(c)];
+    if (last < 0) return false;
+  }
+  // RFC 4648 §3.5: the bits after the last full byte must be zero.
+  if (rem == 2 && (last & 0x0F) != 0) return false;
+  if (rem == 3 && (last & 0x03) != 0) return false;
+  return true;
+}
+
+bool DecodeBase64Url(std::string_view in, std::string* out) {
+  if (!IsStrictBase64Url(in)) return false;
+  return absl::WebSafeBase64Unescape(AV(in), out) && out->size() == in.size() * 3 / 4;
+}
+
+size_t EcdsaRawToDer(const Key& key, const uint8_t* raw, uint8_t* der) {
+  const size_t n = key.coord_len;
+  // Range: 0 < v < order (big-endian, same width).
+  for (int half = 0; half < 2; ++half) {
+    const uint8_t* v = raw + half * n;
+    bool zero = true;
+    for (size_t i = 0; i < n; ++i) zero &= (v[i] == 0);
+    if (zero) return 0;
+    if (std::memcmp(v, key.order, n) >= 0) return 0;
+  }
+  // DER: SEQUENCE { INTEGER r, INTEGER s } (X.690 §8.3: minimal two's complement).
+  uint8_t body[2 * (66 + 3)];
+  size_t blen = 0;
+  for (int half = 0; half < 2; ++half) {
+    const uint8_t* v = raw + half * n;
+    size_t skip = 0;
+    while (skip < n - 1 && v[skip] == 0) ++skip;
+    const size_t len = n - skip;
+    const bool pad = (v[skip] & 0x80) != 0;
+    body[blen++] = 0x02;
+    body[blen++] = static_cast<uint8_t>(len + (pad ? 1 : 0));
+    if (pad) body[blen++] = 0x00;
+    std::memcpy(body + blen, v + skip, len);
+    blen += len;
+  }
+  size_t out = 0;
+  der[out++] = 0x30;
+  if (blen >= 0x80) {
+    der[out++] = 0x81;
+  }
+  der[out++] = static_cast<uint8_t>(blen);
+  std::memcpy(der + out, body, blen);
+  return out + blen;
+}
+
+namespace {
+
+bool IsHmac(Algorithm a) {
+  return a == Algorithm::kHS256 || a == Algorithm::kHS384 || a == Algorithm::kHS512;
+}
+bool IsPss(Algorithm a) {
+  return a == Algorithm::kPS256 || a == Algorithm::kPS384 || a == Algorithm::kPS512;
+}
+bool IsEcdsa(Algorithm a) {
+  return a == Algorithm::kES256 || a == Algorithm::kES384 || a == Algorithm::kES512;
+}
+
+struct MdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
+bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
+  if (IsHmac(key.alg)) {
+    if (sig.size() != key.sig_len || key.mac == nullptr) return false;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(key.mac);
+    if (ctx == nullptr) return false;
+    unsigned char tag[EVP_MAX_MD_SIZE];
+    size_t tag_len = 0;
+    const bool ok = EVP_MAC_update(ctx, in, input.size()) == 1 &&
+                    EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
+                    CRYPTO_memcmp(tag, s, tag_len) == 0;
+    EVP_MAC_CTX_free(ctx);
+    return ok;
+  }
+  if (key.pkey == nullptr) return false;
+  unsigned char der[2 * 66 + 12];
+  size_t sig_len = sig.size();
+  if (IsEcdsa(key.alg)) {
+    if (sig.size() != 2 * key.coord_len) return false;
+    sig_len = EcdsaRawToDer(key, s, der);
+    if (sig_len == 0) return false;
+    s = der;
+  } else if (sig.size() != key.sig_len) {
+    return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
+  }
+  MdCtx md;
+  if (md.ctx == nullptr) return false;
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (EVP_DigestVerifyInit(md.ctx, &pctx, key.md, nullptr, key.pkey) != 1) return false;
+  if (IsPss(key.alg)) {
+    // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, key.md) != 1) {
+      return false;
+    }
+  }
+  return EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
+}
+
+}  // namespace jwt_internal
+EDGEKIT_NAMESPACE_END
