@@ -1,0 +1,695 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+// Tests of edgekit::coalesce::Group: single-threaded behaviour (roles, results,
+// failures, deadlines with a FakeClock, cancellation, bounds, Forget, executor).
+#include "edgekit/coalesce/group.h"
+
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "edgekit/coalesce/types.h"
+#include "edgekit/testing/fake_clock.h"
+#include "edgekit_catch.h"
+
+namespace {
+
+using edgekit::coalesce::Group;
+using edgekit::coalesce::Options;
+using edgekit::coalesce::OverflowPolicy;
+using edgekit::coalesce::Reason;
+using edgekit::coalesce::Role;
+using StrGroup = Group<std::string, std::string>;
+using StrResult = StrGroup::ResultType;
+
+// Records what a follower's callback received (and how often it ran).
+struct Probe {
+  int calls = 0;
+  std::shared_ptr<const std::string> value;
+  Reason reason = Reason::kOk;
+  absl::Status status;
+  bool shared = false;
+
+  StrGroup::Callback Callback() {
+    return [this](const StrResult& r) {
+      ++calls;
+      value = r.value_ptr();
+      reason = r.reason();
+      status = r.status();
+      shared = r.shared();
+    };
+  }
+};
+
+TEST_CASE("Do runs fn for a lone caller and returns an unshared value", "[coalesce]") {
+  StrGroup group;
+  int runs = 0;
+  const StrResult r = group.Do("k", [&] {
+    ++runs;
+    return std::string("v");
+  });
+  CHECK(runs == 1);
+  REQUIRE(r.ok());
+  CHECK(r.reason() == Reason::kOk);
+  CHECK(r.status().ok());
+  CHECK(*r == "v");
+  CHECK(r->size() == 1);
+  CHECK_FALSE(r.shared());
+  CHECK(group.in_flight() == 0);
+  const auto s = group.stats();
+  CHECK(s.flights == 1);
+  CHECK(s.joins == 0);
+  CHECK(s.shared == 0);
+
+  // The flight is over: the next caller leads again.
+  const StrResult r2 = group.Do("k", [&] {
+    ++runs;
+    return std::string("w");
+  });
+  CHECK(runs == 2);
+  CHECK(*r2 == "w");
+}
+
+TEST_CASE("Do accepts StatusOr and shared_ptr returns and maps errors", "[coalesce]") {
+  StrGroup group;
+  SECTION("StatusOr<Value> with a value") {
+    const StrResult r = group.Do("k", [] { return absl::StatusOr<std::string>("v"); });
+    REQUIRE(r.ok());
+    CHECK(*r == "v");
+  }
+  SECTION("StatusOr<Value> with an error") {
+    const StrResult r =
+        group.Do("k", [] { return absl::StatusOr<std::string>(absl::NotFoundError("gone")); });
+    CHECK_FALSE(r.ok());
+    CHECK(r.reason() == Reason::kLeaderError);
+    CHECK(r.status() == absl::NotFoundError("gone"));
+    CHECK(r.value_ptr() == nullptr);
+    CHECK(group.stats().errors == 1);
+  }
+  SECTION("shared_ptr<const Value> is shared as is") {
+    auto p = std::make_shared<const std::string>("shared");
+    const StrResult r = group.Do("k", [&] { return p; });
+    REQUIRE(r.ok());
+    CHECK(r.value_ptr() == p);
+  }
+  SECTION("StatusOr<shared_ptr<const Value>>") {
+    auto p = std::make_shared<const std::string>("p");
+    const StrResult r =
+        group.Do("k", [&] { return absl::StatusOr<std::shared_ptr<const std::string>>(p); });
+    REQUIRE(r.ok());
+    CHECK(r.value_ptr() == p);
+  }
+  SECTION("a null shared_ptr is an internal error, not a crash") {
+    const StrResult r = group.Do("k", [] { return std::shared_ptr<const std::string>(); });
+    CHECK(r.reason() == Reason::kLeaderError);
+    CHECK(r.status().code() == absl::StatusCode::kInternal);
+  }
+  SECTION("ToStatusOr") {
+    const StrResult ok = group.Do("k", [] { return std::string("v"); });
+    CHECK(**ok.ToStatusOr() == "v");
+    const StrResult bad =
+        group.Do("k", [] { return absl::StatusOr<std::string>(absl::UnavailableError("x")); });
+    CHECK(bad.ToStatusOr().status() == absl::UnavailableError("x"));
+  }
+}
+
+TEST_CASE("Join makes one leader and delivers one shared value to every follower", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", [](const StrResult&) { FAIL("leader callback must not run"); });
+  REQUIRE(lead.role == Role::kLeader);
+  REQUIRE(lead.leader());
+  REQUIRE(lead.completion.valid());
+  CHECK(lead.completion.key() == "k");
+  CHECK_FALSE(lead.waiter.valid());
+  CHECK(group.in_flight() == 1);
+
+  std::vector<Probe> probes(5);
+  for (Probe& p : probes) {
+    auto j = group.Join("k", p.Callback());
+    CHECK(j.role == Role::kFollower);
+    CHECK(j.reason == Reason::kOk);
+    CHECK(j.waiter.valid());
+    CHECK_FALSE(j.completion.valid());
+  }
+  // Another key is independent.
+  Probe other;
+  auto other_lead = group.Join("other", other.Callback());
+  CHECK(other_lead.role == Role::kLeader);
+  CHECK(group.in_flight() == 2);
+
+  for (const Probe& p : probes) CHECK(p.calls == 0);
+  const StrResult leader_result = lead.completion.Complete(std::string("value"));
+  CHECK_FALSE(lead.completion.valid());
+  REQUIRE(leader_result.ok());
+  CHECK(leader_result.shared());
+  for (const Probe& p : probes) {
+    CHECK(p.calls == 1);
+    CHECK(p.reason == Reason::kOk);
+    CHECK(p.shared);
+    REQUIRE(p.value != nullptr);
+    CHECK(p.value.get() == leader_result.value_ptr().get());  // One object, not copies.
+  }
+  CHECK(group.in_flight() == 1);
+  const auto s = group.stats();
+  CHECK(s.flights == 2);
+  CHECK(s.joins == 5);
+  CHECK(s.shared == 5);
+  other_lead.completion.Complete(std::string("o"));
+  CHECK(other.calls == 0);  // The leader's own callback is not kept.
+  CHECK(group.in_flight() == 0);
+}
+
+TEST_CASE("A leader with no followers gets an unshared result from Complete", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  REQUIRE(lead.leader());
+  const StrResult r = lead.completion.Complete(std::make_shared<const std::string>("v"));
+  CHECK(r.ok());
+  CHECK_FALSE(r.shared());
+}
+
+TEST_CASE("A leader's error reaches every follower as is", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  std::vector<Probe> probes(3);
+  for (Probe& p : probes) (void)group.Join("k", p.Callback());
+  SECTION("Fail") {
+    const StrResult r = lead.completion.Fail(absl::UnavailableError("origin down"));
+    CHECK(r.reason() == Reason::kLeaderError);
+    CHECK(r.shared());
+  }
+  SECTION("Finish with an error StatusOr") {
+    (void)lead.completion.Finish(
+        absl::StatusOr<std::string>(absl::UnavailableError("origin down")));
+  }
+  for (const Probe& p : probes) {
+    CHECK(p.calls == 1);
+    CHECK(p.reason == Reason::kLeaderError);
+    CHECK(p.status == absl::UnavailableError("origin down"));
+    CHECK(p.value == nullptr);
+  }
+  CHECK(group.stats().errors == 1);
+  CHECK(group.stats().shared == 3);
+}
+
+TEST_CASE("Fail with an OK status is turned into an error", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  Probe p;
+  (void)group.Join("k", p.Callback());
+  (void)lead.completion.Fail(absl::OkStatus());
+  CHECK(p.calls == 1);
+  CHECK(p.reason == Reason::kLeaderError);
+  CHECK(p.status.code() == absl::StatusCode::kUnknown);
+}
+
+TEST_CASE("A completion handle dropped without a result abandons the flight", "[coalesce]") {
+  StrGroup group;
+  std::vector<Probe> probes(3);
+  SECTION("destroyed") {
+    {
+      auto lead = group.Join("k", nullptr);
+      for (Probe& p : probes) (void)group.Join("k", p.Callback());
+    }
+  }
+  SECTION("explicit Abandon") {
+    auto lead = group.Join("k", nullptr);
+    for (Probe& p : probes) (void)group.Join("k", p.Callback());
+    lead.completion.Abandon();
+    CHECK_FALSE(lead.completion.valid());
+    lead.completion.Abandon();  // No-op the second time.
+  }
+  SECTION("overwritten by move assignment") {
+    auto lead = group.Join("k", nullptr);
+    for (Probe& p : probes) (void)group.Join("k", p.Callback());
+    lead.completion = StrGroup::Completion();
+  }
+  SECTION("moved, then the new owner is destroyed") {
+    auto lead = group.Join("k", nullptr);
+    for (Probe& p : probes) (void)group.Join("k", p.Callback());
+    { StrGroup::Completion moved(std::move(lead.completion)); }
+    CHECK_FALSE(lead.completion.valid());  // NOLINT(bugprone-use-after-move)
+  }
+  for (const Probe& p : probes) {
+    CHECK(p.calls == 1);
+    CHECK(p.reason == Reason::kAbandoned);
+    CHECK(p.status.code() == absl::StatusCode::kAborted);
+  }
+  CHECK(group.stats().abandons == 1);
+  CHECK(group.in_flight() == 0);
+  // The key is free again.
+  auto next = group.Join("k", nullptr);
+  CHECK(next.leader());
+}
+
+TEST_CASE("An ignored JoinResult abandons at once so nobody waits on it", "[coalesce]") {
+  StrGroup group;
+  (void)group.Join("k", nullptr);
+  CHECK(group.in_flight() == 0);
+  CHECK(group.stats().abandons == 1);
+}
+
+TEST_CASE("Move-assigning a completion abandons the flight it held", "[coalesce]") {
+  StrGroup group;
+  auto a = group.Join("a", nullptr);
+  auto b = group.Join("b", nullptr);
+  Probe pa;
+  Probe pb;
+  (void)group.Join("a", pa.Callback());
+  (void)group.Join("b", pb.Callback());
+  a.completion = std::move(b.completion);
+  CHECK(pa.calls == 1);
+  CHECK(pa.reason == Reason::kAbandoned);
+  CHECK(pb.calls == 0);
+  CHECK(a.completion.key() == "b");
+  (void)a.completion.Complete(std::string("vb"));
+  CHECK(pb.calls == 1);
+  CHECK(*pb.value == "vb");
+}
+
+TEST_CASE("Follower deadlines expire through ExpireWaiters with an injected clock", "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  StrGroup group(Options(), clock);
+  const absl::Time t0 = clock.MonotonicNow();
+  auto lead = group.Join("k", nullptr);
+  Probe early;
+  Probe late;
+  Probe forever;
+  (void)group.Join("k", early.Callback(), t0 + absl::Milliseconds(100));
+  (void)group.Join("k", late.Callback(), t0 + absl::Milliseconds(500));
+  (void)group.Join("k", forever.Callback());
+
+  CHECK(group.ExpireWaiters(t0 + absl::Milliseconds(99)) == 0);
+  CHECK(early.calls == 0);
+  CHECK(group.ExpireWaiters(t0 + absl::Milliseconds(100)) == 1);  // Deadline is inclusive.
+  CHECK(early.calls == 1);
+  CHECK(early.reason == Reason::kTimeout);
+  CHECK(early.status.code() == absl::StatusCode::kDeadlineExceeded);
+  CHECK_FALSE(early.shared);
+  CHECK(late.calls == 0);
+
+  clock.Advance(absl::Milliseconds(200));
+  CHECK(group.ExpireWaiters() == 0);  // Reads the injected clock: 200ms < 500ms.
+  CHECK(group.ExpireWaiters() == 0);  // Idempotent.
+  CHECK(group.in_flight() == 1);      // The shared work goes on.
+
+  (void)lead.completion.Complete(std::string("v"));
+  CHECK(early.calls == 1);  // Exactly once.
+  CHECK(late.calls == 1);
+  CHECK(late.reason == Reason::kOk);
+  CHECK(forever.calls == 1);
+  CHECK(*forever.value == "v");
+  const auto s = group.stats();
+  CHECK(s.timeouts == 1);
+  CHECK(s.shared == 2);
+}
+
+TEST_CASE("A follower past its deadline at completion gets kTimeout and never a late value",
+          "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  StrGroup group(Options(), clock);
+  auto lead = group.Join("k", nullptr);
+  Probe p;
+  Probe q;
+  (void)group.Join("k", p.Callback(), clock.MonotonicNow() + absl::Seconds(1));
+  (void)group.Join("k", q.Callback(), clock.MonotonicNow() + absl::Seconds(3));
+  clock.Advance(absl::Seconds(2));
+  const StrResult r = lead.completion.Complete(std::string("v"));
+  CHECK(p.calls == 1);
+  CHECK(p.reason == Reason::kTimeout);
+  CHECK(q.calls == 1);
+  CHECK(q.reason == Reason::kOk);
+  CHECK(r.shared());
+  CHECK(group.stats().timeouts == 1);
+}
+
+TEST_CASE("Options::default_wait_timeout gives every follower a deadline", "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  Options options;
+  options.default_wait_timeout = absl::Seconds(5);
+  StrGroup group(options, clock);
+  auto lead = group.Join("k", nullptr);
+  Probe p;
+  (void)group.Join("k", p.Callback());
+  clock.Advance(absl::Seconds(4));
+  CHECK(group.ExpireWaiters() == 0);
+  clock.Advance(absl::Seconds(1));
+  CHECK(group.ExpireWaiters() == 1);
+  CHECK(p.reason == Reason::kTimeout);
+  // A follower that joins later has its own deadline.
+  Probe q;
+  (void)group.Join("k", q.Callback());
+  CHECK(group.ExpireWaiters() == 0);
+  (void)lead.completion.Complete(std::string("v"));
+  CHECK(q.reason == Reason::kOk);
+}
+
+TEST_CASE("ExpireWaiters also reaches flights detached by Forget", "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  StrGroup group(Options(), clock);
+  auto lead = group.Join("k", nullptr);
+  Probe p;
+  (void)group.Join("k", p.Callback(), clock.MonotonicNow() + absl::Seconds(1));
+  CHECK(group.Forget("k"));
+  clock.Advance(absl::Seconds(1));
+  CHECK(group.ExpireWaiters() == 1);
+  CHECK(p.reason == Reason::kTimeout);
+}
+
+TEST_CASE("Cancelling one follower leaves the shared work and the others alone", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  Probe a;
+  Probe b;
+  auto ja = group.Join("k", a.Callback());
+  auto jb = group.Join("k", b.Callback());
+  CHECK(group.Cancel(ja.waiter));
+  CHECK(a.calls == 1);
+  CHECK(a.reason == Reason::kCancelled);
+  CHECK(a.status.code() == absl::StatusCode::kCancelled);
+  CHECK_FALSE(group.Cancel(ja.waiter));  // Only once.
+  CHECK(a.calls == 1);
+  CHECK(group.in_flight() == 1);
+
+  // The freed place is reused; the stale handle cannot cancel the newcomer.
+  Probe c;
+  auto jc = group.Join("k", c.Callback());
+  CHECK_FALSE(group.Cancel(ja.waiter));
+  CHECK(c.calls == 0);
+
+  (void)lead.completion.Complete(std::string("v"));
+  CHECK(a.calls == 1);
+  CHECK(b.calls == 1);
+  CHECK(b.reason == Reason::kOk);
+  CHECK(c.calls == 1);
+  CHECK(c.reason == Reason::kOk);
+  CHECK_FALSE(group.Cancel(jb.waiter));  // Already completed.
+  CHECK_FALSE(group.Cancel(StrGroup::Waiter()));
+  const auto s = group.stats();
+  CHECK(s.cancellations == 1);
+  CHECK(s.shared == 2);
+  CHECK(s.joins == 3);
+}
+
+TEST_CASE("The waiter bound rejects or sends callers direct", "[coalesce]") {
+  Options options;
+  options.max_waiters_per_flight = 2;
+  SECTION("kReject") {
+    StrGroup group(options);
+    auto lead = group.Join("k", nullptr);
+    Probe a;
+    Probe b;
+    Probe c;
+    auto ja = group.Join("k", a.Callback());
+    (void)group.Join("k", b.Callback());
+    auto jc = group.Join("k", c.Callback());
+    CHECK(jc.role == Role::kRejected);
+    CHECK(jc.reason == Reason::kTooManyWaiters);
+    CHECK_FALSE(jc.completion.valid());
+    CHECK_FALSE(jc.waiter.valid());
+    // Do is refused the same way, without running fn.
+    int runs = 0;
+    const StrResult r = group.Do("k", [&] {
+      ++runs;
+      return std::string("x");
+    });
+    CHECK(runs == 0);
+    CHECK(r.reason() == Reason::kTooManyWaiters);
+    CHECK(r.status().code() == absl::StatusCode::kResourceExhausted);
+    CHECK(group.stats().rejections == 2);
+    // A cancelled follower frees its place.
+    CHECK(group.Cancel(ja.waiter));
+    auto jd = group.Join("k", c.Callback());
+    CHECK(jd.role == Role::kFollower);
+    (void)lead.completion.Complete(std::string("v"));
+    CHECK(c.calls == 1);
+    CHECK(c.reason == Reason::kOk);
+  }
+  SECTION("kRunDirect") {
+    options.on_too_many_waiters = OverflowPolicy::kRunDirect;
+    StrGroup group(options);
+    auto lead = group.Join("k", nullptr);
+    (void)group.Join("k", nullptr);
+    (void)group.Join("k", nullptr);
+    auto jc = group.Join("k", nullptr);
+    CHECK(jc.role == Role::kDirect);
+    CHECK(jc.reason == Reason::kTooManyWaiters);
+    int runs = 0;
+    const StrResult r = group.Do("k", [&] {
+      ++runs;
+      return std::string("direct");
+    });
+    CHECK(runs == 1);
+    REQUIRE(r.ok());
+    CHECK(*r == "direct");
+    CHECK_FALSE(r.shared());
+    CHECK(group.stats().direct == 2);
+    CHECK(group.stats().rejections == 0);
+  }
+  SECTION("zero disables coalescing") {
+    options.max_waiters_per_flight = 0;
+    StrGroup group(options);
+    auto lead = group.Join("k", nullptr);
+    CHECK(group.Join("k", nullptr).role == Role::kRejected);
+  }
+}
+
+TEST_CASE("The table bound counts unfinished flights including forgotten ones", "[coalesce]") {
+  Options options;
+  options.max_flights = 2;
+  SECTION("kReject") {
+    StrGroup group(options);
+    auto a = group.Join("a", nullptr);
+    auto b = group.Join("b", nullptr);
+    auto c = group.Join("c", nullptr);
+    CHECK(c.role == Role::kRejected);
+    CHECK(c.reason == Reason::kTableFull);
+    // Joining an existing key is still fine.
+    CHECK(group.Join("a", nullptr).role == Role::kFollower);
+    const StrResult r = group.Do("c", [] { return std::string("x"); });
+    CHECK(r.reason() == Reason::kTableFull);
+    CHECK(r.status().code() == absl::StatusCode::kResourceExhausted);
+    // Forget detaches but does not free capacity until the leader finishes.
+    CHECK(group.Forget("a"));
+    CHECK(group.Join("c", nullptr).role == Role::kRejected);
+    (void)a.completion.Complete(std::string("va"));
+    auto c2 = group.Join("c", nullptr);
+    CHECK(c2.role == Role::kLeader);
+    CHECK(group.stats().rejections == 3);
+  }
+  SECTION("kRunDirect") {
+    options.on_table_full = OverflowPolicy::kRunDirect;
+    StrGroup group(options);
+    auto a = group.Join("a", nullptr);
+    auto b = group.Join("b", nullptr);
+    CHECK(group.Join("c", nullptr).role == Role::kDirect);
+    const StrResult r = group.Do("c", [] { return std::string("x"); });
+    REQUIRE(r.ok());
+    CHECK_FALSE(r.shared());
+    CHECK(group.stats().direct == 2);
+  }
+  SECTION("clamped to at least one") {
+    options.max_flights = 0;
+    StrGroup group(options);
+    CHECK(group.options().max_flights == 1);
+    auto a = group.Join("a", nullptr);
+    CHECK(a.leader());
+    CHECK(group.Join("b", nullptr).role == Role::kRejected);
+  }
+}
+
+TEST_CASE("Forget starts a new flight for the next caller and the old one still completes",
+          "[coalesce]") {
+  StrGroup group;
+  CHECK_FALSE(group.Forget("k"));
+  auto old_lead = group.Join("k", nullptr);
+  Probe old_follower;
+  (void)group.Join("k", old_follower.Callback());
+  CHECK(group.Forget("k"));
+  CHECK_FALSE(group.Forget("k"));
+  auto new_lead = group.Join("k", nullptr);
+  REQUIRE(new_lead.leader());
+  Probe new_follower;
+  (void)group.Join("k", new_follower.Callback());
+  CHECK(group.in_flight() == 2);
+
+  // Completing the old flight must not remove the new one from the table.
+  (void)old_lead.completion.Complete(std::string("old"));
+  CHECK(*old_follower.value == "old");
+  CHECK(new_follower.calls == 0);
+  Probe newer;
+  CHECK(group.Join("k", newer.Callback()).role == Role::kFollower);
+  (void)new_lead.completion.Complete(std::string("new"));
+  CHECK(*new_follower.value == "new");
+  CHECK(*newer.value == "new");
+  CHECK(group.stats().forgets == 1);
+  CHECK(group.in_flight() == 0);
+}
+
+TEST_CASE("Callbacks run through the host executor and never inline when one is given",
+          "[coalesce]") {
+  std::deque<absl::AnyInvocable<void()>> queue;
+  Options options;
+  options.executor = [&queue](absl::AnyInvocable<void()> task) {
+    queue.push_back(std::move(task));
+  };
+  edgekit::testing::FakeClock clock;
+  StrGroup group(options, clock);
+  auto lead = group.Join("k", nullptr);
+  Probe a;
+  Probe b;
+  Probe cancelled;
+  Probe expired;
+  (void)group.Join("k", a.Callback());
+  (void)group.Join("k", b.Callback());
+  auto jc = group.Join("k", cancelled.Callback());
+  (void)group.Join("k", expired.Callback(), clock.MonotonicNow() + absl::Seconds(1));
+  CHECK(group.Cancel(jc.waiter));
+  CHECK(cancelled.calls == 0);
+  CHECK(queue.size() == 1);
+  clock.Advance(absl::Seconds(1));
+  CHECK(group.ExpireWaiters() == 1);
+  CHECK(expired.calls == 0);
+  CHECK(queue.size() == 2);
+  (void)lead.completion.Complete(std::string("v"));
+  CHECK(a.calls == 0);
+  CHECK(queue.size() == 4);
+  while (!queue.empty()) {
+    auto task = std::move(queue.front());
+    queue.pop_front();
+    task();
+  }
+  CHECK(cancelled.reason == Reason::kCancelled);
+  CHECK(expired.reason == Reason::kTimeout);
+  CHECK(a.calls == 1);
+  CHECK(*a.value == "v");
+  CHECK(b.calls == 1);
+  CHECK(a.value.get() == b.value.get());
+}
+
+TEST_CASE("A callback may re-enter the group: no lock is held while it runs", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  StrGroup::JoinResult inner;
+  int calls = 0;
+  (void)group.Join("k", [&](const StrResult& r) {
+    ++calls;
+    CHECK(r.ok());
+    CHECK(group.in_flight() == 0);
+    inner = group.Join("k", nullptr);  // Starts the next flight.
+    (void)group.Forget("other");
+    (void)group.ExpireWaiters(absl::InfiniteFuture());
+  });
+  (void)lead.completion.Complete(std::string("v"));
+  CHECK(calls == 1);
+  CHECK(inner.leader());
+  CHECK(group.in_flight() == 1);
+}
+
+TEST_CASE("The group may be destroyed before its leader completes", "[coalesce]") {
+  Probe p;
+  StrGroup::Completion completion;
+  {
+    StrGroup group;
+    auto lead = group.Join("k", nullptr);
+    (void)group.Join("k", p.Callback());
+    completion = std::move(lead.completion);
+  }
+  (void)completion.Complete(std::string("v"));
+  CHECK(p.calls == 1);
+  CHECK(*p.value == "v");
+}
+
+TEST_CASE("A Group is movable", "[coalesce]") {
+  StrGroup a;
+  auto lead = a.Join("k", nullptr);
+  StrGroup b(std::move(a));
+  CHECK(b.in_flight() == 1);
+  CHECK(b.Join("k", nullptr).role == Role::kFollower);
+}
+
+TEST_CASE("Options are clamped and reasons have names", "[coalesce]") {
+  Options options;
+  options.shards = 1000;
+  CHECK(StrGroup(options).options().shards == 1024);
+  options.shards = 0;
+  CHECK(StrGroup(options).options().shards == 1);
+  options.shards = 3;
+  CHECK(StrGroup(options).options().shards == 4);
+  CHECK(edgekit::coalesce::ToString(Reason::kOk) == "ok");
+  CHECK(edgekit::coalesce::ToString(Reason::kLeaderError) == "leader_error");
+  CHECK(edgekit::coalesce::ToString(Reason::kAbandoned) == "abandoned");
+  CHECK(edgekit::coalesce::ToString(Reason::kTimeout) == "timeout");
+  CHECK(edgekit::coalesce::ToString(Reason::kCancelled) == "cancelled");
+  CHECK(edgekit::coalesce::ToString(Reason::kTooManyWaiters) == "too_many_waiters");
+  CHECK(edgekit::coalesce::ToString(Reason::kTableFull) == "table_full");
+  CHECK(edgekit::coalesce::ToString(Role::kLeader) == "leader");
+  CHECK(edgekit::coalesce::ToString(Role::kFollower) == "follower");
+  CHECK(edgekit::coalesce::ToString(Role::kRejected) == "rejected");
+  CHECK(edgekit::coalesce::ToString(Role::kDirect) == "direct");
+}
+
+TEST_CASE("Many keys spread over shards stay independent", "[coalesce]") {
+  Group<int, int> group;
+  std::vector<Group<int, int>::Completion> leaders;
+  std::vector<int> got(1000, -1);
+  for (int k = 0; k < 1000; ++k) {
+    auto j = group.Join(k, nullptr);
+    REQUIRE(j.leader());
+    leaders.push_back(std::move(j.completion));
+    auto f = group.Join(k, [&got, k](const Group<int, int>::ResultType& r) { got[k] = *r; });
+    REQUIRE(f.role == Role::kFollower);
+  }
+  CHECK(group.in_flight() == 1000);
+  for (int k = 0; k < 1000; ++k) (void)leaders[k].Complete(k * 2);
+  for (int k = 0; k < 1000; ++k) REQUIRE(got[k] == k * 2);
+  CHECK(group.in_flight() == 0);
+}
+
+TEST_CASE("A move-only Value works", "[coalesce]") {
+  Group<int, std::unique_ptr<int>> group;
+  const auto r = group.Do(1, [] { return std::make_unique<int>(7); });
+  REQUIRE(r.ok());
+  CHECK(**r == 7);
+}
+
+#if EDGEKIT_HAS_EXCEPTIONS
+TEST_CASE("A callback that throws does not stop the other followers", "[coalesce]") {
+  StrGroup group;
+  auto lead = group.Join("k", nullptr);
+  Probe before;
+  Probe after;
+  (void)group.Join("k", before.Callback());
+  (void)group.Join("k", [](const StrResult&) { throw std::runtime_error("callback"); });
+  (void)group.Join("k", after.Callback());
+  CHECK_THROWS_AS(lead.completion.Complete(std::string("v")), std::runtime_error);
+  CHECK(before.calls == 1);
+  CHECK(after.calls == 1);
+  CHECK(group.in_flight() == 0);
+}
+
+TEST_CASE("A throwing fn propagates to the Do leader and async followers get kAbandoned",
+          "[coalesce]") {
+  StrGroup group;
+  Probe p;
+  CHECK_THROWS_AS(group.Do("k",
+                           [&]() -> std::string {
+                             (void)group.Join("k", p.Callback());
+                             throw std::runtime_error("origin exploded");
+                           }),
+                  std::runtime_error);
+  CHECK(p.calls == 1);
+  CHECK(p.reason == Reason::kAbandoned);
+  CHECK(group.in_flight() == 0);
+  CHECK(group.stats().abandons == 1);
+  CHECK(group.Do("k", [] { return std::string("ok"); }).ok());
+}
+#endif
+
+}  // namespace
