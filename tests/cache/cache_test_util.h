@@ -1,0 +1,81 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: cache_test_util.h
+// -----------------------------------------------------------------------------
+// Test helpers for edgekit::cache: owned header lists and a small harness that
+// drives an HttpCache with a FakeClock.
+
+#ifndef EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
+#define EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "edgekit/cache/http_cache.h"
+#include "edgekit/http/http_date.h"
+#include "edgekit/testing/fake_clock.h"
+
+namespace cache_test {
+
+namespace cache = edgekit::cache;
+namespace http = edgekit::http;
+
+// Header fields that own their strings.
+class Fields {
+ public:
+  Fields() = default;
+  Fields(std::initializer_list<std::pair<std::string, std::string>> f) : owned_(f) { Reindex(); }
+  Fields(const Fields& o) : owned_(o.owned_) { Reindex(); }
+  Fields& operator=(const Fields& o) {
+    owned_ = o.owned_;
+    Reindex();
+    return *this;
+  }
+  Fields& Add(std::string n, std::string v) {
+    owned_.emplace_back(std::move(n), std::move(v));
+    Reindex();
+    return *this;
+  }
+  http::HeaderView view() const { return http::HeaderView(views_); }
+
+ private:
+  void Reindex() {
+    views_.clear();
+    for (const auto& [n, v] : owned_) views_.push_back({n, v});
+  }
+  std::vector<std::pair<std::string, std::string>> owned_;
+  std::vector<http::HeaderField> views_;
+};
+
+inline std::string Date(absl::Time t) { return http::FormatHttpDate(t); }
+
+struct Harness {
+  explicit Harness(cache::HttpCacheOptions o = {}) {
+    auto c = cache::HttpCache::Create(std::move(o));
+    cache = std::move(c).value();
+  }
+  absl::Time now() { return clock.SystemNow(); }
+
+  cache::LookupResult Get(const std::string& uri, const Fields& req = {},
+                          const std::string& method = "GET") {
+    cache::CacheRequest r{method, uri, req.view()};
+    return cache->Lookup(r, now());
+  }
+  // Stores an origin response received "now" for a request sent `delay` ago.
+  cache::StoreResult Put(const std::string& uri, int status, const Fields& resp,
+                         std::string body = "body", const Fields& req = {},
+                         cache::CollapseTicket* ticket = nullptr, const std::string& method = "GET",
+                         absl::Duration delay = absl::ZeroDuration()) {
+    cache::CacheRequest r{method, uri, req.view()};
+    return cache->Store(r, status, resp.view(), std::move(body), now() - delay, now(), ticket);
+  }
+
+  edgekit::testing::FakeClock clock;
+  std::unique_ptr<cache::HttpCache> cache;
+};
+
+}  // namespace cache_test
+
+#endif  // EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
