@@ -1,0 +1,156 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: main.cc
+// -----------------------------------------------------------------------------
+// edgekit-caching-proxy: an HTTP/1.1 shared caching reverse proxy in front of
+// one origin, built on edgekit::cache. See --help.
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "caching_proxy.h"
+#include "net.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    R"(usage: edgekit-caching-proxy --listen HOST:PORT --origin http://HOST:PORT [flags]
+
+An HTTP/1.1 shared caching reverse proxy (RFC 9111) in front of one origin,
+built on edgekit::cache. Every request goes through the cache: hits are served
+with Age and Cache-Status, misses and revalidations go to the origin, stale
+responses are served within stale-while-revalidate (refreshed in the
+background) and stale-if-error, unsafe methods invalidate, concurrent misses
+for one key are collapsed into one origin request.
+
+flags:
+  --listen HOST:PORT       address to listen on (only this one), e.g. 127.0.0.1:8080;
+                           port 0 picks a free port (printed on stdout)
+  --origin URL             the origin, http://HOST:PORT (no TLS)
+  --max-bytes N            cache budget in bytes (default 268435456)
+  --max-object-bytes N     largest cacheable response (default 16777216)
+  --max-body-bytes N       largest request or response body forwarded (default 67108864)
+  --cache-name NAME        name in Cache-Status and Via (default edgekit)
+  --admin-token T          enable the admin endpoint, authenticated by
+                           "Authorization: Bearer T" or "X-Edgekit-Admin-Token: T":
+                             POST /.edgekit/purge?url=URL[&soft=1]   (URL absolute or /path)
+                             POST /.edgekit/purge?tag=KEY[&soft=1]   (Surrogate-Key / Cache-Tag)
+                             POST /.edgekit/purge-all
+                             GET  /.edgekit/metrics                  (Prometheus text)
+                           without it, /.edgekit/ paths are proxied like any other
+  --threads N              event loop threads (default 2)
+  --connect-timeout S      origin connect timeout in seconds (default 5) → 502
+  --origin-timeout S       origin response timeout in seconds (default 30) → 504
+  --max-connections N      client connections accepted at once (default 4096)
+  --help                   this text
+)";
+
+bool ParseSize(std::string_view s, size_t* out) {
+  uint64_t v = 0;
+  if (!absl::SimpleAtoi(edgekit_examples::Av(s), &v)) return false;
+  *out = static_cast<size_t>(v);
+  return true;
+}
+
+int Fail(std::string_view message) {
+  std::fprintf(stderr, "edgekit-caching-proxy: %.*s\n(see --help)\n",
+               static_cast<int>(message.size()), message.data());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using edgekit_examples::CachingProxy;
+  using edgekit_examples::CachingProxyOptions;
+  using edgekit_examples::EventLoop;
+  using edgekit_examples::HttpServer;
+
+  CachingProxyOptions options;
+  HttpServer::Options server_options;
+  std::string listen;
+  std::string origin;
+  int threads = 2;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit_examples::Av(flag)));
+    const std::string_view value = argv[++i];
+    double seconds = 0;
+    if (flag == "--listen") {
+      listen = std::string(value);
+    } else if (flag == "--origin") {
+      origin = std::string(value);
+    } else if (flag == "--max-bytes") {
+      if (!ParseSize(value, &options.max_bytes)) return Fail("bad --max-bytes");
+    } else if (flag == "--max-object-bytes") {
+      if (!ParseSize(value, &options.max_object_bytes)) return Fail("bad --max-object-bytes");
+    } else if (flag == "--max-body-bytes") {
+      if (!ParseSize(value, &options.max_body_bytes)) return Fail("bad --max-body-bytes");
+    } else if (flag == "--max-connections") {
+      if (!ParseSize(value, &server_options.max_connections)) return Fail("bad --max-connections");
+    } else if (flag == "--cache-name") {
+      options.cache_name = std::string(value);
+    } else if (flag == "--admin-token") {
+      options.admin_token = std::string(value);
+    } else if (flag == "--threads") {
+      if (!absl::SimpleAtoi(edgekit_examples::Av(value), &threads) || threads < 1 ||
+          threads > 256) {
+        return Fail("bad --threads (1..256)");
+      }
+    } else if (flag == "--connect-timeout") {
+      if (!absl::SimpleAtod(edgekit_examples::Av(value), &seconds) || seconds <= 0)
+        return Fail("bad --connect-timeout");
+      options.connect_timeout = absl::Seconds(seconds);
+    } else if (flag == "--origin-timeout") {
+      if (!absl::SimpleAtod(edgekit_examples::Av(value), &seconds) || seconds <= 0)
+        return Fail("bad --origin-timeout");
+      options.origin_timeout = absl::Seconds(seconds);
+    } else {
+      return Fail(absl::StrCat("unknown flag ", edgekit_examples::Av(flag)));
+    }
+  }
+  if (listen.empty() || origin.empty()) return Fail("--listen and --origin are required");
+  if (!edgekit_examples::ParseHostPort(listen, &server_options.host, &server_options.port)) {
+    return Fail("bad --listen (HOST:PORT)");
+  }
+  if (!edgekit_examples::ParseHttpUrl(origin, &options.origin)) {
+    return Fail("bad --origin (http://HOST:PORT)");
+  }
+  if (options.cache_name.empty() || !edgekit::http::IsToken(options.cache_name)) {
+    return Fail("bad --cache-name (a token)");
+  }
+  server_options.max_body_bytes = options.max_body_bytes;
+
+  EventLoop loop(threads);
+  absl::StatusOr<std::unique_ptr<CachingProxy>> proxy = CachingProxy::Create(loop, options);
+  if (!proxy.ok()) return Fail(proxy.status().ToString());
+  CachingProxy* const p = proxy->get();
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Create(
+      loop, server_options,
+      [p](edgekit_examples::HttpRequest req, edgekit_examples::ServerExchange ex) {
+        p->Handle(std::move(req), std::move(ex));
+      });
+  if (!server.ok()) return Fail(server.status().ToString());
+  p->set_server(server->get());
+  std::printf("edgekit-caching-proxy listening on %s:%u, origin %s, cache %zu bytes\n",
+              server_options.host.c_str(), static_cast<unsigned>((*server)->port()),
+              options.origin.authority.c_str(), options.max_bytes);
+  std::fflush(stdout);
+
+  loop.WaitForSignal();
+  std::printf("edgekit-caching-proxy: shutting down\n");
+  std::fflush(stdout);
+  // Join the loop threads, then leave without unwinding: requests still in
+  // flight hold cache tickets and sockets whose owners (cache, io_context)
+  // would otherwise have to be torn down in a delicate order.
+  loop.Stop();
+  std::exit(0);
+}

@@ -1,0 +1,103 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: http_message.h
+// -----------------------------------------------------------------------------
+// The plain HTTP/1.1 message types the example programs pass around, and a few
+// RFC 9110 helpers (hop-by-hop fields, Via, target parsing). Deliberately free
+// of Boost: only the one translation unit that talks to the network
+// (`net.cc`) includes Boost.Beast, so the examples compile quickly.
+//
+// Header fields are `edgekit::http::HeaderMap`s: ordered, multi-valued,
+// case-insensitive, and directly usable as the `HeaderView` the edgekit
+// components take.
+//
+// Thread-safety: plain values (thread-compatible).
+
+#ifndef EDGEKIT_EXAMPLES_COMMON_HTTP_MESSAGE_H_
+#define EDGEKIT_EXAMPLES_COMMON_HTTP_MESSAGE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "edgekit/http/header_map.h"
+
+namespace edgekit_examples {
+
+// Debian's Abseil has its own absl::string_view (not std::string_view):
+// convert explicitly where the two meet (StrCat, SimpleAtoi...).
+inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// A request as read from a client (server side) or to be sent to an origin
+// (client side).
+struct HttpRequest {
+  std::string method = "GET";  // any token, case-sensitive
+  std::string target = "/";    // request-target as received
+  unsigned version = 11;       // 10 or 11
+  edgekit::http::HeaderMap headers;
+  std::string body;
+  // Server side: whether the client wants the connection kept open.
+  bool keep_alive = true;
+  // Server side: the peer's address ("127.0.0.1:5555").
+  std::string peer;
+};
+
+// A response as read from an origin (client side) or to be written to a client
+// (server side).
+//
+// Framing when written by HttpServer: `Content-Length` and
+// `Transfer-Encoding` in `headers` are ignored and the body is sent with a
+// Content-Length computed from `body` — except for responses that carry no
+// content by definition (1xx, 204, 304, and any response to HEAD), where a
+// `Content-Length` present in `headers` is passed through as metadata (RFC
+// 9110 §8.6) and no body bytes are sent. For a HEAD request answered with a
+// non-empty `body` (e.g. from a cached GET), Content-Length is the body size.
+struct HttpResponse {
+  int status = 200;
+  std::string reason;  // empty: the standard reason phrase
+  edgekit::http::HeaderMap headers;
+  std::string body;
+  // Server side: false closes the connection after this response.
+  bool keep_alive = true;
+};
+
+// Removes the hop-by-hop fields (RFC 9110 §7.6.1): Connection and every field
+// it names, Keep-Alive, Proxy-Connection, TE, Transfer-Encoding, Upgrade,
+// Proxy-Authenticate and Proxy-Authorization. `Content-Length` is left alone
+// (framing is recomputed when writing).
+void StripHopByHop(edgekit::http::HeaderMap& headers);
+
+// True for the methods RFC 9110 §9.2.2 calls idempotent.
+bool IsIdempotentMethod(std::string_view method);
+
+// An http URL's parts. `ParseHttpUrl("http://127.0.0.1:8080/x")`.
+struct HttpUrl {
+  std::string host;  // "127.0.0.1" (brackets removed for IPv6)
+  uint16_t port = 80;
+  std::string authority;  // as written: "127.0.0.1:8080"
+  std::string path;       // "/x" (origin-form, "/" when empty), with query
+};
+// Only "http://" URLs with an authority; returns false otherwise.
+bool ParseHttpUrl(std::string_view url, HttpUrl* out);
+
+// "127.0.0.1:8080" → host, port (0 allowed; 80 when absent). Returns false if
+// malformed.
+bool ParseHostPort(std::string_view s, std::string* host, uint16_t* port);
+
+// The standard reason phrase of `status` ("OK", "Not Found"...), "" if unknown.
+std::string_view ReasonPhrase(int status);
+
+// A small text response with Content-Type text/plain.
+HttpResponse TextResponse(int status, std::string body);
+
+// Decodes %XX and '+' (application/x-www-form-urlencoded) in a query value.
+std::string UrlDecode(std::string_view s);
+
+// The value of query parameter `name` in `target` ("/p?a=1&b=2"), decoded;
+// nullopt-like: returns false when absent.
+bool GetQueryParam(std::string_view target, std::string_view name, std::string* value);
+
+}  // namespace edgekit_examples
+
+#endif  // EDGEKIT_EXAMPLES_COMMON_HTTP_MESSAGE_H_
