@@ -1,0 +1,105 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: subscriber.h
+// -----------------------------------------------------------------------------
+// `Subscriber`: a Redis pub/sub connection that the host polls. edgekit starts
+// no thread: the host calls `Poll(max_wait)` from its own loop or timer, and the
+// handlers of the channels that received messages run on that thread, outside
+// any internal lock.
+//
+// When the connection drops, `Poll` reconnects (with backoff) and subscribes
+// again, then calls each channel's `on_resubscribe` hook so the owner can catch
+// up on what it missed (for example the revocation sync re-reads its keys).
+//
+// Example:
+//
+//   auto sub = edgekit::redis::Subscriber::Create(options);
+//   (*sub)->Subscribe("edgekit:purge", [&](std::string_view msg) { ... });
+//   for (;;) (*sub)->Poll(absl::Milliseconds(100));   // host's loop
+//
+// Thread-safety: thread-compatible; call it from one thread (or guard it).
+// Bounds: at most `max_message_bytes` per message (larger ones are dropped and
+// counted); at most `max_messages_per_poll` handled per Poll.
+
+#ifndef EDGEKIT_REDIS_SUBSCRIBER_H_
+#define EDGEKIT_REDIS_SUBSCRIBER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "edgekit/base/clock.h"
+#include "edgekit/base/config.h"
+#include "edgekit/redis/client.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace redis {
+
+struct SubscriberOptions {
+  ClientOptions redis;
+  size_t max_message_bytes = 64 << 10;
+  size_t max_messages_per_poll = 10000;
+};
+
+class EDGEKIT_API Subscriber {
+ public:
+  using Handler = std::function<void(std::string_view message)>;
+
+  static absl::StatusOr<std::unique_ptr<Subscriber>> Create(SubscriberOptions options,
+                                                            Clock& clock = RealClock::Get());
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // Registers `handler` for `channel` (one handler per channel; a second call
+  // replaces it). `on_resubscribe` runs after each (re)subscription that
+  // follows a disconnection. The subscription itself happens on the next Poll.
+  void Subscribe(std::string channel, Handler handler,
+                 std::function<void()> on_resubscribe = nullptr);
+
+  // Connects and subscribes if needed, then waits at most `max_wait` for
+  // messages and dispatches every complete one. Returns the number handled.
+  // Errors: kUnavailable when Redis cannot be reached (the next Poll retries
+  // after the backoff).
+  absl::StatusOr<size_t> Poll(absl::Duration max_wait);
+
+  struct Counters {
+    uint64_t messages = 0;
+    uint64_t dropped_oversized = 0;
+    uint64_t reconnects = 0;
+    uint64_t errors = 0;
+  };
+  Counters counters() const { return counters_; }
+  bool connected() const;
+
+ private:
+  struct Impl;
+  Subscriber(SubscriberOptions options, Clock& clock);
+  absl::Status EnsureSubscribed();
+  void Drop();
+
+  const SubscriberOptions options_;
+  Clock& clock_;
+  std::unique_ptr<Impl> impl_;
+  struct Channel {
+    std::string name;
+    Handler handler;
+    std::function<void()> on_resubscribe;
+  };
+  std::vector<Channel> channels_;
+  bool ever_subscribed_ = false;
+  absl::Time next_attempt_ = absl::InfinitePast();
+  absl::Duration backoff_;
+  Counters counters_;
+};
+
+}  // namespace redis
+EDGEKIT_NAMESPACE_END
+
+#endif  // EDGEKIT_REDIS_SUBSCRIBER_H_
