@@ -86,7 +86,7 @@ TEST_CASE("Bucket golden vectors pin the hash contract", "[canary]") {
   CHECK(canary::Bucket(long_unit, long_salt) == 4631);
 }
 
-TEST_CASE("ScaleHash is multiply-high onto [0, n)", "[canary]") {
+TEST_CASE("ScaleHash maps a hash onto 0..n-1 by multiply-high", "[canary]") {
   CHECK(canary::ScaleHash(0, 10000) == 0);
   CHECK(canary::ScaleHash(UINT64_MAX, 10000) == 9999);
   CHECK(canary::ScaleHash(uint64_t{1} << 63, 10000) == 5000);
