@@ -112,11 +112,10 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
       new CachingProxy(loop, std::move(options), *std::move(c), *std::move(client)));
 }
 
-CachingProxy::CachingProxy(EventLoop& loop, CachingProxyOptions options,
+CachingProxy::CachingProxy(EventLoop& /*loop*/, CachingProxyOptions options,
                            std::unique_ptr<cache::HttpCache> cache,
                            std::unique_ptr<HttpClient> client)
-    : loop_(loop),
-      options_(std::move(options)),
+    : options_(std::move(options)),
       via_(absl::StrCat("1.1 ", options_.cache_name)),
       cache_(std::move(cache)),
       client_(std::move(client)),

@@ -103,7 +103,6 @@ class CachingProxy {
   void Finish(const std::shared_ptr<Pending>& p, HttpResponse response);
   HttpRequest OriginRequest(const Pending& p) const;
 
-  EventLoop& loop_;
   const CachingProxyOptions options_;
   const std::string via_;
   std::unique_ptr<edgekit::cache::HttpCache> cache_;
