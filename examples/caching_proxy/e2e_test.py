@@ -120,6 +120,14 @@ class Origin:
                     return self._send(200, [("Cache-Control", "no-store"),
                                             ("Connection", "X-Private-Hop"),
                                             ("X-Private-Hop", "secret")], b"hop")
+                if path == "/garbage":
+                    self.close_connection = True
+                    self.wfile.write(b"THIS IS NOT HTTP\r\n\r\n")
+                    return None
+                if path == "/truncated":
+                    self.close_connection = True
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+                    return None
                 return self._send(404, [], b"no such path\n")
 
             do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_FROB = handle_any
@@ -208,6 +216,18 @@ class Client:
 
     def get(self, path, headers=None):
         return self.request("GET", path, headers=headers)
+
+
+def raw_exchange(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        try:
+            sock.sendall(data)
+        except OSError:
+            pass
+        try:
+            return sock.recv(65536)
+        except OSError:
+            return b""
 
 
 def wait_for(pred, timeout=3.0):
@@ -346,7 +366,24 @@ def run(binary):
         s, h, b = c.get("/never-stored", {"Cache-Control": "only-if-cached"})
         check(s == 504 and origin.count("/never-stored") == 0, "only-if-cached miss → 504")
 
+        s, h, b = c.get("/.edgekit/metrics", {"Authorization": "Bearer " + ADMIN_TOKEN})
+        reused = [l for l in b.decode().splitlines()
+                  if l.startswith("edgekit_proxy_origin_connections_reused_total ")]
+        check(reused and int(reused[0].split()[1]) > 0, "origin connections kept alive and reused")
+
+        print("bad clients")
+        check(raw_exchange(proxy.port, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400"),
+              "malformed request line → 400")
+        huge = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n"
+        check(raw_exchange(proxy.port, huge).startswith(b"HTTP/1.1 431"), "huge header → 431")
+        s, h, b = c.get("/hit")
+        check(s == 200, "proxy still serves after bad clients")
+
         print("bad origins")
+        s, h, b = c.get("/garbage")
+        check(s == 502, "origin answering garbage → 502")
+        s, h, b = c.get("/truncated")
+        check(s == 502, "origin closing mid-body → 502")
         dead_sock = socket.socket()
         dead_sock.bind(("127.0.0.1", 0))
         dead_port = dead_sock.getsockname()[1]
