@@ -1,0 +1,78 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+// One verifier shared by threads while the host swaps key sets (TSan-clean).
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "edgekit/jwt/revocation.h"
+#include "jwt_test_util.h"
+
+using namespace jwt_test;  // NOLINT
+
+TEST_CASE("a shared verifier verifies on many threads while key sets are swapped",
+          "[jwt][concurrency]") {
+  const std::string key_a = Secret().substr(0, 32);
+  const std::string key_b = Secret().substr(32, 32);
+  auto make_set = [&](bool with_b) {
+    jwt::KeySetBuilder b;
+    REQUIRE(b.AddHmacSecret("a", key_a, Algorithm::kHS256).ok());
+    REQUIRE(b.AddJwk(Cat({R"({"kid":"ec",)", Key("P-256").public_jwk.substr(1)})).ok());
+    if (with_b) REQUIRE(b.AddHmacSecret("b", key_b, Algorithm::kHS256).ok());
+    return b.Build();
+  };
+  auto set_without_b = make_set(false);
+  auto set_with_b = make_set(true);
+  auto revoked = std::make_shared<jwt::RevocationList>(32);
+  jwt::VerifierOptions o = AllAlgorithms();
+  o.revocations = revoked;
+  auto v = MakeVerifier(set_without_b, o);
+  const std::string ta =
+      Sign(Algorithm::kHS256, key_a, R"({"alg":"HS256","kid":"a"})", Claims(R"(,"jti":"x")"));
+  const std::string tb = Sign(Algorithm::kHS256, key_b, R"({"alg":"HS256","kid":"b"})", Claims());
+  const std::string te =
+      Sign(Algorithm::kES256, Key("P-256").private_pem, R"({"alg":"ES256","kid":"ec"})", Claims());
+  const std::string bad = WithSignature(ta, std::string(32, 'x'));
+
+  constexpr int kThreads = 4;
+  constexpr int kIters = 300;
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::atomic<int> b_ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kIters; ++i) {
+        const jwt::VerifyResult ra = v->Verify(ta, Now());
+        if (ra.verdict != Verdict::kOk && ra.verdict != Verdict::kRevoked) wrong.fetch_add(1);
+        if (ra.ok() && ra.token->jwt_id() != std::optional<std::string>("x")) wrong.fetch_add(1);
+        const Verdict vb = v->Verify(tb, Now()).verdict;
+        if (vb == Verdict::kOk) b_ok.fetch_add(1);
+        if (vb != Verdict::kOk && vb != Verdict::kUnknownKey) wrong.fetch_add(1);
+        if (v->Verify(bad, Now()).verdict != Verdict::kBadSignature) wrong.fetch_add(1);
+        if (t == 0 && i % 10 == 0 && v->Verify(te, Now()).verdict != Verdict::kOk) {
+          wrong.fetch_add(1);
+        }
+      }
+    });
+  }
+  std::thread swapper([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      v->SetKeySet(i % 2 ? set_with_b : set_without_b);
+      if (i % 7 == 0) (void)revoked->Revoke("x", absl::FromUnixSeconds(1700003600), Now());
+      if (i % 7 == 3) revoked->Unrevoke("x");
+      (void)v->stats();
+      std::this_thread::yield();
+    }
+  });
+  for (auto& th : threads) th.join();
+  stop.store(true);
+  swapper.join();
+  CHECK(wrong.load() == 0);
+  const jwt::Verifier::Stats s = v->stats();
+  uint64_t total = 0;
+  for (uint64_t c : s.by_verdict) total += c;
+  CHECK(total >= static_cast<uint64_t>(kThreads * kIters * 3));
+  v->SetKeySet(set_with_b);
+  CHECK(v->Verify(tb, Now()).verdict == Verdict::kOk);
+}
