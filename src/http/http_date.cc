@@ -8,7 +8,9 @@
 
 #include "edgekit/http/http_date.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <tuple>
 
 #include "edgekit/http/header_map.h"
 #include "http/internal_parse.h"
@@ -103,18 +105,42 @@ std::optional<absl::Time> Make(int64_t y, int m, int d, int h, int mi, int se) {
   return absl::FromUnixSeconds(secs);
 }
 
-// RFC 9110 §5.6.7: the year with these two digits in [now_year-49, now_year+50].
-int64_t ResolveTwoDigitYear(int yy, const absl::Time* now) {
+// Floor division of Unix seconds into days and seconds of day.
+void SplitSeconds(int64_t secs, int64_t* days, int64_t* rem) {
+  *days = secs / 86400;
+  *rem = secs % 86400;
+  if (*rem < 0) {
+    *rem += 86400;
+    --*days;
+  }
+}
+
+// rfc850's two-digit year. Without `now`: 00-69 → 20xx, 70-99 → 19xx. With
+// `now`, RFC 9110 §5.6.7: a timestamp that appears to be more than 50 years in
+// the future is the most recent past year with the same last two digits; so
+// the result is the latest year with these digits whose timestamp is at most
+// 50 years after now (compared as civil date-times, UTC).
+int64_t ResolveTwoDigitYear(int yy, int m, int d, int h, int mi, int se, const absl::Time* now) {
   if (now == nullptr) return yy < 70 ? 2000 + yy : 1900 + yy;
+  int64_t days = 0;
+  int64_t rem = 0;
+  // Clamp so that far-out `now` values cannot overflow the civil arithmetic.
+  const int64_t now_secs =
+      std::clamp<int64_t>(absl::ToUnixSeconds(*now), -62135596800, 253402300799);
+  SplitSeconds(now_secs, &days, &rem);
   int64_t now_year = 0;
-  int m = 0;
-  int d = 0;
-  CivilFromDays(absl::ToUnixSeconds(*now) / 86400 - (absl::ToUnixSeconds(*now) % 86400 < 0),
-                &now_year, &m, &d);
-  const int64_t century = (now_year >= 0 ? now_year : now_year - 99) / 100 * 100;
+  int now_m = 0;
+  int now_d = 0;
+  CivilFromDays(days, &now_year, &now_m, &now_d);
+  const auto limit = std::make_tuple(now_year + 50, now_m, now_d, static_cast<int>(rem / 3600),
+                                     static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  const int64_t century = now_year / 100 * 100;  // now_year >= 1 after the clamp
   int64_t y = century + yy;
-  if (y > now_year + 50) y -= 100;
-  if (y + 100 <= now_year + 50) y += 100;
+  if (std::make_tuple(y, m, d, h, mi, se) > limit) {
+    y -= 100;
+  } else if (std::make_tuple(y + 100, m, d, h, mi, se) <= limit) {
+    y += 100;
+  }
   return y;
 }
 
@@ -171,7 +197,7 @@ std::optional<absl::Time> Parse(std::string_view in, const absl::Time* now) {
   }
   const int m = MonthAt(s, p + 3);
   if (m == 0) return std::nullopt;
-  return Make(ResolveTwoDigitYear(y, now), m, d, h, mi, se);
+  return Make(ResolveTwoDigitYear(y, m, d, h, mi, se, now), m, d, h, mi, se);
 }
 
 void Put2(char* p, int v) {
@@ -201,12 +227,9 @@ std::string_view FormatHttpDate(absl::Time t, char (&out)[kHttpDateSize]) {
     if (secs < kMin) secs = kMin;
     if (secs > kMax) secs = kMax;
   }
-  int64_t days = secs / 86400;
-  int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
+  int64_t days = 0;
+  int64_t rem = 0;
+  SplitSeconds(secs, &days, &rem);
   int64_t y = 0;
   int m = 0;
   int d = 0;

@@ -113,6 +113,14 @@ TEST_CASE("rfc850 two-digit years (RFC 9110 §5.6.7)", "[http]") {
     CHECK(ParseHttpDate("Monday, 01-Jan-76 00:00:00 GMT", now) == Civil(2076, 1, 1));  // +50
     CHECK(ParseHttpDate("Monday, 01-Jan-77 00:00:00 GMT", now) == Civil(1977, 1, 1));  // +51
     CHECK(ParseHttpDate("Monday, 01-Jan-26 00:00:00 GMT", now) == Civil(2026, 1, 1));
+    // Compared as date-times: 2076-11-27 00:00:00 is exactly 50 years ahead,
+    // one second later is more than 50 years ahead.
+    CHECK(ParseHttpDate("Friday, 27-Nov-76 00:00:00 GMT", now) == Civil(2076, 11, 27));
+    CHECK(ParseHttpDate("Friday, 27-Nov-76 00:00:01 GMT", now) == Civil(1976, 11, 27, 0, 0, 1));
+    CHECK(ParseHttpDate("Wednesday, 01-Dec-76 00:00:00 GMT", now) == Civil(1976, 12, 1));
+    // Feb 29 is validated in the resolved year: 2000 is a leap year, 2100 not.
+    CHECK(ParseHttpDate("Tuesday, 29-Feb-00 00:00:00 GMT", now) == Civil(2000, 2, 29));
+    CHECK_FALSE(ParseHttpDate("Monday, 29-Feb-00 00:00:00 GMT", Civil(2070, 1, 1)).has_value());
     // Near a century boundary the next century can be the nearer one.
     const absl::Time late = Civil(2095, 6, 1);
     CHECK(ParseHttpDate("Monday, 01-Jan-05 00:00:00 GMT", late) == Civil(2105, 1, 1));

@@ -149,6 +149,11 @@ ParseCacheControl(const HeaderView& headers, std::string_view field_name = "Cach
 
 // As above over every line named `field_name` (combined with ", " as RFC 8941
 // §4.2 requires). Absent field → std::nullopt.
+//
+// Surrogate-Control (W3C Edge Architecture 1.0) predates RFC 8941 and its
+// extensions (e.g. `max-age=300+60`, targeting `;edge-id`) are not always
+// Dictionary syntax: pass it here for the strict RFC 9213 reading, or to
+// ParseCacheControl(headers, "Surrogate-Control") for the lenient one.
 [[nodiscard]] EDGEKIT_API std::optional<CacheControl> ParseTargetedCacheControl(
     const HeaderView& headers, std::string_view field_name = "CDN-Cache-Control");
 

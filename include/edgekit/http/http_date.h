@@ -31,10 +31,12 @@
 //     Gregorian calendar), hour 0..23, minute 0..59, second 0..60. A leap
 //     second (60) is accepted and read as second 59 of the same minute, so the
 //     result never falls in the next minute.
-//   * rfc850's two-digit year: with `now`, RFC 9110 §5.6.7's rule — a year
-//     that would be more than 50 years after now's year is read as the most
-//     recent past year with those two digits. Without `now`, a fixed pivot:
-//     00..69 → 2000..2069, 70..99 → 1970..1999 (POSIX strptime's %y).
+//   * rfc850's two-digit year: with `now`, RFC 9110 §5.6.7's rule — a
+//     timestamp that would be more than 50 years after `now` (compared as
+//     UTC date-times) is read in the most recent past year with those two
+//     digits; the result is the latest such year at most 50 years ahead.
+//     Without `now`, a fixed pivot: 00..69 → 2000..2069, 70..99 → 1970..1999
+//     (POSIX strptime's %y).
 //   * Anything else → std::nullopt; an invalid date is never the epoch.
 //
 // Formatting: IMF-fixdate of the time rounded down to the second, in UTC.
