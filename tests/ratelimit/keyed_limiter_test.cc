@@ -101,7 +101,8 @@ TEST_CASE("KeyedLimiter evicts only idle keys and a returning key gets what it w
   d = k->TryAcquire("a");
   CHECK(d.allowed);
   CHECK(d.remaining == 1);
-  CHECK(k->EvictIdle(clock.MonotonicNow() + absl::Seconds(60)) == k->counters().keys);
+  const uint64_t keys = k->counters().keys;
+  CHECK(k->EvictIdle(clock.MonotonicNow() + absl::Seconds(60)) == keys);
   CHECK(k->counters().keys == 0);
 }
 
