@@ -46,8 +46,12 @@ HeaderMap::HeaderMap(HeaderView view) {
 
 HeaderMap::HeaderMap(const HeaderMap& other) : entries_(other.entries_) { Reindex(); }
 
-HeaderMap::HeaderMap(HeaderMap&& other) noexcept : entries_(std::move(other.entries_)) {
-  Reindex();
+// Moving a std::vector hands over its buffer without moving the elements, so
+// the views in fields_ stay valid: no re-indexing, no allocation.
+HeaderMap::HeaderMap(HeaderMap&& other) noexcept
+    : entries_(std::move(other.entries_)),
+      fields_(std::move(other.fields_)),
+      byte_size_(other.byte_size_) {
   other.Clear();
 }
 
@@ -62,7 +66,8 @@ HeaderMap& HeaderMap::operator=(const HeaderMap& other) {
 HeaderMap& HeaderMap::operator=(HeaderMap&& other) noexcept {
   if (this != &other) {
     entries_ = std::move(other.entries_);
-    Reindex();
+    fields_ = std::move(other.fields_);
+    byte_size_ = other.byte_size_;
     other.Clear();
   }
   return *this;

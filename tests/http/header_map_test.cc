@@ -172,9 +172,11 @@ TEST_CASE("HeaderMap views stay valid across growth, copies and moves", "[http]"
     REQUIRE(m.view()[static_cast<size_t>(i)].value == "v" + std::to_string(i));
   }
   HeaderMap copy(m);
+  const char* const copy_first = copy.view()[0].name.data();
   HeaderMap assigned;
   assigned = m;
   HeaderMap moved(std::move(copy));
+  CHECK(moved.view()[0].name.data() == copy_first);  // a move keeps the storage
   HeaderMap move_assigned;
   move_assigned = std::move(assigned);
   for (const HeaderMap* hm : {&m, &moved, &move_assigned}) {
