@@ -419,7 +419,7 @@ TEST_CASE("Fault injection over many random flights leaves no waiter hung (one t
 TEST_CASE("Fault injection from many threads is race-free and leaves no waiter hung",
           "[coalesce][concurrency]") {
   constexpr int kWorkers = 4;
-  constexpr size_t kOpsPerWorker = 3000;
+  constexpr size_t kOpsPerWorker = 6000;
   edgekit::testing::FakeClock clock;
   Options options;
   options.max_waiters_per_flight = 200;

@@ -606,6 +606,28 @@ TEST_CASE("The group may be destroyed before its leader completes", "[coalesce]"
   CHECK(*p.value == "v");
 }
 
+TEST_CASE("A callback may destroy the group during Cancel or ExpireWaiters", "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  auto group = std::make_unique<StrGroup>(Options(), clock);
+  auto lead = group->Join("k", nullptr);
+  int calls = 0;
+  auto destroy = [&](const StrResult&) {
+    ++calls;
+    group.reset();
+  };
+  SECTION("Cancel") {
+    auto j = group->Join("k", destroy);
+    CHECK(group->Cancel(j.waiter));
+  }
+  SECTION("ExpireWaiters") {
+    (void)group->Join("k", destroy, clock.MonotonicNow());
+    CHECK(group->ExpireWaiters() == 1);
+  }
+  CHECK(calls == 1);
+  CHECK(group == nullptr);
+  CHECK(lead.completion.Complete(std::string("v")).ok());  // The flight outlives the group.
+}
+
 TEST_CASE("A Group is movable", "[coalesce]") {
   StrGroup a;
   auto lead = a.Join("k", nullptr);

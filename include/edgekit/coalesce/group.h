@@ -345,15 +345,19 @@ class Group {
   // running (completed, expired or cancelled before), or `waiter` is empty.
   bool Cancel(const Waiter& waiter) {
     if (!waiter.valid()) return false;
-    return core_->Cancel(waiter.flight_.get(), waiter.slot_, waiter.gen_);
+    const std::shared_ptr<CoreT> core = core_;  // A callback may destroy the group.
+    return core->Cancel(waiter.flight_.get(), waiter.slot_, waiter.gen_);
   }
 
   // Times out every follower whose deadline is <= `now` (their callbacks run
   // with `kTimeout`; blocked `Do` callers return `kTimeout`). Returns how many.
   // Call it from the host's timer. Cost: O(unfinished flights) plus the
   // waiters of flights that have an expired follower.
-  size_t ExpireWaiters(absl::Time now) { return core_->Expire(now); }
-  size_t ExpireWaiters() { return core_->Expire(core_->clock().MonotonicNow()); }
+  size_t ExpireWaiters(absl::Time now) {
+    const std::shared_ptr<CoreT> core = core_;  // A callback may destroy the group.
+    return core->Expire(now);
+  }
+  size_t ExpireWaiters() { return ExpireWaiters(core_->clock().MonotonicNow()); }
 
   // Detaches the unfinished flight of `key`, if any: the next caller of `key`
   // starts a new flight. The detached flight still finishes normally for its

@@ -43,26 +43,23 @@ namespace coalesce_internal {
 template <class Value>
 using Callback = absl::AnyInvocable<void(const coalesce::Result<Value>&)>;
 
-inline absl::Status ErrorFor(coalesce::Reason reason) {
-  switch (reason) {
-    case coalesce::Reason::kAbandoned:
-      return absl::AbortedError(
+// The status of each non-OK `Reason`, built once (immutable, shared by
+// refcount) so that timeouts, rejections and abandons cost no allocation.
+inline const absl::Status& ErrorFor(coalesce::Reason reason) {
+  // Indexed by `Reason`; keep in enum order.
+  static const absl::Status kStatuses[] = {
+      absl::OkStatus(),
+      absl::UnknownError("edgekit::coalesce: leader error"),
+      absl::AbortedError(
           "edgekit::coalesce: the leader abandoned the flight (completion handle destroyed "
-          "without a result)");
-    case coalesce::Reason::kTimeout:
-      return absl::DeadlineExceededError("edgekit::coalesce: waiter deadline exceeded");
-    case coalesce::Reason::kCancelled:
-      return absl::CancelledError("edgekit::coalesce: waiter cancelled");
-    case coalesce::Reason::kTooManyWaiters:
-      return absl::ResourceExhaustedError("edgekit::coalesce: too many waiters on this key");
-    case coalesce::Reason::kTableFull:
-      return absl::ResourceExhaustedError("edgekit::coalesce: too many keys in flight");
-    case coalesce::Reason::kLeaderError:
-      return absl::UnknownError("edgekit::coalesce: leader error");
-    case coalesce::Reason::kOk:
-      break;
-  }
-  return absl::OkStatus();
+          "without a result)"),
+      absl::DeadlineExceededError("edgekit::coalesce: waiter deadline exceeded"),
+      absl::CancelledError("edgekit::coalesce: waiter cancelled"),
+      absl::ResourceExhaustedError("edgekit::coalesce: too many waiters on this key"),
+      absl::ResourceExhaustedError("edgekit::coalesce: too many keys in flight"),
+  };
+  const auto i = static_cast<size_t>(reason);
+  return kStatuses[i <= static_cast<size_t>(coalesce::Reason::kTableFull) ? i : 1];
 }
 
 template <class Value>
