@@ -147,7 +147,7 @@ TEST_CASE("KeyedLimiter: threads on one hot key plus a distinct-key flood stay w
     const uint64_t n = next_key.fetch_add(1, std::memory_order_relaxed);
     char buf[8];
     std::memcpy(buf, &n, sizeof(n));
-    (void)k->TryAcquire(absl::string_view(buf, sizeof(buf)));
+    (void)k->TryAcquire(std::string_view(buf, sizeof(buf)));
     return use_stale ? k->TryAcquire("hot", stale).allowed : k->TryAcquire("hot").allowed;
   });
   const int64_t bound = 50 + absl::ToInt64Milliseconds(h.elapsed) / 10;

@@ -22,7 +22,7 @@ namespace {
 // 8 raw bytes: a cheap distinct key per number.
 struct NumKey {
   explicit NumKey(uint64_t n) { std::memcpy(buf, &n, sizeof(n)); }
-  absl::string_view view() const { return absl::string_view(buf, sizeof(buf)); }
+  std::string_view view() const { return std::string_view(buf, sizeof(buf)); }
   char buf[8];
 };
 

@@ -40,8 +40,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string_view>
 
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
 
@@ -55,7 +55,7 @@ enum class Reason : uint8_t {
   kCostExceedsLimit,  // the cost is larger than the policy can ever grant
 };
 
-[[nodiscard]] inline absl::string_view ToString(Reason reason) {
+[[nodiscard]] inline std::string_view ToString(Reason reason) {
   switch (reason) {
     case Reason::kAllowed:
       return "allowed";

@@ -46,6 +46,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,7 +54,6 @@
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
@@ -107,20 +107,20 @@ class KeyedLimiter {
 
   // Takes `cost` units for `key` at the clock's monotonic time (read under the
   // shard lock).
-  Decision TryAcquire(absl::string_view key, int64_t cost = 1) {
+  Decision TryAcquire(std::string_view key, int64_t cost = 1) {
     return Run(Hash(key), nullptr, cost, /*commit=*/true);
   }
   // Same at an explicit `now` (monotonic time line).
-  Decision TryAcquire(absl::string_view key, absl::Time now, int64_t cost = 1) {
+  Decision TryAcquire(std::string_view key, absl::Time now, int64_t cost = 1) {
     const int64_t now_ns = ratelimit_internal::ToNanos(now);
     return Run(Hash(key), &now_ns, cost, /*commit=*/true);
   }
   // The verdict `key` would get for `cost` now, taking nothing (and storing
   // nothing for an unknown key).
-  Decision Peek(absl::string_view key, int64_t cost = 1) {
+  Decision Peek(std::string_view key, int64_t cost = 1) {
     return Run(Hash(key), nullptr, cost, /*commit=*/false);
   }
-  Decision Peek(absl::string_view key, absl::Time now, int64_t cost = 1) {
+  Decision Peek(std::string_view key, absl::Time now, int64_t cost = 1) {
     const int64_t now_ns = ratelimit_internal::ToNanos(now);
     return Run(Hash(key), &now_ns, cost, /*commit=*/false);
   }
@@ -200,8 +200,8 @@ class KeyedLimiter {
     }
   }
 
-  static uint64_t Hash(absl::string_view key) {
-    const uint64_t h = absl::Hash<absl::string_view>{}(key);
+  static uint64_t Hash(std::string_view key) {
+    const uint64_t h = absl::Hash<std::string_view>{}(key);
     return h == 0 ? 1 : h;
   }
   Shard& ShardOf(uint64_t h) const {
