@@ -34,10 +34,10 @@ absl::Status Router::SetDefaultPercent(uint32_t percent_bp) {
   return absl::OkStatus();
 }
 
-int Router::FindSlot(std::string_view region) const {
+int Router::FindSlot(std::string_view region, uint64_t region_hash) const {
   const size_t n = published_.load(std::memory_order_acquire);
   for (size_t i = 0; i < n; ++i) {
-    if (slots_[i].name == region) return static_cast<int>(i);
+    if (slots_[i].name_hash == region_hash && slots_[i].name == region) return static_cast<int>(i);
   }
   return -1;
 }
@@ -51,8 +51,9 @@ absl::Status Router::SetRegionPercent(std::string_view region, uint32_t percent_
     return absl::InvalidArgumentError(
         absl::StrCat("region name must be 1..", kMaxRegionLength, " bytes"));
   }
+  const uint64_t region_hash = StableHash64(region, 0);
   MutexLock lock(&write_mu_);
-  const int found = FindSlot(region);
+  const int found = FindSlot(region, region_hash);
   if (found >= 0) {
     slots_[static_cast<size_t>(found)].percent.store(percent_bp, std::memory_order_release);
     return absl::OkStatus();
@@ -64,22 +65,24 @@ absl::Status Router::SetRegionPercent(std::string_view region, uint32_t percent_
   }
   // Slot n is not visible to readers until published_ moves past it.
   slots_[n].name.assign(region.data(), region.size());
+  slots_[n].name_hash = region_hash;
   slots_[n].percent.store(percent_bp, std::memory_order_relaxed);
   published_.store(n + 1, std::memory_order_release);
   return absl::OkStatus();
 }
 
 void Router::ClearRegionPercent(std::string_view region) {
+  const uint64_t region_hash = StableHash64(region, 0);
   MutexLock lock(&write_mu_);
-  const int found = FindSlot(region);
+  const int found = FindSlot(region, region_hash);
   if (found >= 0) {
     slots_[static_cast<size_t>(found)].percent.store(kInherit, std::memory_order_release);
   }
 }
 
 uint32_t Router::PercentFor(std::string_view region) const {
-  if (!region.empty()) {
-    const int found = FindSlot(region);
+  if (!region.empty() && published_.load(std::memory_order_acquire) != 0) {
+    const int found = FindSlot(region, StableHash64(region, 0));
     if (found >= 0) {
       const uint32_t p = slots_[static_cast<size_t>(found)].percent.load(std::memory_order_acquire);
       if (p != kInherit) return p;
@@ -92,19 +95,22 @@ RouteDecision Router::Route(std::string_view unit, std::string_view region) cons
   RouteDecision d;
   d.bucket = hasher_.Bucket(unit);
   d.percent_bp = PercentFor(region);
+  CounterShard& shard = counters_[d.bucket % kCounterShards];
   if (InPercent(d.bucket, d.percent_bp)) {
     d.cohort = Cohort::kCanary;
-    canary_count_.fetch_add(1, std::memory_order_relaxed);
+    shard.canary.fetch_add(1, std::memory_order_relaxed);
   } else {
-    stable_count_.fetch_add(1, std::memory_order_relaxed);
+    shard.stable.fetch_add(1, std::memory_order_relaxed);
   }
   return d;
 }
 
 RouterCounters Router::counters() const {
   RouterCounters c;
-  c.stable = stable_count_.load(std::memory_order_relaxed);
-  c.canary = canary_count_.load(std::memory_order_relaxed);
+  for (const CounterShard& shard : counters_) {
+    c.stable += shard.stable.load(std::memory_order_relaxed);
+    c.canary += shard.canary.load(std::memory_order_relaxed);
+  }
   return c;
 }
 

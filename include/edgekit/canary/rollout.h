@@ -108,20 +108,28 @@ class EDGEKIT_API Router {
 
  private:
   static constexpr uint32_t kInherit = UINT32_MAX;
+  static constexpr size_t kCounterShards = 8;
   struct Slot {
-    std::string name;  // written once before the slot is published
+    // Written once before the slot is published, never changed after.
+    std::string name;
+    uint64_t name_hash = 0;  // StableHash64(name, 0): compared before the name
     std::atomic<uint32_t> percent{kInherit};
   };
+  // Counters are sharded by the unit's bucket so threads routing different
+  // units rarely write the same cache line.
+  struct alignas(64) CounterShard {
+    std::atomic<uint64_t> stable{0};
+    std::atomic<uint64_t> canary{0};
+  };
   // Index of `region`'s slot among the published ones, or -1.
-  int FindSlot(std::string_view region) const;
+  int FindSlot(std::string_view region, uint64_t region_hash) const;
 
   const BucketHasher hasher_;
   std::atomic<uint32_t> default_percent_;
   std::array<Slot, kMaxRegions> slots_;
   std::atomic<size_t> published_{0};  // slots [0, published_) are readable
   Mutex write_mu_;                    // serializes slot creation
-  mutable std::atomic<uint64_t> stable_count_{0};
-  mutable std::atomic<uint64_t> canary_count_{0};
+  mutable std::array<CounterShard, kCounterShards> counters_;
 };
 
 // One weighted variant.
