@@ -100,6 +100,10 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
   absl::StatusOr<std::unique_ptr<cache::HttpCache>> c = cache::HttpCache::Create(std::move(co));
   if (!c.ok()) return c.status();
 
+  if (options.upstream) {
+    return std::unique_ptr<CachingProxy>(
+        new CachingProxy(loop, std::move(options), *std::move(c), nullptr));
+  }
   HttpClient::Options o;
   o.host = options.origin.host;
   o.port = options.origin.port;
@@ -221,9 +225,14 @@ void CachingProxy::Forward(const std::shared_ptr<Pending>& p, HeaderMap conditio
   }
   counters_.origin_requests.fetch_add(1, std::memory_order_relaxed);
   const absl::Time t0 = clock_.SystemNow();
-  client_->Fetch(std::move(out), [this, p, t0, is_conditional](FetchResult result) {
+  HttpClient::Callback done = [this, p, t0, is_conditional](FetchResult result) {
     OnOrigin(p, std::move(result), t0, is_conditional);
-  });
+  };
+  if (options_.upstream) {
+    options_.upstream(std::move(out), p->req, std::move(done));
+  } else {
+    client_->Fetch(std::move(out), std::move(done));
+  }
 }
 
 void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult result, absl::Time t0,
@@ -238,11 +247,16 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
       case FetchError::kTimeout:
         counters_.origin_timeouts.fetch_add(1, std::memory_order_relaxed);
         break;
+      case FetchError::kRejected:
+        counters_.origin_rejected.fetch_add(1, std::memory_order_relaxed);
+        break;
       default:
         counters_.origin_other_errors.fetch_add(1, std::memory_order_relaxed);
         break;
     }
-    const int status = result.error == FetchError::kTimeout ? 504 : 502;
+    const int status = result.error == FetchError::kTimeout    ? 504
+                       : result.error == FetchError::kRejected ? 503
+                                                               : 502;
     cache::LookupResult e = cache_->OnOriginError(creq, t1, &p->ticket, status);
     if (p->background) return;
     if (e.action == cache::LookupAction::kServeStale && e.response) {
@@ -321,6 +335,7 @@ void CachingProxy::RevalidateInBackground(const std::shared_ptr<Pending>& p,
   bg_req.method = "GET";
   bg_req.target = p->req.target;
   bg_req.headers = p->req.headers;
+  bg_req.route_key = p->req.route_key;
   RemoveConditionals(bg_req.headers);
   auto bg = std::make_shared<Pending>(std::move(bg_req), p->exchange);
   bg->uri = p->uri;
@@ -488,6 +503,8 @@ std::string CachingProxy::MetricsText() const {
                   load(counters_.origin_timeouts), "\n");
   absl::StrAppend(&out, "edgekit_proxy_origin_errors_total{kind=\"other\"} ",
                   load(counters_.origin_other_errors), "\n");
+  absl::StrAppend(&out, "edgekit_proxy_origin_errors_total{kind=\"rejected\"} ",
+                  load(counters_.origin_rejected), "\n");
   metric("edgekit_proxy_background_revalidations_total", "counter",
          "stale-while-revalidate refreshes started.", load(counters_.background_revalidations));
   metric("edgekit_proxy_collapsed_waits_total", "counter", "Requests that waited for a leader.",
@@ -503,7 +520,7 @@ std::string CachingProxy::MetricsText() const {
     absl::StrAppend(&out, "edgekit_proxy_responses_total{class=\"", cls, "xx\"} ",
                     load(counters_.responses_by_class[cls]), "\n");
   }
-  const HttpClient::Stats cs = client_->stats();
+  const HttpClient::Stats cs = client_ ? client_->stats() : HttpClient::Stats{};
   metric("edgekit_proxy_origin_connections_opened_total", "counter",
          "Connections opened to the origin.", cs.connections_opened);
   metric("edgekit_proxy_origin_connections_reused_total", "counter",

@@ -28,6 +28,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -39,8 +40,17 @@
 
 namespace edgekit_examples {
 
+// Sends a request upstream in place of the built-in origin client: the
+// gateway routes it (canary) and guards it (circuit breaker). Gets the request
+// to send and the client's request (for `route_key`); must call `done` once,
+// on any thread.
+using UpstreamFn = std::function<void(
+    HttpRequest upstream_request, const HttpRequest& client_request, HttpClient::Callback done)>;
+
 struct CachingProxyOptions {
-  HttpUrl origin;                        // http://host:port
+  // http://host:port: where requests go (unless `upstream` is set), and the
+  // authority of the cache key when a request has no Host.
+  HttpUrl origin;
   std::string cache_name = "edgekit";    // Cache-Status and Via
   size_t max_bytes = size_t{256} << 20;  // cache budget
   size_t max_object_bytes = size_t{16} << 20;
@@ -49,6 +59,8 @@ struct CachingProxyOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration origin_timeout = absl::Seconds(30);
   absl::Duration collapse_wait = absl::Seconds(10);
+  // Optional: replaces the built-in keep-alive client to `origin`.
+  UpstreamFn upstream;
 };
 
 class CachingProxy {
@@ -76,12 +88,15 @@ class CachingProxy {
     std::atomic<uint64_t> origin_connect_errors{0};
     std::atomic<uint64_t> origin_timeouts{0};
     std::atomic<uint64_t> origin_other_errors{0};
+    std::atomic<uint64_t> origin_rejected{0};  // refused locally (circuit open)
     std::atomic<uint64_t> background_revalidations{0};
     std::atomic<uint64_t> collapsed_waits{0};
     std::atomic<uint64_t> not_modified_local{0};
     std::atomic<uint64_t> admin_requests{0};
     std::atomic<uint64_t> responses_by_class[6] = {};
   };
+
+  const Counters& counters() const { return counters_; }
 
   struct Pending;
 

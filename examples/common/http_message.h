@@ -41,6 +41,9 @@ struct HttpRequest {
   bool keep_alive = true;
   // Server side: the peer's address ("127.0.0.1:5555").
   std::string peer;
+  // Set by the host, never sent: the sticky unit (e.g. the user id) an
+  // upstream selector routes on.
+  std::string route_key;
 };
 
 // A response as read from an origin (client side) or to be written to a client

@@ -160,6 +160,27 @@ void ServerExchange::Respond(HttpResponse response) const {
   sink_->Deliver(std::move(response));
 }
 
+namespace {
+class DecoratingSink final : public ServerExchange::Sink {
+ public:
+  DecoratingSink(ServerExchange inner, std::function<void(HttpResponse&)> decorate)
+      : inner_(std::move(inner)), decorate_(std::move(decorate)) {}
+  void Deliver(HttpResponse response) override {
+    if (decorate_) decorate_(response);
+    inner_.Respond(std::move(response));
+  }
+
+ private:
+  ServerExchange inner_;
+  std::function<void(HttpResponse&)> decorate_;
+};
+}  // namespace
+
+ServerExchange ServerExchange::WithDecorator(std::function<void(HttpResponse&)> decorate) const {
+  return ServerExchange(std::make_shared<DecoratingSink>(*this, std::move(decorate)), strand_,
+                        is_head_);
+}
+
 // -----------------------------------------------------------------------------
 // HttpServer
 // -----------------------------------------------------------------------------
@@ -447,6 +468,8 @@ std::string_view ToString(FetchError error) {
       return "protocol";
     case FetchError::kTooLarge:
       return "too-large";
+    case FetchError::kRejected:
+      return "rejected";
   }
   return "unknown";
 }

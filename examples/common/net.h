@@ -98,6 +98,9 @@ class ServerExchange {
   Strand& strand() const { return *strand_; }
   // True when the request was HEAD (the response body is not sent).
   bool is_head() const { return is_head_; }
+  // An exchange answering the same request that first lets `decorate` edit
+  // the response (e.g. add fields), then responds through this one.
+  ServerExchange WithDecorator(std::function<void(HttpResponse&)> decorate) const;
 
   struct Sink {
     virtual ~Sink() = default;
@@ -161,6 +164,7 @@ enum class FetchError {
   kTimeout,   // no complete response within the response timeout
   kProtocol,  // the origin closed or sent something that is not HTTP/1.x
   kTooLarge,  // response header or body over the limits
+  kRejected,  // refused locally before sending (e.g. circuit open)
 };
 std::string_view ToString(FetchError error);
 
