@@ -72,21 +72,49 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-bool MatchNameAt(std::string_view s, size_t pos, std::string_view name) {
-  return pos + name.size() <= s.size() && EqualsIgnoreCase(s.substr(pos, name.size()), name);
+// Three bytes at pos, ASCII-lowercased, packed into an int (0 if short).
+constexpr uint32_t Pack3(char a, char b, char c) {
+  return (static_cast<uint32_t>(static_cast<unsigned char>(a)) << 16) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(b)) << 8) |
+         static_cast<uint32_t>(static_cast<unsigned char>(c));
+}
+uint32_t Lower3At(std::string_view s, size_t pos) {
+  if (pos + 3 > s.size()) return 0;
+  return Pack3(http_internal::ToLowerAscii(s[pos]), http_internal::ToLowerAscii(s[pos + 1]),
+               http_internal::ToLowerAscii(s[pos + 2]));
 }
 
-bool IsDayName(std::string_view s, const char* const (&names)[7]) {
-  for (const char* n : names) {
-    if (EqualsIgnoreCase(s, n)) return true;
+constexpr uint32_t kPackedDays[7] = {
+    Pack3('s', 'u', 'n'), Pack3('m', 'o', 'n'), Pack3('t', 'u', 'e'), Pack3('w', 'e', 'd'),
+    Pack3('t', 'h', 'u'), Pack3('f', 'r', 'i'), Pack3('s', 'a', 't')};
+constexpr uint32_t kPackedMonths[12] = {
+    Pack3('j', 'a', 'n'), Pack3('f', 'e', 'b'), Pack3('m', 'a', 'r'), Pack3('a', 'p', 'r'),
+    Pack3('m', 'a', 'y'), Pack3('j', 'u', 'n'), Pack3('j', 'u', 'l'), Pack3('a', 'u', 'g'),
+    Pack3('s', 'e', 'p'), Pack3('o', 'c', 't'), Pack3('n', 'o', 'v'), Pack3('d', 'e', 'c')};
+
+// Index 0..6 of a short day name ("Sun".."Sat") at the start of s, or -1.
+int ShortDayIndex(std::string_view s) {
+  const uint32_t v = Lower3At(s, 0);
+  for (int i = 0; i < 7; ++i) {
+    if (kPackedDays[i] == v) return i;
   }
-  return false;
+  return -1;
+}
+
+// day-name (3 bytes) for IMF-fixdate and asctime.
+bool IsShortDayName(std::string_view s) { return s.size() == 3 && ShortDayIndex(s) >= 0; }
+
+// day-name-l ("Sunday".."Saturday") for rfc850.
+bool IsLongDayName(std::string_view s) {
+  const int i = ShortDayIndex(s);
+  return i >= 0 && EqualsIgnoreCase(s, kLongDays[i]);
 }
 
 // Month "Jan".."Dec" at pos (case-insensitive) → 1..12, or 0.
 int MonthAt(std::string_view s, size_t pos) {
+  const uint32_t v = Lower3At(s, pos);
   for (int i = 0; i < 12; ++i) {
-    if (MatchNameAt(s, pos, kMonths[i])) return i + 1;
+    if (kPackedMonths[i] == v) return i + 1;
   }
   return 0;
 }
@@ -156,10 +184,10 @@ std::optional<absl::Time> Parse(std::string_view in, const absl::Time* now) {
   if (s[3] == ',') {
     // IMF-fixdate = day-name "," SP date1 SP time-of-day SP GMT
     //   date1 = day SP month SP year ; e.g., 02 Jun 1982
-    if (s.size() != 29 || !IsDayName(s.substr(0, 3), kShortDays) || s[4] != ' ' ||
-        !Digits(s, 5, 2, &d) || s[7] != ' ' || s[11] != ' ' || !Digits(s, 12, 4, &y) ||
-        s[16] != ' ' || !TimeOfDayAt(s, 17, &h, &mi, &se) || s[25] != ' ' ||
-        !MatchNameAt(s, 26, "GMT")) {
+    if (s.size() != 29 || !IsShortDayName(s.substr(0, 3)) || s[4] != ' ' || !Digits(s, 5, 2, &d) ||
+        s[7] != ' ' || s[11] != ' ' || !Digits(s, 12, 4, &y) || s[16] != ' ' ||
+        !TimeOfDayAt(s, 17, &h, &mi, &se) || s[25] != ' ' ||
+        Lower3At(s, 26) != Pack3('g', 'm', 't')) {
       return std::nullopt;
     }
     const int m = MonthAt(s, 8);
@@ -169,8 +197,7 @@ std::optional<absl::Time> Parse(std::string_view in, const absl::Time* now) {
   if (s[3] == ' ') {
     // asctime-date = day-name SP date3 SP time-of-day SP year
     //   date3 = month SP ( 2DIGIT / ( SP DIGIT ) ) ; e.g., Jun  2
-    if (s.size() != 24 || !IsDayName(s.substr(0, 3), kShortDays) || s[7] != ' ')
-      return std::nullopt;
+    if (s.size() != 24 || !IsShortDayName(s.substr(0, 3)) || s[7] != ' ') return std::nullopt;
     if (s[8] == ' ') {
       if (!Digits(s, 9, 1, &d)) return std::nullopt;
     } else if (!Digits(s, 8, 2, &d)) {
@@ -188,11 +215,12 @@ std::optional<absl::Time> Parse(std::string_view in, const absl::Time* now) {
   //   date2 = day "-" month "-" 2DIGIT ; e.g., 02-Jun-82
   const size_t comma = s.find(',');
   if (comma == std::string_view::npos || comma < 6 || comma > 9) return std::nullopt;
-  if (!IsDayName(s.substr(0, comma), kLongDays)) return std::nullopt;
+  if (!IsLongDayName(s.substr(0, comma))) return std::nullopt;
   const size_t p = comma + 2;  // start of date2
   if (s.size() != p + 22 || s[comma + 1] != ' ' || !Digits(s, p, 2, &d) || s[p + 2] != '-' ||
       s[p + 6] != '-' || !Digits(s, p + 7, 2, &y) || s[p + 9] != ' ' ||
-      !TimeOfDayAt(s, p + 10, &h, &mi, &se) || s[p + 18] != ' ' || !MatchNameAt(s, p + 19, "GMT")) {
+      !TimeOfDayAt(s, p + 10, &h, &mi, &se) || s[p + 18] != ' ' ||
+      Lower3At(s, p + 19) != Pack3('g', 'm', 't')) {
     return std::nullopt;
   }
   const int m = MonthAt(s, p + 3);
