@@ -6,9 +6,14 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <array>
 #include <cstring>
@@ -134,12 +139,30 @@ const EVP_MD* DigestFor(Algorithm alg) {
 bool IsStrictBase64Url(std::string_view in) {
   const size_t rem = in.size() % 4;
   if (rem == 1) return false;
-  int8_t last = 0;
-  for (const char c : in) {
-    last = kB64.v[static_cast<unsigned char>(c)];
-    if (last < 0) return false;
+  // The alphabet A-Z a-z 0-9 - _, 16 bytes at a time where SSE2 exists.
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i lower = _mm_set1_epi8(0x20);
+  for (; i + 16 <= in.size(); i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i v = _mm_or_si128(c, lower);  // bytes >= 0x80 stay negative
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
+    const __m128i other =
+        _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('-')), _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
+    const __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), other);
+    if (_mm_movemask_epi8(ok) != 0xFFFF) return false;
   }
+#endif
+  int acc = 0;
+  for (; i < in.size(); ++i) acc |= kB64.v[p[i]];  // invalid bytes map to -1
+  if (acc < 0) return false;
+  if (in.empty()) return true;
   // RFC 4648 §3.5: the bits after the last full byte must be zero.
+  const int last = kB64.v[p[in.size() - 1]];
   if (rem == 2 && (last & 0x0F) != 0) return false;
   if (rem == 3 && (last & 0x03) != 0) return false;
   return true;
@@ -147,6 +170,10 @@ bool IsStrictBase64Url(std::string_view in) {
 
 bool DecodeBase64Url(std::string_view in, std::string* out) {
   if (!IsStrictBase64Url(in)) return false;
+  return DecodeValidatedBase64Url(in, out);
+}
+
+bool DecodeValidatedBase64Url(std::string_view in, std::string* out) {
   return absl::WebSafeBase64Unescape(AV(in), out) && out->size() == in.size() * 3 / 4;
 }
 
@@ -204,7 +231,8 @@ struct MdCtx {
 
 }  // namespace
 
-bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
+namespace {
+bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_view sig) {
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
   if (IsHmac(key.alg)) {
@@ -243,6 +271,13 @@ bool VerifySignature(const Key& key, std::string_view input, std::string_view si
     }
   }
   return EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
+}
+}  // namespace
+
+bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
+  if (VerifySignatureImpl(key, input, sig)) return true;
+  ERR_clear_error();  // leave no failure residue in the host thread's OpenSSL error queue
+  return false;
 }
 
 }  // namespace jwt_internal

@@ -62,6 +62,8 @@ const EVP_MD* DigestFor(jwt::Algorithm alg);
 bool IsStrictBase64Url(std::string_view in);
 // Validates as above, then decodes into `out` (its capacity is reused).
 bool DecodeBase64Url(std::string_view in, std::string* out);
+// Decodes input that already passed IsStrictBase64Url.
+bool DecodeValidatedBase64Url(std::string_view in, std::string* out);
 
 // Verifies `sig` over `input` with `key`; never allocates on the failure
 // path beyond OpenSSL's own context.

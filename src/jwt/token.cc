@@ -15,9 +15,11 @@ namespace jwt {
 namespace {
 
 // Finds top-level member `name` in `payload`; false if absent or unparsable.
-bool Lookup(const std::string& payload, std::string_view name, simdjson::dom::element* out) {
+bool Lookup(const std::string& data, size_t size, std::string_view name,
+            simdjson::dom::element* out) {
   thread_local simdjson::dom::parser parser;
-  const bool padded = payload.capacity() >= payload.size() + simdjson::SIMDJSON_PADDING;
+  const std::string_view payload(data.data(), size);
+  const bool padded = data.capacity() >= size + simdjson::SIMDJSON_PADDING;
   simdjson::dom::element root;
   if (parser.parse(reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), !padded)
           .get(root) != simdjson::SUCCESS) {
@@ -39,13 +41,13 @@ std::optional<absl::Time> Token::expires_at() const {
 
 bool Token::Has(std::string_view name) const {
   simdjson::dom::element e;
-  return Lookup(payload_, name, &e);
+  return Lookup(data_, payload_len_, name, &e);
 }
 
 std::optional<std::string> Token::GetString(std::string_view name) const {
   simdjson::dom::element e;
   std::string_view s;
-  if (!Lookup(payload_, name, &e) || e.get_string().get(s) != simdjson::SUCCESS) {
+  if (!Lookup(data_, payload_len_, name, &e) || e.get_string().get(s) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   return std::string(s);
@@ -54,7 +56,8 @@ std::optional<std::string> Token::GetString(std::string_view name) const {
 std::optional<double> Token::GetNumber(std::string_view name) const {
   simdjson::dom::element e;
   double d = 0;
-  if (!Lookup(payload_, name, &e) || !e.is_number() || e.get_double().get(d) != simdjson::SUCCESS) {
+  if (!Lookup(data_, payload_len_, name, &e) || !e.is_number() ||
+      e.get_double().get(d) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   return d;
@@ -63,14 +66,15 @@ std::optional<double> Token::GetNumber(std::string_view name) const {
 std::optional<bool> Token::GetBool(std::string_view name) const {
   simdjson::dom::element e;
   bool b = false;
-  if (!Lookup(payload_, name, &e) || e.get_bool().get(b) != simdjson::SUCCESS) return std::nullopt;
+  if (!Lookup(data_, payload_len_, name, &e) || e.get_bool().get(b) != simdjson::SUCCESS)
+    return std::nullopt;
   return b;
 }
 
 std::optional<std::vector<std::string>> Token::GetStringArray(std::string_view name) const {
   simdjson::dom::element e;
   simdjson::dom::array array;
-  if (!Lookup(payload_, name, &e) || e.get_array().get(array) != simdjson::SUCCESS) {
+  if (!Lookup(data_, payload_len_, name, &e) || e.get_array().get(array) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   std::vector<std::string> out;

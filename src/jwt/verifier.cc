@@ -57,6 +57,14 @@ bool IsRegisteredHeader(std::string_view name) {
 
 template <size_t N>
 bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
+  if (count <= 16) {
+    for (size_t i = 1; i < count; ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (names[i].size() == names[j].size() && names[i] == names[j]) return true;
+      }
+    }
+    return false;
+  }
   std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count));
   return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count)) !=
          names.begin() + static_cast<std::ptrdiff_t>(count);
@@ -180,9 +188,9 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const std::string_view sig_b64 = token.substr(dot2 + 1);
   if (header_b64.size() > options_.max_header_bytes) return Verdict::kOversized;
   if (header_b64.empty()) return Verdict::kMalformed;
-  if (!jwt_internal::IsStrictBase64Url(payload_b64) || !jwt_internal::IsStrictBase64Url(sig_b64)) {
-    return Verdict::kMalformed;
-  }
+  // Stray bytes anywhere make the token malformed, before any key work (the
+  // signature segment is checked when it is decoded, the header right below).
+  if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
 
   Scratch& scratch = GetScratch();
   if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
@@ -291,7 +299,7 @@ JwsResult Verifier::VerifyJws(std::string_view token, absl::Time now) const {
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
   if (result.verdict == Verdict::kOk &&
-      !jwt_internal::DecodeBase64Url(checked.payload_b64, &result.payload)) {
+      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &result.payload)) {
     result.verdict = Verdict::kMalformed;
     result.payload.clear();
   }
@@ -304,9 +312,9 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
   if (result.verdict == Verdict::kOk) {
-    Token t;
+    Token& t = result.token.emplace();
     result.verdict = CheckClaims(checked, now, &t);
-    if (result.verdict == Verdict::kOk) result.token.emplace(std::move(t));
+    if (result.verdict != Verdict::kOk) result.token.reset();
   }
   Count(result.verdict);
   return result;
@@ -315,7 +323,7 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
 Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
   Scratch& scratch = GetScratch();
   if (checked.payload_b64.empty() ||
-      !jwt_internal::DecodeBase64Url(checked.payload_b64, &scratch.payload)) {
+      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {
     return Verdict::kMalformed;
   }
   Pad(&scratch.payload);
@@ -438,17 +446,31 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
     return Verdict::kRevoked;
   }
 
+  // One buffer: payload, then the unescaped strings the accessors return.
+  const size_t total = scratch.payload.size() + checked.kid.size() + checked.typ.size() +
+                       iss_v.size() + sub_v.size() + jti_v.size();
+  if (total > std::numeric_limits<uint32_t>::max() / 2) return Verdict::kOversized;
+  std::string& data = token->data_;
+  data.reserve(total + simdjson::SIMDJSON_PADDING);
+  data.assign(scratch.payload.data(), scratch.payload.size());
+  token->payload_len_ = scratch.payload.size();
+  const auto put = [&data](std::string_view v, bool present) {
+    Token::Piece p;
+    p.offset = static_cast<uint32_t>(data.size());
+    p.size = static_cast<uint32_t>(v.size());
+    p.present = present;
+    data.append(v.data(), v.size());
+    return p;
+  };
   token->alg_ = checked.alg;
-  token->kid_.assign(checked.kid.data(), checked.kid.size());
-  token->typ_.assign(checked.typ.data(), checked.typ.size());
-  if (has_iss) token->iss_.emplace(iss_v);
-  if (has_sub) token->sub_.emplace(sub_v);
-  if (has_jti) token->jti_.emplace(jti_v);
+  token->kid_ = put(checked.kid, true);
+  token->typ_ = put(checked.typ, true);
+  token->iss_ = put(iss_v, has_iss);
+  token->sub_ = put(sub_v, has_sub);
+  token->jti_ = put(jti_v, has_jti);
   if (has_exp) token->exp_ = exp_s;
   if (has_nbf) token->nbf_ = nbf_s;
   if (has_iat) token->iat_ = iat_s;
-  token->payload_.reserve(scratch.payload.size() + simdjson::SIMDJSON_PADDING);
-  token->payload_.assign(scratch.payload.data(), scratch.payload.size());
   return Verdict::kOk;
 }
 

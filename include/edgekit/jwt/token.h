@@ -26,6 +26,7 @@
 #ifndef EDGEKIT_JWT_TOKEN_H_
 #define EDGEKIT_JWT_TOKEN_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,13 +45,13 @@ class EDGEKIT_API Token {
 
   // Header.
   [[nodiscard]] Algorithm algorithm() const { return alg_; }
-  [[nodiscard]] const std::string& key_id() const { return kid_; }
-  [[nodiscard]] const std::string& type() const { return typ_; }  // "" if absent
+  [[nodiscard]] std::string_view key_id() const { return View(kid_); }  // "" if absent
+  [[nodiscard]] std::string_view type() const { return View(typ_); }    // "" if absent
 
-  // Registered claims (nullopt if absent).
-  [[nodiscard]] const std::optional<std::string>& issuer() const { return iss_; }
-  [[nodiscard]] const std::optional<std::string>& subject() const { return sub_; }
-  [[nodiscard]] const std::optional<std::string>& jwt_id() const { return jti_; }
+  // Registered claims, unescaped (nullopt if absent). Views into this Token.
+  [[nodiscard]] std::optional<std::string_view> issuer() const { return Opt(iss_); }
+  [[nodiscard]] std::optional<std::string_view> subject() const { return Opt(sub_); }
+  [[nodiscard]] std::optional<std::string_view> jwt_id() const { return Opt(jti_); }
   // NumericDate values as seconds since the epoch (fractions kept).
   [[nodiscard]] std::optional<double> expires_at_seconds() const { return exp_; }
   [[nodiscard]] std::optional<double> not_before_seconds() const { return nbf_; }
@@ -59,9 +60,11 @@ class EDGEKIT_API Token {
   [[nodiscard]] std::optional<absl::Time> expires_at() const;
 
   // The decoded payload (JSON text).
-  [[nodiscard]] const std::string& payload() const { return payload_; }
+  [[nodiscard]] std::string_view payload() const {
+    return std::string_view(data_.data(), payload_len_);
+  }
 
-  // Typed access to any top-level claim.
+  // Typed access to any top-level claim (parses the payload on each call).
   [[nodiscard]] bool Has(std::string_view name) const;
   [[nodiscard]] std::optional<std::string> GetString(std::string_view name) const;
   [[nodiscard]] std::optional<double> GetNumber(std::string_view name) const;
@@ -73,16 +76,26 @@ class EDGEKIT_API Token {
 
  private:
   friend class Verifier;
+  // A piece of data_ (offsets, so copies stay valid).
+  struct Piece {
+    uint32_t offset = 0;
+    uint32_t size = 0;
+    bool present = false;
+  };
+  std::string_view View(Piece p) const { return std::string_view(data_.data() + p.offset, p.size); }
+  std::optional<std::string_view> Opt(Piece p) const {
+    if (!p.present) return std::nullopt;
+    return View(p);
+  }
+
   Algorithm alg_ = Algorithm::kHS256;
-  std::string kid_;
-  std::string typ_;
-  std::optional<std::string> iss_;
-  std::optional<std::string> sub_;
-  std::optional<std::string> jti_;
   std::optional<double> exp_;
   std::optional<double> nbf_;
   std::optional<double> iat_;
-  std::string payload_;
+  // The payload, then kid, typ, iss, sub, jti: one allocation per token.
+  std::string data_;
+  size_t payload_len_ = 0;
+  Piece kid_, typ_, iss_, sub_, jti_;
 };
 
 }  // namespace jwt
