@@ -111,9 +111,10 @@ struct Shard;
 template <class Key, class Value, class Hash, class Eq>
 struct Flight {
   using ShardT = Shard<Key, Value, Hash, Eq>;
-  Flight(const Key& k, ShardT* s) : key(k), shard(s) {}
+  Flight(const Key& k, size_t h, ShardT* s) : key(k), hash(h), shard(s) {}
 
   const Key key;
+  const size_t hash;  // Hash()(key), computed once per call.
   ShardT* const shard;
   std::vector<Slot<Value>> slots ABSL_GUARDED_BY(shard->mu);
   std::vector<uint32_t> free_slots ABSL_GUARDED_BY(shard->mu);
@@ -127,21 +128,33 @@ struct Flight {
   Flight* next ABSL_GUARDED_BY(shard->mu) = nullptr;
 };
 
+// A key with its hash, so that one call hashes the key once (shard choice,
+// lookup, insertion and erasure all reuse it).
+template <class Key>
+struct HashedKey {
+  const Key& key;
+  size_t hash;
+};
+
 template <class Key, class Value, class Hash, class Eq>
 struct FlightHash {
   using is_transparent = void;
   using FlightPtr = std::shared_ptr<Flight<Key, Value, Hash, Eq>>;
-  size_t operator()(const Key& k) const { return Hash()(k); }
-  size_t operator()(const FlightPtr& f) const { return Hash()(f->key); }
+  size_t operator()(const HashedKey<Key>& k) const { return k.hash; }
+  size_t operator()(const FlightPtr& f) const { return f->hash; }
 };
 
 template <class Key, class Value, class Hash, class Eq>
 struct FlightEq {
   using is_transparent = void;
   using FlightPtr = std::shared_ptr<Flight<Key, Value, Hash, Eq>>;
-  bool operator()(const FlightPtr& a, const FlightPtr& b) const { return Eq()(a->key, b->key); }
-  bool operator()(const FlightPtr& a, const Key& b) const { return Eq()(a->key, b); }
-  bool operator()(const Key& a, const FlightPtr& b) const { return Eq()(a, b->key); }
+  bool operator()(const FlightPtr& a, const FlightPtr& b) const {
+    return a->hash == b->hash && Eq()(a->key, b->key);
+  }
+  bool operator()(const FlightPtr& a, const HashedKey<Key>& b) const {
+    return a->hash == b.hash && Eq()(a->key, b.key);
+  }
+  bool operator()(const HashedKey<Key>& a, const FlightPtr& b) const { return (*this)(b, a); }
 };
 
 template <class Key, class Value, class Hash, class Eq>
@@ -187,9 +200,10 @@ class Core {
   // Joins `key`'s flight or starts one. For a follower `cb` is moved into the
   // flight; otherwise it is left to the caller.
   JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only) {
-    ShardT& shard = ShardFor(key);
+    const HashedKey<Key> hk{key, Hash()(key)};
+    ShardT& shard = ShardFor(hk.hash);
     MutexLock lock(&shard.mu);
-    auto it = shard.table.find(key);
+    auto it = shard.table.find(hk);
     if (it != shard.table.end()) {
       FlightT* f = it->get();
       f->shard->mu.AssertHeld();
@@ -221,7 +235,7 @@ class Core {
       pending_.fetch_sub(1, std::memory_order_relaxed);
       return Overflow(options_.on_table_full, coalesce::Reason::kTableFull);
     }
-    auto f = std::make_shared<FlightT>(key, &shard);
+    auto f = std::make_shared<FlightT>(key, hk.hash, &shard);
     f->shard->mu.AssertHeld();
     f->next = shard.pending;
     if (shard.pending != nullptr) {
@@ -249,7 +263,7 @@ class Core {
       f->done = true;
       if (f->in_table) {
         f->in_table = false;
-        f->shard->table.erase(f->key);
+        f->shard->table.erase(HashedKey<Key>{f->key, f->hash});
       }
       Unlink(f);
       slots.swap(f->slots);
@@ -286,7 +300,7 @@ class Core {
         Deliver(runner, std::move(s.cb), s.inline_only, outcome, shared_outcome);
       }
     }
-    shared_.fetch_add(delivered, std::memory_order_relaxed);
+    if (delivered != 0) shared_.fetch_add(delivered, std::memory_order_relaxed);
     if (late != 0) timeouts_.fetch_add(late, std::memory_order_relaxed);
     slots.clear();  // Destroy the callbacks before a possible rethrow.
     runner.Finish();
@@ -366,11 +380,12 @@ class Core {
   }
 
   bool Forget(const Key& key) {
-    ShardT& shard = ShardFor(key);
+    const HashedKey<Key> hk{key, Hash()(key)};
+    ShardT& shard = ShardFor(hk.hash);
     std::shared_ptr<FlightT> dropped;  // Released after the lock.
     {
       MutexLock lock(&shard.mu);
-      auto it = shard.table.find(key);
+      auto it = shard.table.find(hk);
       if (it == shard.table.end()) return false;
       dropped = *it;
       dropped->shard->mu.AssertHeld();
@@ -400,9 +415,9 @@ class Core {
   size_t in_flight() const { return pending_.load(std::memory_order_relaxed); }
 
  private:
-  ShardT& ShardFor(const Key& key) {
+  ShardT& ShardFor(size_t hash) {
     if (shard_bits_ == 0) return shards_[0];
-    const uint64_t h = static_cast<uint64_t>(Hash()(key)) * uint64_t{0x9E3779B97F4A7C15};
+    const uint64_t h = static_cast<uint64_t>(hash) * uint64_t{0x9E3779B97F4A7C15};
     return shards_[static_cast<size_t>(h >> (64 - shard_bits_))];
   }
 
