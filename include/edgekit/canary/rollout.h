@@ -152,6 +152,9 @@ struct Variant {
 // variant with extra weight) rescales every boundary and moves units in every
 // variant; to add a variant without that, keep the total fixed and carve the
 // new weight from the last variant. Zero-weight variants own nothing.
+//
+// Give variants a salt of their own, not the Router's: under one salt the
+// canary's first 5% of buckets would all land in the first variant.
 // Thread-safe (immutable).
 class EDGEKIT_API WeightedVariants {
  public:

@@ -32,6 +32,10 @@
 //     `kUtf16LowBytes` to match the Node SDK on non-ASCII ids.
 //   * LaunchDarkly's bucket is a float32: 0.42157587 is the float nearest the
 //     true quotient, and variation boundaries are sums of float32 weights.
+//     (Exact on targets that evaluate float in single precision,
+//     FLT_EVAL_METHOD == 0: x86-64 SSE, ARM; not on 32-bit x87.)
+//   * Unleash and LaunchDarkly SDKs stringify numeric ids before hashing;
+//     pass the same decimal text (e.g. "123") to match.
 //
 // Example:
 //
