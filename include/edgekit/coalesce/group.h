@@ -28,6 +28,17 @@
 //   * Everything is bounded: unfinished flights (`max_flights`) and live
 //     followers per flight (`max_waiters_per_flight`), each with an overflow
 //     policy (reject, or let the caller go direct).
+//   The one thing the group cannot detect is a leader that keeps its handle
+//   forever without finishing; give followers a deadline
+//   (`Options::default_wait_timeout`) to bound that case too.
+//
+// Cost (Release, 2-core VM; see benchmarks/coalesce_benchmark.cc): about
+// 60 ns of CPU over the work itself for an uncontended `Do`, about 50 ns per
+// async follower (join plus its share of the delivery), and a few ms to run
+// 50,000 followers' callbacks after `Complete`. Memory: one flight (~140 bytes
+// plus the key) per unfinished key and 64 bytes per waiting follower plus its
+// callback's captures beyond 16 bytes; the waiter vector is freed when the
+// flight finishes.
 //
 // Time: follower deadlines are measured on the group's `edgekit::Clock`
 // (monotonic). A deadline is enforced when the flight completes (a follower
@@ -252,6 +263,8 @@ class Group {
   // followers get `kAbandoned`. Results: see `Reason`; `kTooManyWaiters` /
   // `kTableFull` only under policy `kReject` (under `kRunDirect` the caller
   // runs `fn` itself and gets `shared() == false`).
+  // IMPORTANT: `fn` must not call `Do` on the same key of the same group: it
+  // would wait for itself (until its deadline, if it has one).
   template <class Fn>
   ResultType Do(const Key& key, Fn&& fn) {
     return DoUntil(key, DefaultDeadline(), std::forward<Fn>(fn));
