@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -23,16 +24,36 @@ constexpr uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r))
 constexpr uint32_t kFnvOffset = 0x811c9dc5u;
 constexpr uint32_t kFnvPrime = 0x01000193u;
 
-// Concatenation of views (std::string_view is not absl::string_view in every
-// Abseil build, so absl::StrCat cannot take it directly).
-std::string Cat(std::initializer_list<std::string_view> parts) {
-  size_t n = 0;
-  for (const std::string_view p : parts) n += p.size();
-  std::string out;
-  out.reserve(n);
-  for (const std::string_view p : parts) out.append(p.data(), p.size());
-  return out;
-}
+// Concatenation of views without a heap allocation for short keys (the
+// common case: ids and flag keys are tens of bytes). std::string_view is not
+// absl::string_view in every Abseil build, so absl::StrCat is not used.
+class Concat {
+ public:
+  Concat(std::initializer_list<std::string_view> parts) {
+    size_t n = 0;
+    for (const std::string_view p : parts) n += p.size();
+    char* out = stack_;
+    if (n > sizeof(stack_)) {
+      heap_.resize(n);
+      out = heap_.data();
+    }
+    size_t at = 0;
+    for (const std::string_view p : parts) {
+      if (!p.empty()) std::memcpy(out + at, p.data(), p.size());
+      at += p.size();
+    }
+    view_ = std::string_view(out, n);
+  }
+  Concat(const Concat&) = delete;
+  Concat& operator=(const Concat&) = delete;
+
+  std::string_view view() const { return view_; }
+
+ private:
+  char stack_[256];
+  std::string heap_;
+  std::string_view view_;
+};
 
 bool IsAscii(std::string_view s) {
   for (const char c : s) {
@@ -193,9 +214,11 @@ uint32_t Fnv1a32(std::string_view data, TextEncoding encoding) {
 uint32_t UnleashNormalizedValue(std::string_view id, std::string_view group_id, uint32_t normalizer,
                                 uint32_t seed, TextEncoding encoding) {
   if (normalizer == 0) return 0;
-  std::string key = Cat({group_id, ":", id});
-  if (encoding != TextEncoding::kUtf8Bytes && !IsAscii(key)) key = LowBytes(key);
-  return Murmur3X86_32(key, seed) % normalizer + 1;
+  const Concat key({group_id, ":", id});
+  if (encoding != TextEncoding::kUtf8Bytes && !IsAscii(key.view())) {
+    return Murmur3X86_32(LowBytes(key.view()), seed) % normalizer + 1;
+  }
+  return Murmur3X86_32(key.view(), seed) % normalizer + 1;
 }
 
 bool UnleashGradualRolloutEnabled(std::string_view id, std::string_view group_id,
@@ -248,11 +271,14 @@ float LaunchDarklyBucketOfPrefix(uint64_t first_60_bits) noexcept {
 }
 
 float LaunchDarklyBucket(std::string_view flag_key, std::string_view salt, std::string_view value) {
-  return LaunchDarklyBucketOfKey(Cat({flag_key, ".", salt, ".", value}));
+  return LaunchDarklyBucketOfKey(Concat({flag_key, ".", salt, ".", value}).view());
 }
 
 float LaunchDarklyBucketWithSeed(int64_t seed, std::string_view value) {
-  return LaunchDarklyBucketOfKey(Cat({std::to_string(seed), ".", value}));
+  char digits[24];
+  const int len = std::snprintf(digits, sizeof(digits), "%lld", static_cast<long long>(seed));
+  return LaunchDarklyBucketOfKey(
+      Concat({std::string_view(digits, static_cast<size_t>(len)), ".", value}).view());
 }
 
 int LaunchDarklyVariationIndex(float bucket, absl::Span<const int32_t> weights) noexcept {
@@ -271,12 +297,15 @@ int LaunchDarklyVariationIndex(float bucket, absl::Span<const int32_t> weights) 
 std::optional<double> GrowthBookHash(std::string_view seed, std::string_view value, int version,
                                      TextEncoding encoding) {
   if (version == 1) {
-    const uint32_t n = Fnv1a32(Cat({value, seed}), encoding);
+    const uint32_t n = Fnv1a32(Concat({value, seed}).view(), encoding);
     return static_cast<double>(n % 1000) / 1000.0;
   }
   if (version == 2) {
-    const uint32_t inner = Fnv1a32(Cat({seed, value}), encoding);
-    const uint32_t n = Fnv1a32(std::to_string(inner), TextEncoding::kUtf8Bytes);
+    const uint32_t inner = Fnv1a32(Concat({seed, value}).view(), encoding);
+    char digits[16];
+    const int len = std::snprintf(digits, sizeof(digits), "%u", static_cast<unsigned>(inner));
+    const uint32_t n =
+        Fnv1a32(std::string_view(digits, static_cast<size_t>(len)), TextEncoding::kUtf8Bytes);
     return static_cast<double>(n % 10000) / 10000.0;
   }
   return std::nullopt;

@@ -263,3 +263,19 @@ TEST_CASE("GrowthBook chooseVariation and a full experiment assignment", "[canar
   CHECK(canary::GrowthBookChooseVariation(*canary::GrowthBookHash("feature", "fds", 1), three) ==
         1);
 }
+
+TEST_CASE("Vendor modes agree with their formulas on keys longer than the stack buffer",
+          "[canary]") {
+  // Keys past 256 bytes are assembled on the heap; the result must not change.
+  for (const size_t len : {0, 1, 200, 255, 256, 257, 1000}) {
+    const std::string id(len, 'u');
+    CAPTURE(len);
+    CHECK(canary::UnleashNormalizedValue(id, "group") ==
+          canary::Murmur3X86_32("group:" + id, 0) % 100 + 1);
+    CHECK(*canary::GrowthBookHash("seed", id, 1) ==
+          static_cast<double>(canary::Fnv1a32(id + "seed") % 1000) / 1000);
+    // The same hashed text "flag.salt.<id>.x" split differently.
+    CHECK(canary::LaunchDarklyBucket("flag", "salt", id + ".x") ==
+          canary::LaunchDarklyBucket("flag.salt", id, "x"));
+  }
+}
