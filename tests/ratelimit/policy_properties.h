@@ -49,6 +49,9 @@ void CheckPolicyProperties(const Policy& policy, uint64_t seed, int64_t small_ga
       const edgekit::ratelimit::Decision ds = policy.Apply(&a, stale, cost);
       const edgekit::ratelimit::Decision df = policy.Apply(&b, now, cost);
       if (ds.allowed && !df.allowed) fail(absl::StrCat("stale now granted more at step ", i));
+      if (ds.remaining < 0 || ds.reset_after_ns < 0 || ds.retry_after_ns < 0) {
+        fail(absl::StrCat("stale now gave a negative field at step ", i));
+      }
     }
     // Idle means "like fresh".
     if (policy.IsIdle(state, now)) {

@@ -94,7 +94,7 @@ class GcraPolicy {
     if (cost < 0) cost = 0;
     if (cost > burst_) {
       d.reason = Reason::kCostExceedsLimit;
-      d.remaining = (now_ns + tau_ns_ - base) / t_ns_;
+      d.remaining = base - now_ns < tau_ns_ ? (now_ns + tau_ns_ - base) / t_ns_ : 0;
       d.reset_after_ns = base - now_ns;
       d.retry_after_ns = Decision::kNever;
       return d;
@@ -103,7 +103,7 @@ class GcraPolicy {
     const int64_t ahead = next - now_ns;
     if (ahead > tau_ns_) {
       d.reason = Reason::kLimited;
-      d.remaining = (now_ns + tau_ns_ - base) / t_ns_;
+      d.remaining = base - now_ns < tau_ns_ ? (now_ns + tau_ns_ - base) / t_ns_ : 0;
       d.reset_after_ns = base - now_ns;
       d.retry_after_ns = ahead - tau_ns_;
       return d;
