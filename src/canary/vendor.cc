@@ -193,13 +193,18 @@ std::u16string Utf8ToUtf16(std::string_view utf8) {
 
 uint32_t Fnv1a32(std::string_view data, TextEncoding encoding) {
   uint32_t h = kFnvOffset;
-  if (encoding == TextEncoding::kUtf8Bytes || IsAscii(data)) {
-    for (const char c : data) {
-      h ^= static_cast<unsigned char>(c);
-      h *= kFnvPrime;
-    }
-    return h;
+  const bool bytes = encoding == TextEncoding::kUtf8Bytes;
+  size_t i = 0;
+  for (; i < data.size(); ++i) {
+    const auto b = static_cast<unsigned char>(data[i]);
+    // ASCII is the same unit in every encoding; the first non-ASCII byte
+    // sends a UTF-16 encoding to the decoding path below.
+    if (b >= 0x80 && !bytes) break;
+    h ^= b;
+    h *= kFnvPrime;
   }
+  if (i == data.size()) return h;
+  h = kFnvOffset;
   for (const char16_t unit : Utf8ToUtf16(data)) {
     h ^= encoding == TextEncoding::kUtf16CodeUnits ? static_cast<uint32_t>(unit)
                                                    : static_cast<uint32_t>(unit & 0xFF);
