@@ -7,6 +7,7 @@
 // time pass: deadlines run on a FakeClock.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -252,6 +254,37 @@ TEST_CASE("A Do follower whose deadline has already passed returns kTimeout by i
   CHECK(group.stats().timeouts == 1);
   (void)lead.completion.Complete(std::string("v"));
   CHECK(group.stats().shared == 0);
+}
+
+TEST_CASE("Blocked Do followers are woken directly and never wait for the executor",
+          "[coalesce][concurrency]") {
+  edgekit::Mutex queue_mu;
+  std::vector<absl::AnyInvocable<void()>> queue;  // Guarded by queue_mu; drained at the end.
+  Options options;
+  options.executor = [&](absl::AnyInvocable<void()> task) {
+    edgekit::MutexLock lock(&queue_mu);
+    queue.push_back(std::move(task));
+  };
+  StrGroup group(options);
+  auto lead = group.Join("k", nullptr);
+  int async_calls = 0;
+  (void)group.Join("k", [&](const StrResult&) { ++async_calls; });
+  Reason do_reason = Reason::kAbandoned;
+  std::thread follower(
+      [&] { do_reason = group.Do("k", [] { return std::string("not me"); }).reason(); });
+  const absl::Time give_up = edgekit::RealClock::Get().MonotonicNow() + kSafety;
+  while (group.stats().joins < 2 && edgekit::RealClock::Get().MonotonicNow() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  REQUIRE(group.stats().joins == 2);
+  (void)lead.completion.Complete(std::string("v"));
+  follower.join();  // Returns although the executor has not run anything.
+  CHECK(do_reason == Reason::kOk);
+  CHECK(async_calls == 0);
+  edgekit::MutexLock lock(&queue_mu);
+  REQUIRE(queue.size() == 1);
+  queue.front()();
+  CHECK(async_calls == 1);
 }
 
 #if EDGEKIT_HAS_EXCEPTIONS

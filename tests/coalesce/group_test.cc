@@ -198,6 +198,43 @@ TEST_CASE("A leader's error reaches every follower as is", "[coalesce]") {
   CHECK(group.stats().shared == 3);
 }
 
+TEST_CASE("Completion accepts StatusOr values and shared pointers", "[coalesce]") {
+  StrGroup group;
+  auto shared_value = std::make_shared<const std::string>("shared");
+  SECTION("Finish with a value") {
+    auto lead = group.Join("k", nullptr);
+    Probe p;
+    (void)group.Join("k", p.Callback());
+    const StrResult r = lead.completion.Finish(absl::StatusOr<std::string>("v"));
+    CHECK(r.ok());
+    CHECK(*p.value == "v");
+  }
+  SECTION("Finish with a shared pointer") {
+    auto lead = group.Join("k", nullptr);
+    Probe p;
+    (void)group.Join("k", p.Callback());
+    (void)lead.completion.Finish(absl::StatusOr<std::shared_ptr<const std::string>>(shared_value));
+    CHECK(p.value == shared_value);
+  }
+  SECTION("Complete with a null pointer fails the flight") {
+    auto lead = group.Join("k", nullptr);
+    Probe p;
+    (void)group.Join("k", p.Callback());
+    const StrResult r = lead.completion.Complete(std::shared_ptr<const std::string>());
+    CHECK(r.reason() == Reason::kLeaderError);
+    CHECK(p.status.code() == absl::StatusCode::kInternal);
+  }
+  SECTION("Complete with a shared pointer to non-const") {
+    auto lead = group.Join("k", nullptr);
+    Probe p;
+    (void)group.Join("k", p.Callback());
+    auto mutable_value = std::make_shared<std::string>("m");
+    (void)lead.completion.Complete(mutable_value);
+    CHECK(p.value.get() == mutable_value.get());
+  }
+  CHECK(group.in_flight() == 0);
+}
+
 TEST_CASE("Fail with an OK status is turned into an error", "[coalesce]") {
   StrGroup group;
   auto lead = group.Join("k", nullptr);
