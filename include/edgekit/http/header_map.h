@@ -126,6 +126,8 @@ class HeaderView {
 
   // All field lines named `name`, in order, joined with ", " (RFC 9110 §5.3).
   // Empty if there is none. Allocates the result.
+  // IMPORTANT: not for Set-Cookie, whose lines cannot be combined (RFC 9110
+  // §5.3 note; RFC 6265 §3): iterate its lines instead.
   [[nodiscard]] EDGEKIT_API std::string GetCombined(std::string_view name) const;
 
   // Calls fn(std::string_view member) for each member of the list-based field
