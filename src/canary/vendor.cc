@@ -329,7 +329,7 @@ std::vector<GrowthBookRange> GrowthBookBucketRanges(int num_variations, double c
   }
   const auto n = static_cast<size_t>(num_variations);
   std::vector<double> w;
-  const std::vector<double> equal(n, 1.0 / static_cast<double>(num_variations));
+  const std::vector<double> equal = GrowthBookEqualWeights(num_variations);
   if (weights.size() == n) {
     double total = 0;
     for (const double x : weights) total += x;
@@ -346,6 +346,19 @@ std::vector<GrowthBookRange> GrowthBookBucketRanges(int num_variations, double c
     ranges.emplace_back(start, start + coverage * x);
   }
   return ranges;
+}
+
+std::vector<double> GrowthBookEqualWeights(int num_variations) {
+  if (num_variations <= 0) return {};
+  return std::vector<double>(static_cast<size_t>(num_variations),
+                             1.0 / static_cast<double>(num_variations));
+}
+
+bool GrowthBookInNamespace(std::string_view hash_value, std::string_view namespace_id, double start,
+                           double end, TextEncoding encoding) {
+  const Concat seed({"__", namespace_id});
+  const double n = *GrowthBookHash(seed.view(), hash_value, 1, encoding);
+  return n >= start && n < end;
 }
 
 int GrowthBookChooseVariation(double n, absl::Span<const GrowthBookRange> ranges) noexcept {

@@ -279,3 +279,46 @@ TEST_CASE("Vendor modes agree with their formulas on keys longer than the stack 
           canary::LaunchDarklyBucket("flag.salt", id, "x"));
   }
 }
+
+TEST_CASE("GrowthBook inNamespace, getEqualWeights and chooseVariation cases", "[canary]") {
+  // cases.json "inNamespace": [name, id, [namespace, start, end], expected].
+  struct Ns {
+    const char* id;
+    const char* ns;
+    double start;
+    double end;
+    bool expected;
+  };
+  const std::vector<Ns> ns_cases = {
+      {"1", "namespace1", 0, 0.4, false}, {"1", "namespace1", 0.4, 1, true},
+      {"1", "namespace2", 0, 0.4, false}, {"1", "namespace2", 0.4, 1, true},
+      {"2", "namespace1", 0, 0.4, false}, {"2", "namespace1", 0.4, 1, true},
+      {"2", "namespace2", 0, 0.4, false}, {"2", "namespace2", 0.4, 1, true},
+      {"3", "namespace1", 0, 0.4, false}, {"3", "namespace1", 0.4, 1, true},
+      {"3", "namespace2", 0, 0.4, true},  {"3", "namespace2", 0.4, 1, false},
+      {"4", "namespace1", 0, 0.4, false}, {"4", "namespace1", 0.4, 1, true},
+      {"4", "namespace2", 0, 0.4, true},  {"4", "namespace2", 0.4, 1, false},
+  };
+  for (const Ns& c : ns_cases) {
+    CAPTURE(c.id, c.ns, c.start);
+    CHECK(canary::GrowthBookInNamespace(c.id, c.ns, c.start, c.end) == c.expected);
+  }
+  // cases.json "getEqualWeights" (3 compared within the suite's 8 digits).
+  CHECK(canary::GrowthBookEqualWeights(-1).empty());
+  CHECK(canary::GrowthBookEqualWeights(0).empty());
+  CHECK(canary::GrowthBookEqualWeights(1) == std::vector<double>{1});
+  CHECK(canary::GrowthBookEqualWeights(2) == std::vector<double>{0.5, 0.5});
+  for (const double w : canary::GrowthBookEqualWeights(3)) CHECK(std::fabs(w - 0.33333333) < 1e-8);
+  CHECK(canary::GrowthBookEqualWeights(4) == std::vector<double>{0.25, 0.25, 0.25, 0.25});
+  // cases.json "chooseVariation", reduced ranges [[0, 0.25], [0.5, 0.75]].
+  const std::vector<canary::GrowthBookRange> reduced = {{0, 0.25}, {0.5, 0.75}};
+  CHECK(canary::GrowthBookChooseVariation(0.2, reduced) == 0);
+  CHECK(canary::GrowthBookChooseVariation(0.4, reduced) == -1);
+  CHECK(canary::GrowthBookChooseVariation(0.6, reduced) == 1);
+  CHECK(canary::GrowthBookChooseVariation(0.8, reduced) == -1);
+  CHECK(canary::GrowthBookChooseVariation(0.25, reduced) == -1);
+  CHECK(canary::GrowthBookChooseVariation(0.5, reduced) == 1);
+  // "zero range": an empty range never matches.
+  CHECK(canary::GrowthBookChooseVariation(
+            0.5, std::vector<canary::GrowthBookRange>{{0, 0.5}, {0.5, 0.5}, {0.5, 1}}) == 2);
+}

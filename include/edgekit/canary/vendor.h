@@ -165,6 +165,15 @@ using GrowthBookRange = std::pair<double, double>;
 [[nodiscard]] EDGEKIT_API int GrowthBookChooseVariation(
     double n, absl::Span<const GrowthBookRange> ranges) noexcept;
 
+// getEqualWeights(n): n copies of 1/n; empty when n <= 0.
+[[nodiscard]] EDGEKIT_API std::vector<double> GrowthBookEqualWeights(int num_variations);
+
+// inNamespace(id, [namespace_id, start, end]): hash("__" + namespace_id, id,
+// 1) in [start, end).
+[[nodiscard]] EDGEKIT_API bool GrowthBookInNamespace(
+    std::string_view hash_value, std::string_view namespace_id, double start, double end,
+    TextEncoding encoding = TextEncoding::kUtf16CodeUnits);
+
 }  // namespace canary
 EDGEKIT_NAMESPACE_END
 
