@@ -76,6 +76,7 @@ class EDGEKIT_API Router {
   static constexpr size_t kMaxRegions = 64;
   static constexpr size_t kMaxRegionLength = 64;
 
+  // `default_percent_bp` above 10000 is clamped to 10000.
   explicit Router(std::string_view salt, uint32_t default_percent_bp = 0);
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
