@@ -37,10 +37,14 @@ void Run(const Policy& policy, const uint8_t* ops, size_t size) {
   int64_t now = 0;
   for (size_t i = 0; i + 9 <= size && i < 9 * 512; i += 9) {
     // Mostly forward, sometimes backwards (stale callers), any magnitude.
-    now += Read64(ops + i) >> (ops[i] & 63);
+    int64_t delta = Read64(ops + i) >> (ops[i] & 63);
+    if (delta > (int64_t{1} << 61)) delta = int64_t{1} << 61;
+    if (delta < -(int64_t{1} << 61)) delta = -(int64_t{1} << 61);
+    now += delta;
     if (now < -(int64_t{1} << 62)) now = -(int64_t{1} << 62);
     if (now > (int64_t{1} << 62)) now = int64_t{1} << 62;
-    const int64_t cost = ops[i + 8] == 255 ? -1 : (ops[i + 8] < 200 ? ops[i + 8] % 8 : ops[i + 8] * 1000000);
+    const int64_t cost =
+        ops[i + 8] == 255 ? -1 : (ops[i + 8] < 200 ? ops[i + 8] % 8 : ops[i + 8] * 1000000);
     typename Policy::State before = state;
     const rl::Decision d = policy.Apply(&state, now, cost);
     if (d.remaining < 0 || d.reset_after_ns < 0 || d.retry_after_ns < 0) std::abort();

@@ -52,6 +52,12 @@ void CheckPolicyProperties(const Policy& policy, uint64_t seed, int64_t small_ga
       if (ds.remaining < 0 || ds.reset_after_ns < 0 || ds.retry_after_ns < 0) {
         fail(absl::StrCat("stale now gave a negative field at step ", i));
       }
+      if (!ds.allowed && ds.retry_after_ns != edgekit::ratelimit::Decision::kNever) {
+        State c = state;
+        if (!policy.Apply(&c, stale + ds.retry_after_ns, cost).allowed) {
+          fail(absl::StrCat("stale now: not allowed at retry_after, step ", i));
+        }
+      }
     }
     // Idle means "like fresh".
     if (policy.IsIdle(state, now)) {

@@ -75,6 +75,8 @@ class SlidingWindowCounterPolicy {
     Advance(s, now_ns);
     const int64_t start = s->index * w_;
     const int64_t e = now_ns > start ? now_ns - start : 0;
+    // A stale now (before the current window) is decided as the window start.
+    const int64_t lag = now_ns < start ? start - now_ns : 0;
     Decision d;
     d.limit = limit_;
     if (cost < 0) cost = 0;
@@ -84,7 +86,7 @@ class SlidingWindowCounterPolicy {
       d.retry_after_ns = Decision::kNever;
     } else if (cost > remaining) {
       d.reason = Reason::kLimited;
-      d.retry_after_ns = RetryAfter(*s, e, cost);
+      d.retry_after_ns = lag + RetryAfter(*s, e, cost);
     } else {
       s->current += cost;
       remaining -= cost;
@@ -92,7 +94,8 @@ class SlidingWindowCounterPolicy {
       d.reason = Reason::kAllowed;
     }
     d.remaining = remaining;
-    d.reset_after_ns = s->current > 0 ? (w_ - e) + w_ : (s->previous > 0 ? w_ - e : 0);
+    d.reset_after_ns =
+        s->current > 0 ? lag + (w_ - e) + w_ : (s->previous > 0 ? lag + (w_ - e) : 0);
     return d;
   }
   Decision Apply(State* s, absl::Time now, int64_t cost = 1) const {

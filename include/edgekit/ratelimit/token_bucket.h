@@ -82,6 +82,8 @@ class TokenBucketPolicy {
   Decision Apply(State* s, int64_t now_ns, int64_t cost = 1) const {
     now_ns = ratelimit_internal::ClampNow(now_ns);
     Refill(s, now_ns);
+    // A stale now (before the last update) sees the refill start at last_ns.
+    const int64_t lag = s->last_ns > now_ns ? s->last_ns - now_ns : 0;
     Decision d;
     d.limit = capacity_;
     if (cost < 0) cost = 0;
@@ -93,7 +95,7 @@ class TokenBucketPolicy {
       const int64_t over = s->deficit + units - cap_units_;
       if (over > 0) {
         d.reason = Reason::kLimited;
-        d.retry_after_ns = ratelimit_internal::CeilDiv(over, refill_tokens_);
+        d.retry_after_ns = lag + ratelimit_internal::CeilDiv(over, refill_tokens_);
       } else {
         s->deficit += units;
         d.allowed = true;
@@ -101,7 +103,8 @@ class TokenBucketPolicy {
       }
     }
     d.remaining = (cap_units_ - s->deficit) / period_ns_;
-    d.reset_after_ns = ratelimit_internal::CeilDiv(s->deficit, refill_tokens_);
+    d.reset_after_ns =
+        s->deficit > 0 ? lag + ratelimit_internal::CeilDiv(s->deficit, refill_tokens_) : 0;
     return d;
   }
   Decision Apply(State* s, absl::Time now, int64_t cost = 1) const {
