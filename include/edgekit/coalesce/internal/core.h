@@ -291,13 +291,13 @@ class Core {
           timeout = std::make_shared<const ResultT>(
               ErrorResult<Value>(coalesce::Reason::kTimeout, /*shared=*/false));
         }
-        Deliver(runner, std::move(s.cb), s.inline_only, *timeout, timeout);
+        Deliver(runner, s.cb, s.inline_only, *timeout, timeout);
       } else {
         ++delivered;
         if (!s.inline_only && options_.executor && shared_outcome == nullptr) {
           shared_outcome = std::make_shared<const ResultT>(outcome);
         }
-        Deliver(runner, std::move(s.cb), s.inline_only, outcome, shared_outcome);
+        Deliver(runner, s.cb, s.inline_only, outcome, shared_outcome);
       }
     }
     if (delivered != 0) shared_.fetch_add(delivered, std::memory_order_relaxed);
@@ -327,7 +327,7 @@ class Core {
     const auto r = std::make_shared<const ResultT>(
         ErrorResult<Value>(coalesce::Reason::kCancelled, /*shared=*/false));
     CallbackRunner runner;
-    Deliver(runner, std::move(cb), /*inline_only=*/false, *r, r);
+    Deliver(runner, cb, /*inline_only=*/false, *r, r);
     runner.Finish();
     return true;
   }
@@ -373,7 +373,7 @@ class Core {
         timeout = std::make_shared<const ResultT>(
             ErrorResult<Value>(coalesce::Reason::kTimeout, /*shared=*/false));
       }
-      for (auto& e : expired) Deliver(runner, std::move(e.first), e.second, *timeout, timeout);
+      for (auto& e : expired) Deliver(runner, e.first, e.second, *timeout, timeout);
     }
     runner.Finish();
     return total;
@@ -454,15 +454,16 @@ class Core {
     f->prev = f->next = nullptr;
   }
 
-  // Runs `cb` with `r`: inline, or through the executor (which then keeps `rp`,
-  // the same result by refcount, alive until the task runs).
-  void Deliver(CallbackRunner& runner, CallbackT cb, bool inline_only, const ResultT& r,
+  // Runs `cb` with `r`: inline (in place; the owner destroys `cb` later), or
+  // moved into an executor task that keeps `rp`, the same result by refcount,
+  // alive until the task runs.
+  void Deliver(CallbackRunner& runner, CallbackT& cb, bool inline_only, const ResultT& r,
                const std::shared_ptr<const ResultT>& rp) {
     if (inline_only || !options_.executor || rp == nullptr) {
       runner.Run([&] { cb(r); });
       return;
     }
-    options_.executor([cb = std::move(cb), rp]() mutable { cb(*rp); });
+    options_.executor([task_cb = std::move(cb), rp]() mutable { task_cb(*rp); });
   }
 
   coalesce::Options options_;
