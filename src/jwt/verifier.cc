@@ -35,7 +35,15 @@ struct Scratch {
 };
 
 Scratch& GetScratch() {
-  thread_local Scratch scratch;
+  // Sized once for the default limits, so later tokens never reallocate
+  // (verifiers configured with larger limits grow them on demand).
+  thread_local Scratch scratch = [] {
+    Scratch s;
+    s.header.reserve(4096 + simdjson::SIMDJSON_PADDING);
+    s.payload.reserve(16384 + simdjson::SIMDJSON_PADDING);
+    s.signature.reserve(1024);
+    return s;
+  }();
   return scratch;
 }
 

@@ -1,0 +1,58 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+// The rejection path does not allocate (after the thread's first call sized
+// its scratch buffers). Counts global operator new calls on this thread.
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "jwt_test_util.h"
+
+namespace {
+thread_local long g_allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++g_allocations;
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  std::abort();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+using namespace jwt_test;  // NOLINT
+
+TEST_CASE("rejections do not allocate", "[jwt][verifier]") {
+  jwt::KeySetBuilder b;
+  REQUIRE(b.AddHmacSecret("hs", Secret().substr(0, 32), Algorithm::kHS256).ok());
+  REQUIRE(b.AddJwk(Cat({R"({"kid":"ec",)", Key("P-256").public_jwk.substr(1)})).ok());
+  jwt::VerifierOptions o = AllAlgorithms();
+  o.audiences = {"api"};
+  auto v = MakeVerifier(b.Build(), o);
+  const std::string good =
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})",
+           Claims(R"(,"pad":")" + std::string(500, 'p') + "\""));
+  const std::string es =
+      Sign(Algorithm::kES256, Key("P-256").private_pem, R"({"alg":"ES256","kid":"ec"})", Claims());
+  REQUIRE(v->Verify(good, Now()).ok());  // warm-up: sizes this thread's buffers
+  REQUIRE(v->Verify(es, Now()).ok());
+  const std::string cases[] = {
+      WithSignature(good, std::string(32, 'x')),   // bad signature
+      WithSignature(es, std::string(64, '\x01')),  // bad ECDSA
+      good.substr(1),                              // malformed
+      std::string(20000, 'A'),                     // oversized
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"nope"})", Claims()),
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"none","kid":"hs"})", Claims()),
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})",
+           R"({"aud":"api","exp":1})"),  // expired
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})",
+           R"({"aud":"other","exp":1800000000})"),  // audience
+  };
+  for (const std::string& token : cases) {
+    INFO(token.substr(0, 60));
+    const long before = g_allocations;
+    const jwt::VerifyResult r = v->Verify(token, Now());
+    const long after = g_allocations;
+    CHECK_FALSE(r.ok());
+    CHECK(after - before == 0);
+  }
+}
