@@ -402,6 +402,8 @@ void HttpServer::Impl::Accept() {
                             socket.close(ignored);
                           } else {
                             self->accepted.fetch_add(1);
+                            beast::error_code ignored;
+                            socket.set_option(tcp::no_delay(true), ignored);
                             std::make_shared<Session>(self, std::move(socket))->Start();
                           }
                           self->Accept();
