@@ -3,6 +3,7 @@
 #include "edgekit/cache/http_cache.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <deque>
 #include <limits>
@@ -491,6 +492,9 @@ struct Shard {
   StrMap<absl::flat_hash_set<Item*>> tags ABSL_GUARDED_BY(mu);
   StrMap<std::shared_ptr<Flight>> flights ABSL_GUARDED_BY(mu);
   size_t bytes ABSL_GUARDED_BY(mu) = 0;
+  // Hot counters live with their shard (no shared cache line across shards).
+  std::atomic<uint64_t> lookups{0};
+  std::atomic<uint64_t> hits{0};
 };
 
 struct Counters {
@@ -519,7 +523,34 @@ struct HttpCache::Impl {
     for (const auto& [name, fn] : o.vary_normalizers) {
       if (fn) normalizers[Lower(name)] = fn;
     }
+    // The hit member differs only by its ttl: format it once.
+    http::CacheStatusEntry e;
+    e.cache_name = o.cache_name;
+    e.hit = true;
+    e.ttl_seconds = 0;
+    hit_prefix = http::FormatCacheStatus(e);
+    if (EndsWith(hit_prefix, "=0")) {
+      hit_prefix.pop_back();
+    } else {
+      hit_prefix.clear();
+    }
   }
+
+  // This cache's "hit; ttl=N" member.
+  std::string HitStatus(int64_t ttl) const {
+    if (hit_prefix.empty()) {
+      return cache_internal::CacheStatusWriter(opts.cache_name).Hit(ttl);
+    }
+    std::string out;
+    out.reserve(hit_prefix.size() + 21);
+    out = hit_prefix;
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof(buf), ttl);
+    out.append(buf, static_cast<size_t>(res.ptr - buf));
+    return out;
+  }
+
+  std::string hit_prefix;
 
   const HttpCacheOptions& opts;
   std::vector<Shard> shards;
@@ -934,6 +965,10 @@ CacheCounters HttpCache::counters() const {
   CacheCounters s;
   s.lookups = L(c.lookups);
   s.hits = L(c.hits);
+  for (const Shard& sh : impl_->shards) {
+    s.lookups += L(sh.lookups);
+    s.hits += L(sh.hits);
+  }
   s.stale_served = L(c.stale_served);
   s.misses_uri = L(c.misses_uri);
   s.misses_vary = L(c.misses_vary);
@@ -991,7 +1026,6 @@ int64_t TtlSeconds(const Timing& t) {
 
 LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   Impl& im = *impl_;
-  Inc(im.c.lookups);
   LookupResult r;
   cache_internal::CacheStatusWriter cs(options_.cache_name);
 
@@ -1004,6 +1038,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     r.ticket.cache_ = this;
     r.cache_status = cs.Forward(r.fwd);
     Inc(im.c.bypasses);
+    Inc(im.c.lookups);
     return r;
   }
   std::string key_storage;
@@ -1021,12 +1056,14 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     r.ticket.cache_ = this;
     r.cache_status = cs.Forward(r.fwd, {}, {}, "bad-key");
     Inc(im.c.bypasses);
+    Inc(im.c.lookups);
     return r;
   }
 
   const http::CacheControl rcc = RequestDirectives(request.headers);
   const size_t shard_index = im.ShardIndex(key);
   Shard& s = im.shards[shard_index];
+  Inc(s.lookups);
   r.ticket.cache_ = this;
 
   // Decide under the shard lock; build strings after.
@@ -1127,7 +1164,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   // Build the result outside the lock.
   auto fill_serve = [&](LookupAction action) {
     r.action = action;
-    r.response = resp;
+    r.response = std::move(resp);
     r.age = timing.age;
     r.ttl = -timing.staleness;
     r.age_value = http::FormatAge(timing.age);
@@ -1139,19 +1176,19 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
                      ? LookupAction::kServeStaleAndRevalidate
                      : LookupAction::kServeFresh);
       r.fwd = ForwardReason::kNone;
-      r.cache_status = cs.Hit(TtlSeconds(timing));
-      Inc(im.c.hits);
+      r.cache_status = im.HitStatus(TtlSeconds(timing));
+      Inc(s.hits);
       if (have_revalidation_ticket) Inc(im.c.early_refreshes);
       break;
     case Kind::kStaleServe:
       fill_serve(LookupAction::kServeStale);
-      r.cache_status = cs.Hit(TtlSeconds(timing));
+      r.cache_status = im.HitStatus(TtlSeconds(timing));
       Inc(im.c.stale_served);
       break;
     case Kind::kStaleSwr:
       fill_serve(have_revalidation_ticket ? LookupAction::kServeStaleAndRevalidate
                                           : LookupAction::kServeStale);
-      r.cache_status = cs.Hit(TtlSeconds(timing));
+      r.cache_status = im.HitStatus(TtlSeconds(timing));
       Inc(im.c.stale_served);
       break;
     default:
@@ -1161,9 +1198,9 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     r.ticket.role_ = CollapseTicket::Role::kRevalidator;
     r.ticket.flight_ = std::move(flight);
     r.ticket.fwd_ = ForwardReason::kStale;
-    r.ticket.validating_ = resp;
-    if (!resp->etag.empty()) r.if_none_match = resp->etag;
-    if (!resp->last_modified.empty()) r.if_modified_since = resp->last_modified;
+    r.ticket.validating_ = r.response;
+    if (!r.response->etag.empty()) r.if_none_match = r.response->etag;
+    if (!r.response->last_modified.empty()) r.if_modified_since = r.response->last_modified;
     Inc(im.c.revalidations);
   }
   if (kind == Kind::kFresh || kind == Kind::kEarly || kind == Kind::kStaleServe ||
