@@ -119,8 +119,8 @@ struct Options {
 
   // Bound on live followers of one flight (cancelled and expired followers
   // free their place). 0 disables coalescing: every follower gets
-  // `on_too_many_waiters`. The memory per follower is about 64 bytes plus
-  // its callback's captures.
+  // `on_too_many_waiters`. Clamped to 2^32 - 1. The memory per follower is
+  // 64 bytes plus its callback's captures beyond 16 bytes.
   size_t max_waiters_per_flight = size_t{1} << 20;
 
   OverflowPolicy on_too_many_waiters = OverflowPolicy::kReject;

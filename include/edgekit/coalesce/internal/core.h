@@ -177,6 +177,9 @@ class Core {
 
   Core(coalesce::Options options, Clock& clock) : options_(std::move(options)), clock_(&clock) {
     options_.max_flights = std::max<size_t>(options_.max_flights, 1);
+    // Slot indices are 32-bit.
+    options_.max_waiters_per_flight =
+        std::min<size_t>(options_.max_waiters_per_flight, uint32_t{0xFFFFFFFF});
     size_t n = 1;
     const size_t want = std::min<size_t>(std::max<size_t>(options_.shards, 1), 1024);
     while (n < want) n <<= 1;
@@ -235,7 +238,16 @@ class Core {
       pending_.fetch_sub(1, std::memory_order_relaxed);
       return Overflow(options_.on_table_full, coalesce::Reason::kTableFull);
     }
+    // Should an allocation throw below, give the place back.
+    struct Undo {
+      std::atomic<size_t>* pending;
+      ~Undo() {
+        if (pending != nullptr) pending->fetch_sub(1, std::memory_order_relaxed);
+      }
+    } undo{&pending_};
     auto f = std::make_shared<FlightT>(key, hk.hash, &shard);
+    shard.table.insert(f);
+    undo.pending = nullptr;
     f->shard->mu.AssertHeld();
     f->next = shard.pending;
     if (shard.pending != nullptr) {
@@ -243,7 +255,6 @@ class Core {
       shard.pending->prev = f.get();
     }
     shard.pending = f.get();
-    shard.table.insert(f);
     flights_.fetch_add(1, std::memory_order_relaxed);
     return JoinOutcome{coalesce::Role::kLeader, coalesce::Reason::kOk, std::move(f)};
   }
