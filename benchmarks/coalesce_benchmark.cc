@@ -5,6 +5,7 @@
 //   BM_Coalesce_UncontendedKeys   Do from 1-2 threads on distinct keys (shard locks)
 //   BM_Baseline_CallbackVector    store + run one callback in a vector (the floor of Join)
 //   BM_Coalesce_Join              per-follower cost: Join + its share of the delivery
+//   BM_Coalesce_JoinContended     the same from 1-2 threads on one key
 //   BM_Coalesce_Release50kWaiters leader's Complete until 50,000 followers have run
 //   BM_Coalesce_Release50kWaitersExecutor  same, handing each callback to an executor
 // Build in Release. Run: edgekit_coalesce_benchmark --benchmark_min_time=0.05
@@ -114,6 +115,35 @@ void BM_Coalesce_Join(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Coalesce_Join)->Arg(1024)->Arg(50000);
+
+// Followers from 1-2 threads on one hot key (one shard lock contended). Any
+// thread that happens to lead holds its completion and finishes it after
+// `kBatch` of its own joins, so flights keep turning over.
+StrGroup* contended_group = nullptr;
+
+void BM_Coalesce_JoinContended(benchmark::State& state) {
+  constexpr int kBatch = 1024;
+  if (state.thread_index() == 0) contended_group = new StrGroup();
+  StrGroup::Completion mine;
+  int n = 0;
+  for (auto _ : state) {
+    auto j = contended_group->Join(
+        "hot", [](const StrGroup::ResultType& r) { benchmark::DoNotOptimize(r.ok()); });
+    if (j.role == Role::kLeader) mine = std::move(j.completion);
+    if (++n == kBatch) {
+      if (mine.valid()) (void)mine.Complete(Work());
+      n = 0;
+    }
+  }
+  if (mine.valid()) (void)mine.Complete(Work());
+  state.SetItemsProcessed(state.iterations());
+  // Callbacks capture nothing of this thread: another thread may run them later.
+  if (state.thread_index() == 0) {
+    delete contended_group;
+    contended_group = nullptr;
+  }
+}
+BENCHMARK(BM_Coalesce_JoinContended)->ThreadRange(1, 2)->UseRealTime();
 
 // Time from the leader's Complete() until all 50,000 followers' callbacks have
 // run (inline, on the completing thread). The joins are set up untimed.
