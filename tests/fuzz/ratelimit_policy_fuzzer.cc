@@ -3,7 +3,8 @@
 // Fuzz target for the pure rate-limit transitions with extreme parameters,
 // times and costs: no undefined behaviour (overflow) and the decision
 // invariants hold: remaining >= 0, retry_after > 0 on a reject that can be
-// retried, and the same request is allowed at now + retry_after.
+// retried, and the same request is allowed at now + retry_after (from the
+// state the reject left).
 //
 // Input: byte 0 picks the algorithm; bytes 1..24 give limit, window and a
 // third parameter; then 9-byte ops (8-byte time delta, signed, and a cost).
@@ -31,6 +32,13 @@ int64_t Read64(const uint8_t* p) {
   return static_cast<int64_t>(v);
 }
 
+// The decision a copy of `state` (after the rejected call: a reject may still
+// record bookkeeping such as a new key's first period) gives at `at`.
+template <typename Policy>
+bool Retry(const Policy& policy, typename Policy::State state, int64_t at, int64_t cost) {
+  return policy.Apply(&state, at, cost).allowed;
+}
+
 template <typename Policy>
 void Run(const Policy& policy, const uint8_t* ops, size_t size) {
   typename Policy::State state{};
@@ -45,13 +53,16 @@ void Run(const Policy& policy, const uint8_t* ops, size_t size) {
     if (now > (int64_t{1} << 62)) now = int64_t{1} << 62;
     const int64_t cost =
         ops[i + 8] == 255 ? -1 : (ops[i + 8] < 200 ? ops[i + 8] % 8 : ops[i + 8] * 1000000);
-    typename Policy::State before = state;
     const rl::Decision d = policy.Apply(&state, now, cost);
     if (d.remaining < 0 || d.reset_after_ns < 0 || d.retry_after_ns < 0) std::abort();
     if (!d.allowed && d.retry_after_ns != rl::Decision::kNever && now >= 0 &&
         now <= (int64_t{1} << 61)) {
       if (d.retry_after_ns == 0) std::abort();
-      if (!policy.Apply(&before, now + d.retry_after_ns, cost).allowed) std::abort();
+      // Times are clamped at 2^62 ns (year 2116): check only below that.
+      if (d.retry_after_ns < (int64_t{1} << 62) - now &&
+          !Retry(policy, state, now + d.retry_after_ns, cost)) {
+        std::abort();
+      }
     }
     (void)policy.IsIdle(state, now);
   }

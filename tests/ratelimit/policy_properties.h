@@ -70,7 +70,6 @@ void CheckPolicyProperties(const Policy& policy, uint64_t seed, int64_t small_ga
         fail(absl::StrCat("idle state vs fresh at step ", i));
       }
     }
-    State before = state;
     const edgekit::ratelimit::Decision d = policy.Apply(&state, now, cost);
     if (d.remaining < 0 || (exact_idle && d.remaining > d.limit))
       fail(absl::StrCat("remaining out of range ", i));
@@ -78,7 +77,7 @@ void CheckPolicyProperties(const Policy& policy, uint64_t seed, int64_t small_ga
     if (!d.allowed && d.retry_after_ns != edgekit::ratelimit::Decision::kNever) {
       ++rejects_checked;
       if (d.retry_after_ns <= 0) fail(absl::StrCat("non-positive retry_after at ", i));
-      State at = before, just_before = before;
+      State at = state, just_before = state;  // after the reject
       if (!policy.Apply(&at, now + d.retry_after_ns, cost).allowed) {
         fail(absl::StrCat("not allowed at retry_after, step ", i, " retry ", d.retry_after_ns));
       }
