@@ -319,7 +319,7 @@ std::optional<double> GrowthBookHash(std::string_view seed, std::string_view val
 std::vector<GrowthBookRange> GrowthBookBucketRanges(int num_variations, double coverage,
                                                     absl::Span<const double> weights) {
   std::vector<GrowthBookRange> ranges;
-  if (num_variations <= 0) return ranges;
+  if (num_variations <= 0 || num_variations > kMaxGrowthBookVariations) return ranges;
   // JS: `if (coverage < 0) coverage = 0; else if (coverage > 1) coverage = 1;`
   // (NaN compares false both ways and stays NaN, giving NaN ranges, as in JS.)
   if (coverage < 0) {
@@ -349,7 +349,7 @@ std::vector<GrowthBookRange> GrowthBookBucketRanges(int num_variations, double c
 }
 
 std::vector<double> GrowthBookEqualWeights(int num_variations) {
-  if (num_variations <= 0) return {};
+  if (num_variations <= 0 || num_variations > kMaxGrowthBookVariations) return {};
   return std::vector<double>(static_cast<size_t>(num_variations),
                              1.0 / static_cast<double>(num_variations));
 }

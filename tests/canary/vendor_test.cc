@@ -243,6 +243,10 @@ TEST_CASE("GrowthBook bucket ranges reproduce cases.json getBucketRange", "[cana
     }
   }
   CHECK(canary::GrowthBookBucketRanges(0, 1, {}).empty());
+  CHECK(canary::GrowthBookBucketRanges(canary::kMaxGrowthBookVariations, 1, {}).size() ==
+        static_cast<size_t>(canary::kMaxGrowthBookVariations));
+  CHECK(canary::GrowthBookBucketRanges(canary::kMaxGrowthBookVariations + 1, 1, {}).empty());
+  CHECK(canary::GrowthBookEqualWeights(2147483647).empty());
 }
 
 TEST_CASE("GrowthBook chooseVariation and a full experiment assignment", "[canary]") {

@@ -152,11 +152,15 @@ UnleashNormalizedValue(std::string_view id, std::string_view group_id, uint32_t 
 // A variation's [start, end) interval in [0, 1).
 using GrowthBookRange = std::pair<double, double>;
 
+// Bound on the variations the GrowthBook helpers build (memory bound; the SDK
+// has none, real experiments have a handful).
+inline constexpr int kMaxGrowthBookVariations = 1024;
+
 // getBucketRanges(num_variations, coverage, weights): coverage is clamped to
 // [0, 1]; weights fall back to equal weights when absent (empty), of the
 // wrong length, or summing outside [0.99, 1.01]; range i starts at the sum of
 // the weights before it and is coverage * weight long. Returns an empty
-// vector when num_variations <= 0.
+// vector when num_variations <= 0 or > kMaxGrowthBookVariations.
 [[nodiscard]] EDGEKIT_API std::vector<GrowthBookRange> GrowthBookBucketRanges(
     int num_variations, double coverage, absl::Span<const double> weights);
 
@@ -165,7 +169,8 @@ using GrowthBookRange = std::pair<double, double>;
 [[nodiscard]] EDGEKIT_API int GrowthBookChooseVariation(
     double n, absl::Span<const GrowthBookRange> ranges) noexcept;
 
-// getEqualWeights(n): n copies of 1/n; empty when n <= 0.
+// getEqualWeights(n): n copies of 1/n; empty when n <= 0 or
+// n > kMaxGrowthBookVariations.
 [[nodiscard]] EDGEKIT_API std::vector<double> GrowthBookEqualWeights(int num_variations);
 
 // inNamespace(id, [namespace_id, start, end]): hash("__" + namespace_id, id,
