@@ -1473,6 +1473,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
     res.outcome = StoreOutcome::kNotStored;
     res.reason = why;
     res.origin_headers = http::HeaderMap(headers);
+    res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>(std::move(body));
     res.cache_status = cs.Forward(fwd, status, {}, ToString(why));
     Inc(im.c.not_stored);
@@ -1497,6 +1498,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       (void)n;
       res.outcome = StoreOutcome::kInvalidated;
       res.origin_headers = http::HeaderMap(headers);
+      res.age_value = std::string(headers.Get("Age").value_or(""));
       res.served_body = std::make_shared<const std::string>(std::move(body));
       res.cache_status = cs.Forward(ForwardReason::kMethod, status);
       im.Complete(ticket, WaitOutcome::kFetchYourself);
@@ -1504,6 +1506,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
     }
     res.reason = NotStoredReason::kMethod;
     res.origin_headers = http::HeaderMap(headers);
+    res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>(std::move(body));
     res.cache_status = cs.Forward(ForwardReason::kMethod, status);
     im.Complete(ticket, WaitOutcome::kFetchYourself);
@@ -1647,7 +1650,9 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
   res.response = stored;
   res.served_body = stored->body;
   res.age = CurrentAge(stored->corrected_initial_age, stored->response_time, response_time);
-  res.age_value = http::FormatAge(res.age);
+  // §5.1: Age implies the response was not generated or validated by the
+  // origin for this request: a response just received keeps only its own.
+  res.age_value = std::string(headers.Get("Age").value_or(""));
   res.cache_status = cs.Stored(
       fwd, status,
       absl::ToInt64Seconds(absl::Trunc(stored->freshness_lifetime - res.age, absl::Seconds(1))));
@@ -1825,6 +1830,9 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
         }
         replaced.insert(Lower(f.name));
       }
+      // The stored Age described the old exchange; the 304's (or none)
+      // describes this one (§4.2.3 inputs are re-taken from the 304).
+      replaced.insert("age");
       for (const http::HeaderField& f : old.headers) {
         if (replaced.contains(Lower(f.name))) continue;
         nr->headers.Add(f.name, f.value);
@@ -1850,6 +1858,7 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
     res.outcome = StoreOutcome::kNotStored;
     res.reason = is_head ? NotStoredReason::kMethod : NotStoredReason::kNoMatchingStored;
     res.origin_headers = http::HeaderMap(headers);
+    res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>();
     res.cache_status = cs.Forward(fwd, status, {}, ToString(res.reason));
     Inc(im.c.not_stored);
@@ -1863,7 +1872,9 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
   res.status = served->status;
   res.served_body = served->body;
   res.age = CurrentAge(served->corrected_initial_age, served->response_time, response_time);
-  res.age_value = http::FormatAge(res.age);
+  // §5.1: Age implies the response was not generated or validated by the
+  // origin for this request: a response just received keeps only its own.
+  res.age_value = std::string(headers.Get("Age").value_or(""));
   res.cache_status = cs.Stored(
       fwd, status,
       absl::ToInt64Seconds(absl::Trunc(served->freshness_lifetime - res.age, absl::Seconds(1))));

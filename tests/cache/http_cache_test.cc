@@ -276,7 +276,7 @@ TEST_CASE("Revalidation: conditional fields, 304 freshens the stored response (R
   CHECK(HeaderOf(served, "Content-Length") == "5");
   CHECK(HeaderOf(served, "X-Upd") == "2");
   CHECK(HeaderOf(served, "X-Old") == "o");
-  CHECK(HeaderOf(served, "Age") == "0");
+  CHECK_FALSE(served.Contains("Age"));  // validated by the origin (5.1)
   // Re-freshened: response_time is the 304's.
   h.clock.Advance(absl::Seconds(50));
   auto hit = h.Get(kUri);
