@@ -467,13 +467,21 @@ struct Queue {
 
 // Transparent std::string_view hashing (Debian's Abseil has its own
 // absl::string_view, so absl's heterogeneous lookup does not take ours).
+// A key with its hash computed once (shard choice and index probe share it).
+struct HashedKey {
+  std::string_view s;
+  size_t h;
+};
 struct SvHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  size_t operator()(const HashedKey& k) const noexcept { return k.h; }
 };
 struct SvEq {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+  bool operator()(const HashedKey& a, std::string_view b) const noexcept { return a.s == b; }
+  bool operator()(std::string_view a, const HashedKey& b) const noexcept { return a == b.s; }
 };
 template <class V>
 using StrMap = absl::flat_hash_map<std::string, V, SvHash, SvEq>;
@@ -493,8 +501,8 @@ struct Shard {
   StrMap<std::shared_ptr<Flight>> flights ABSL_GUARDED_BY(mu);
   size_t bytes ABSL_GUARDED_BY(mu) = 0;
   // Hot counters live with their shard (no shared cache line across shards).
-  std::atomic<uint64_t> lookups{0};
-  std::atomic<uint64_t> hits{0};
+  uint64_t lookups ABSL_GUARDED_BY(mu) = 0;
+  uint64_t hits ABSL_GUARDED_BY(mu) = 0;
 };
 
 struct Counters {
@@ -580,7 +588,7 @@ struct HttpCache::Impl {
 
   VaryValue NormalizeVary(std::string_view field, const http::HeaderView& headers) const {
     VaryValue v;
-    auto it = normalizers.find(field);
+    auto it = normalizers.empty() ? normalizers.end() : normalizers.find(field);
     if (it != normalizers.end()) {
       std::optional<std::string> combined;
       if (headers.Contains(field)) combined = headers.GetCombined(field);
@@ -965,9 +973,10 @@ CacheCounters HttpCache::counters() const {
   CacheCounters s;
   s.lookups = L(c.lookups);
   s.hits = L(c.hits);
-  for (const Shard& sh : impl_->shards) {
-    s.lookups += L(sh.lookups);
-    s.hits += L(sh.hits);
+  for (Shard& sh : impl_->shards) {
+    MutexLock lock(&sh.mu);
+    s.lookups += sh.lookups;
+    s.hits += sh.hits;
   }
   s.stale_served = L(c.stale_served);
   s.misses_uri = L(c.misses_uri);
@@ -1061,9 +1070,9 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   }
 
   const http::CacheControl rcc = RequestDirectives(request.headers);
-  const size_t shard_index = im.ShardIndex(key);
+  const HashedKey hkey{key, std::hash<std::string_view>{}(key)};
+  const size_t shard_index = (hkey.h >> 7) % im.shards.size();
   Shard& s = im.shards[shard_index];
-  Inc(s.lookups);
   r.ticket.cache_ = this;
 
   // Decide under the shard lock; build strings after.
@@ -1077,7 +1086,8 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   std::shared_ptr<Flight> flight;
   {
     MutexLock lock(&s.mu);
-    auto e = s.index.find(key);
+    ++s.lookups;
+    auto e = s.index.find(hkey);
     Item* match = nullptr;
     if (e != s.index.end()) {
       for (auto& v : e->second.variants) {
@@ -1126,6 +1136,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
           kind == Kind::kEarly) {
         if (match->freq < kMaxFreq) ++match->freq;
       }
+      if (kind == Kind::kFresh || kind == Kind::kEarly) ++s.hits;
     }
     // Flights: SWR / early refresh hand out at most one revalidation ticket;
     // misses and blocking revalidations collapse.
@@ -1177,7 +1188,6 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
                      : LookupAction::kServeFresh);
       r.fwd = ForwardReason::kNone;
       r.cache_status = im.HitStatus(TtlSeconds(timing));
-      Inc(s.hits);
       if (have_revalidation_ticket) Inc(im.c.early_refreshes);
       break;
     case Kind::kStaleServe:
