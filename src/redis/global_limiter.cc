@@ -141,8 +141,7 @@ GlobalDecision GlobalLimiter::OnFailure(std::string_view key, absl::Time now, in
     case FailurePolicy::kLocalFallback:
       g.source = GlobalDecision::Source::kFallback;
       if (impl_->fallback.has_value()) {
-        g.decision =
-            impl_->fallback->TryAcquire(absl::string_view(key.data(), key.size()), now, cost);
+        g.decision = impl_->fallback->TryAcquire(key, now, cost);
       } else {
         g.decision.reason = ratelimit::Reason::kLimited;  // a fallback limit of 0
         g.decision.retry_after_ns = absl::ToInt64Nanoseconds(options_.redis.reconnect_backoff_min);

@@ -89,7 +89,9 @@ bool RedisServer::Start() {
   }
   if (pid == 0) {
     // Child: quiet, no persistence, loopback only.
+    // Quiet, and holding none of the parent's pipes open after it exits.
     if (freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
+    if (freopen("/dev/null", "w", stderr) == nullptr) _exit(126);
     execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save",
            "", "--appendonly", "no", "--dir", dir_.c_str(), "--protected-mode", "no",
            static_cast<char*>(nullptr));
