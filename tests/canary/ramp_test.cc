@@ -133,8 +133,9 @@ TEST_CASE("Ramp advances only through passed health gates", "[canary]") {
   CHECK(step.action == RampAction::kHold);
   CHECK(ramp.stage() == 0);
 
-  // Both gates pass: advance to 5%, and the stage clock restarts.
-  step = ramp.Step(clock.MonotonicNow(), kStable, kHealthyCanary);
+  // Both gates pass: advance to 5%, and the stage clock restarts (the Clock&
+  // overload reads the monotonic time line).
+  step = ramp.Step(clock, kStable, kHealthyCanary);
   CHECK(step.action == RampAction::kAdvance);
   CHECK(step.stage == 1);
   CHECK(step.percent_bp == 500);

@@ -51,6 +51,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/canary/judge.h"
@@ -115,6 +116,11 @@ class EDGEKIT_API RampController {
   // start).
   RampStep Step(absl::Time now, const ArmSample& stable, const ArmSample& canary)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The same, with `now` read from `clock`'s monotonic time line.
+  RampStep Step(Clock& clock, const ArmSample& stable, const ArmSample& canary)
+      ABSL_LOCKS_EXCLUDED(mu_) {
+    return Step(clock.MonotonicNow(), stable, canary);
+  }
 
   // Rolls back by hand (an operator's kill switch). No-op once complete.
   void RollBack() ABSL_LOCKS_EXCLUDED(mu_);
