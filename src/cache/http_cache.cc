@@ -235,6 +235,34 @@ void AppendIfNotEmpty(std::string* s, std::string_view sep, std::string_view v) 
   s->append(v.data(), v.size());
 }
 
+// RFC 9111 §4.3.2: evaluates the client's If-None-Match (weak comparison,
+// RFC 9110 §13.1.2) or, without it, If-Modified-Since (§13.1.3) against a
+// stored response the cache is about to serve.
+bool ClientNotModified(const http::HeaderView& req, const StoredResponse& r) {
+  if (r.status != 200) return false;
+  if (req.Contains("If-None-Match")) {
+    if (r.etag.empty()) return false;
+    const std::string mine = WeakTag(r.etag);
+    bool match = false;
+    req.ForEachListMember("If-None-Match", [&](std::string_view m) {
+      if (m == "*" || WeakTag(m) == mine) match = true;
+      return !match;
+    });
+    return match;
+  }
+  if (auto ims = req.Get("If-Modified-Since")) {
+    const std::optional<absl::Time> since = http::ParseHttpDate(*ims);
+    if (!since) return false;
+    std::optional<absl::Time> lm;
+    if (!r.last_modified.empty()) lm = http::ParseHttpDate(r.last_modified);
+    if (!lm) {
+      if (auto d = r.headers.Get("Date")) lm = http::ParseHttpDate(*d);
+    }
+    return lm && *lm <= *since;
+  }
+  return false;
+}
+
 }  // namespace
 
 // -----------------------------------------------------------------------------
@@ -391,6 +419,24 @@ http::HeaderMap LookupResult::ResponseHeaders() const {
   // (RFC 9111 §5.2.2.4) and the surrogate keys when configured.
   return BuildServedHeaders(response->headers, response->strip_on_serve, &response->no_cache_fields,
                             omit_fields, age_value, cache_status);
+}
+
+http::HeaderMap LookupResult::NotModifiedHeaders() const {
+  http::HeaderMap out;
+  if (!response) return out;
+  static constexpr std::string_view kKeep[] = {"Cache-Control", "Content-Location", "Date",
+                                               "ETag",          "Expires",          "Vary"};
+  for (const http::HeaderField& f : response->headers) {
+    for (std::string_view k : kKeep) {
+      if (EqualsIgnoreCase(f.name, k)) {
+        out.Add(f.name, f.value);
+        break;
+      }
+    }
+  }
+  if (!age_value.empty()) out.Add("Age", age_value);
+  if (!cache_status.empty()) out.Add("Cache-Status", cache_status);
+  return out;
 }
 
 http::HeaderMap LookupResult::ConditionalHeaders() const {
@@ -1215,6 +1261,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   }
   if (kind == Kind::kFresh || kind == Kind::kEarly || kind == Kind::kStaleServe ||
       kind == Kind::kStaleSwr) {
+    r.not_modified = ClientNotModified(request.headers, *r.response);
     return r;
   }
 
@@ -1321,6 +1368,7 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
                             /*collapsed=*/true);
     Inc(im.c.hits);
     Inc(im.c.collapsed_hits);
+    r.not_modified = ClientNotModified(request.headers, *r.response);
     return r;
   }
   r.action = LookupAction::kFetch;

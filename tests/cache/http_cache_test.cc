@@ -630,3 +630,30 @@ TEST_CASE("S3-FIFO keeps a re-used working set through a one-hit scan", "[cache]
   for (int i = 0; i < 50; ++i) hot_hits += h.Get(uri("hot", i)).action == LA::kServeFresh;
   CHECK(hot_hits == 50);
 }
+
+TEST_CASE("The client's conditional request is answered from storage (RFC 9111 4.3.2)", "[cache]") {
+  Harness h;
+  const std::string lm = Date(h.now() - absl::Hours(2));
+  h.Put(kUri, 200,
+        {{"Cache-Control", "max-age=100"},
+         {"ETag", "W/\"v1\""},
+         {"Last-Modified", lm},
+         {"Date", Date(h.now())},
+         {"Content-Type", "text/plain"}});
+  CHECK_FALSE(h.Get(kUri).not_modified);
+  // If-None-Match uses the weak comparison (RFC 9110 13.1.2).
+  auto r = h.Get(kUri, {{"If-None-Match", "\"x\", \"v1\""}});
+  REQUIRE(r.action == LA::kServeFresh);
+  CHECK(r.not_modified);
+  auto nm = r.NotModifiedHeaders();
+  CHECK(HeaderOf(nm, "ETag") == "W/\"v1\"");
+  CHECK(HeaderOf(nm, "Cache-Control") == "max-age=100");
+  CHECK_FALSE(nm.Contains("Content-Type"));
+  CHECK(nm.Contains("Age"));
+  CHECK(h.Get(kUri, {{"If-None-Match", "*"}}).not_modified);
+  CHECK_FALSE(h.Get(kUri, {{"If-None-Match", "\"v2\""}}).not_modified);
+  // If-Modified-Since only without If-None-Match (RFC 9110 13.1.3).
+  CHECK(h.Get(kUri, {{"If-Modified-Since", lm}}).not_modified);
+  CHECK_FALSE(h.Get(kUri, {{"If-Modified-Since", Date(h.now() - absl::Hours(3))}}).not_modified);
+  CHECK_FALSE(h.Get(kUri, {{"If-Modified-Since", lm}, {"If-None-Match", "\"v2\""}}).not_modified);
+}

@@ -368,6 +368,11 @@ struct EDGEKIT_API LookupResult {
   // Fields not to serve from the stored response (no-cache="f" without
   // validation, surrogate keys when stripping): lower case names.
   std::vector<std::string> omit_fields;
+  // For kServeFresh / kServeStale: the client's own conditional request
+  // (If-None-Match, else If-Modified-Since) evaluated against `response`
+  // (RFC 9111 §4.3.2, RFC 9110 §13.1.2/§13.1.3): true means answer
+  // 304 Not Modified with NotModifiedHeaders() and no body.
+  bool not_modified = false;
 
   // The header fields to send with `response` for kServe*: the stored fields
   // minus `omit_fields`, with `Age` replaced by `age_value` and this cache's
@@ -375,6 +380,10 @@ struct EDGEKIT_API LookupResult {
   http::HeaderMap ResponseHeaders() const;
   // {If-None-Match, If-Modified-Since} fields that are non-empty.
   http::HeaderMap ConditionalHeaders() const;
+  // The fields of a 304 answering the client (RFC 9110 §15.4.5):
+  // Cache-Control, Content-Location, Date, ETag, Expires, Vary from the
+  // stored response, plus Age and Cache-Status.
+  http::HeaderMap NotModifiedHeaders() const;
 };
 
 enum class StoreOutcome {
