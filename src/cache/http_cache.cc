@@ -814,6 +814,10 @@ struct HttpCache::Impl {
     s.bytes += it->charge;
     c.bytes.fetch_add(it->charge, std::memory_order_relaxed);
     for (const std::string& tag : it->resp->tags) s.tags[tag].insert(it);
+  }
+
+  // Evicts until the shard is within budget (after Replace()).
+  void EnforceBudget(Shard& s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
     while (s.bytes > usable_budget) {
       if (!EvictOne(s)) break;
     }
@@ -1911,6 +1915,8 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
       im.Replace(s, it, cnr);
       ++updated;
     }
+    // Only now: evicting inside the loop could free a selected item.
+    im.EnforceBudget(s);
   }
   if (updated == 0) {
     res.outcome = StoreOutcome::kNotStored;
