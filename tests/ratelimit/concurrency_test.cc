@@ -11,6 +11,7 @@
 #include "edgekit/ratelimit/fixed_window.h"
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
+#include "edgekit/ratelimit/rules.h"
 #include "edgekit/ratelimit/sliding_window_counter.h"
 #include "edgekit/ratelimit/sliding_window_log.h"
 #include "edgekit/ratelimit/token_bucket.h"
@@ -155,4 +156,44 @@ TEST_CASE("KeyedLimiter: threads on one hot key plus a distinct-key flood stay w
   CHECK(h.allowed <= bound);
   CHECK(h.allowed >= 50);
   CHECK(k->counters().keys <= 512);
+}
+
+TEST_CASE("RuleLimiter: threads checking shared rules never exceed each key's limit",
+          "[ratelimit][concurrency]") {
+  edgekit::testing::FakeClock clock;  // frozen: every key gets exactly its limit
+  rl::KeyedLimiterOptions o;
+  o.max_keys = 256;
+  o.shards = 4;
+  auto limiter = rl::RuleLimiter::CreateFromText(
+      "login: 5/5m path=/api/login key=ip algo=sliding_log; api: 50/1m key=api_key; "
+      "anon: 20/1m key=ip algo=sliding_counter",
+      o, clock);
+  REQUIRE(limiter.ok());
+  rl::RuleLimiter& l = **limiter;
+  std::vector<std::vector<int64_t>> allowed(kThreads, std::vector<int64_t>(3, 0));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        rl::Request r;
+        r.method = "POST";
+        r.client_ip = (i % 2) == 0 ? "192.0.2.1" : "192.0.2.2";
+        r.path = (i % 3) == 0 ? "/api/login" : "/items";
+        r.api_key = (i % 5) == 0 ? "key-1" : "";
+        const rl::RuleLimiter::Verdict v = l.Check(r);
+        if (v.matched() && v.decision.allowed) ++allowed[t][static_cast<size_t>(v.rule)];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  int64_t login = 0, api = 0, anon = 0;
+  for (const auto& a : allowed) {
+    login += a[0];
+    api += a[1];
+    anon += a[2];
+  }
+  CHECK(login == 2 * 5);  // two IPs
+  CHECK(api == 50);       // one API key
+  CHECK(anon == 2 * 20);  // two IPs
+  CHECK(l.unmatched() == 0);
 }
