@@ -1540,6 +1540,11 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
     res.cache_status = cs.Forward(fwd, status, {}, ToString(why));
     Inc(im.c.not_stored);
     Inc(im.c.not_stored_by_reason[static_cast<int>(why) & 15]);
+    // A full (non-error) answer to a revalidation supersedes the stored
+    // response even when it may not be stored itself (§4.3.3).
+    if (ticket != nullptr && ticket->validating_ && key && status >= 200 && status < 500) {
+      RemoveStored(*key, ticket->validating_);
+    }
     im.Complete(ticket, WaitOutcome::kFetchYourself);
     return res;
   };
@@ -1720,6 +1725,21 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       absl::ToInt64Seconds(absl::Trunc(stored->freshness_lifetime - res.age, absl::Seconds(1))));
   im.Complete(ticket, WaitOutcome::kReady);
   return res;
+}
+
+void HttpCache::RemoveStored(std::string_view key,
+                             const std::shared_ptr<const StoredResponse>& resp) {
+  Impl& im = *impl_;
+  Shard& s = im.ShardFor(key);
+  MutexLock lock(&s.mu);
+  auto e = s.index.find(key);
+  if (e == s.index.end()) return;
+  for (auto& v : e->second.variants) {
+    if (v->resp == resp) {
+      im.RemoveItem(s, v.get());
+      return;
+    }
+  }
 }
 
 size_t HttpCache::InvalidateKey(std::string_view key) {

@@ -657,3 +657,25 @@ TEST_CASE("The client's conditional request is answered from storage (RFC 9111 4
   CHECK_FALSE(h.Get(kUri, {{"If-Modified-Since", Date(h.now() - absl::Hours(3))}}).not_modified);
   CHECK_FALSE(h.Get(kUri, {{"If-Modified-Since", lm}, {"If-None-Match", "\"v2\""}}).not_modified);
 }
+
+TEST_CASE("A full response to a revalidation replaces the stored one, even when not storable",
+          "[cache]") {
+  Harness h;
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=1"}, {"ETag", "\"1\""}}, "old");
+  h.clock.Advance(absl::Seconds(5));
+  SECTION("storable 200: replaced") {
+    auto r = h.Get(kUri);
+    REQUIRE(r.action == LA::kRevalidate);
+    h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"2\""}}, "new", {}, &r.ticket);
+    auto hit = h.Get(kUri);
+    REQUIRE(hit.action == LA::kServeFresh);
+    CHECK(*hit.response->body == "new");
+    CHECK(h.cache->counters().entries == 1);
+  }
+  SECTION("no-store 200: the stale one is dropped") {
+    auto r = h.Get(kUri);
+    auto st = h.Put(kUri, 200, {{"Cache-Control", "no-store"}}, "new", {}, &r.ticket);
+    CHECK(st.reason == NS::kNoStore);
+    CHECK(h.Get(kUri).fwd == cache::ForwardReason::kUriMiss);
+  }
+}

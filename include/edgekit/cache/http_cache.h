@@ -520,6 +520,7 @@ class EDGEKIT_API HttpCache {
   friend class CollapseTicket;
   explicit HttpCache(HttpCacheOptions options);
   size_t InvalidateKey(std::string_view key);
+  void RemoveStored(std::string_view key, const std::shared_ptr<const StoredResponse>& resp);
   LookupResult StaleOnError(const CacheRequest& request, std::string_view key, absl::Time now,
                             const std::shared_ptr<const StoredResponse>& hint);
   StoreResult UpdateFromValidation(const CacheRequest& request, std::string_view key, int status,
