@@ -9,6 +9,7 @@
 //   BM_Gcra_Uncontended_RealClock   lock-free object reading RealClock
 //   BM_Gcra_Contended               one shared object, 1 and 2 threads
 //   BM_TokenBucket_*                the same for the token bucket (mutex object)
+//   BM_<Window>_Uncontended         pure paths of the window algorithms
 //   BM_KeyedGcra_1MKeys             random keys from a 1M set (table bound 1M),
 //                                   counter bytes_per_key; 1 and 2 threads
 //   BM_Baseline_FlatHashMap_1MKeys  absl::flat_hash_map<std::string, int64_t>
@@ -29,8 +30,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "benchmark/benchmark.h"
 #include "edgekit/base/clock.h"
+#include "edgekit/ratelimit/fixed_window.h"
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
+#include "edgekit/ratelimit/sliding_window_counter.h"
+#include "edgekit/ratelimit/sliding_window_log.h"
 #include "edgekit/ratelimit/token_bucket.h"
 
 namespace rl = edgekit::ratelimit;
@@ -134,6 +138,29 @@ void BM_TokenBucket_Contended(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(shared->TryAcquire(1));
 }
 BENCHMARK(BM_TokenBucket_Contended)->ThreadRange(1, 2)->UseRealTime();
+
+// Pure paths of the window algorithms (limit 1000 per ms: ~half allowed).
+template <typename Policy>
+void PureWindow(benchmark::State& state, const Policy& policy) {
+  typename Policy::State s{};
+  int64_t now = kStartNs;
+  for (auto _ : state) {
+    now += 500;
+    benchmark::DoNotOptimize(policy.Apply(&s, now, 1));
+  }
+}
+void BM_FixedWindow_Uncontended(benchmark::State& state) {
+  PureWindow(state, *rl::FixedWindowPolicy::Create(1000, absl::Milliseconds(1)));
+}
+BENCHMARK(BM_FixedWindow_Uncontended);
+void BM_SlidingWindowCounter_Uncontended(benchmark::State& state) {
+  PureWindow(state, *rl::SlidingWindowCounterPolicy::Create(1000, absl::Milliseconds(1)));
+}
+BENCHMARK(BM_SlidingWindowCounter_Uncontended);
+void BM_SlidingWindowLog_Uncontended(benchmark::State& state) {
+  PureWindow(state, *rl::SlidingWindowLogPolicy::Create(1000, absl::Milliseconds(1)));
+}
+BENCHMARK(BM_SlidingWindowLog_Uncontended);
 
 // ---------------------------------------------------------------------------
 // 1M keys.
