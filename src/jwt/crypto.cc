@@ -59,10 +59,30 @@ std::string_view AlgorithmName(Algorithm alg) {
 }
 
 std::optional<Algorithm> AlgorithmFromName(std::string_view name) {
-  for (size_t i = 0; i < kAlgNames.size(); ++i) {
-    if (kAlgNames[i] == name) return static_cast<Algorithm>(i);
+  // Every registered name is 5 bytes: dispatch on the first two, then compare.
+  if (name.size() != 5) return std::nullopt;  // "none" (any case) and the rest
+  size_t first = kAlgNames.size();
+  switch (name[0]) {
+    case 'H':
+      first = 0;
+      break;
+    case 'R':
+      first = 3;
+      break;
+    case 'P':
+      first = 6;
+      break;
+    case 'E':
+      first = name[1] == 'S' ? 9 : 12;
+      break;
+    default:
+      return std::nullopt;
   }
-  return std::nullopt;  // "none" (any case) and everything else
+  const size_t last = first == 12 ? 13 : first + 3;
+  for (size_t i = first; i < last; ++i) {
+    if (std::memcmp(kAlgNames[i].data(), name.data(), 5) == 0) return static_cast<Algorithm>(i);
+  }
+  return std::nullopt;
 }
 
 std::string_view ToString(Verdict verdict) {

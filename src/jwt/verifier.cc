@@ -95,6 +95,16 @@ bool TypeMatches(std::string_view typ, std::string_view expected) {
   return false;
 }
 
+// name == lit for a short literal, without a libc call.
+template <size_t N>
+inline bool Is(std::string_view name, const char (&lit)[N]) {
+  if (name.size() != N - 1) return false;
+  for (size_t i = 0; i + 1 < N; ++i) {
+    if (name[i] != lit[i]) return false;
+  }
+  return true;
+}
+
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
     return std::numeric_limits<int64_t>::max();
@@ -223,19 +233,19 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     if (count == names.size()) return Verdict::kMalformed;
     const std::string_view name = field.key;
     names[count++] = name;
-    if (name == "alg") {
+    if (Is(name, "alg")) {
       if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
       has_alg = true;
-    } else if (name == "kid") {
+    } else if (Is(name, "kid")) {
       if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
       has_kid = true;
-    } else if (name == "typ") {
+    } else if (Is(name, "typ")) {
       if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
       has_typ = true;
-    } else if (name == "crit") {
+    } else if (Is(name, "crit")) {
       crit = field.value;
       has_crit = true;
-    } else if (name == "jwk" || name == "jku" || name == "x5u" || name == "x5c") {
+    } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
       embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
     }
   }
@@ -360,19 +370,19 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
       if (required[i] == name) required_seen |= uint64_t{1} << i;
     }
     if (name.size() == 3) {
-      if (name == "exp")
+      if (Is(name, "exp"))
         exp = field.value, has_exp = true;
-      else if (name == "nbf")
+      else if (Is(name, "nbf"))
         nbf = field.value, has_nbf = true;
-      else if (name == "iat")
+      else if (Is(name, "iat"))
         iat = field.value, has_iat = true;
-      else if (name == "iss")
+      else if (Is(name, "iss"))
         iss = field.value, has_iss = true;
-      else if (name == "sub")
+      else if (Is(name, "sub"))
         sub = field.value, has_sub = true;
-      else if (name == "jti")
+      else if (Is(name, "jti"))
         jti = field.value, has_jti = true;
-      else if (name == "aud")
+      else if (Is(name, "aud"))
         aud = field.value, has_aud = true;
     }
   }
@@ -403,7 +413,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
     }
   }
 
-  const double now_s = absl::ToDoubleSeconds(now - absl::UnixEpoch());
+  const double now_s = static_cast<double>(absl::ToUnixNanos(now)) * 1e-9;
   const double leeway_s = absl::ToDoubleSeconds(options_.leeway);
   if (!has_exp) {
     if (options_.require_exp) return Verdict::kMissingClaim;
