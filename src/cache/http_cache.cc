@@ -574,6 +574,7 @@ struct HttpCache::Impl {
     usable_budget = shard_budget > reserve ? shard_budget - reserve : 0;
     small_target = usable_budget / 10;
     max_object = std::min(o.max_object_bytes, usable_budget);
+    max_flights_per_shard = std::max<size_t>(1, o.max_inflight_keys / shards.size());
     for (const auto& [name, fn] : o.vary_normalizers) {
       if (fn) normalizers[Lower(name)] = fn;
     }
@@ -613,6 +614,7 @@ struct HttpCache::Impl {
   size_t small_target = 0;
   size_t max_object = 0;
   size_t ghost_capacity = 0;
+  size_t max_flights_per_shard = 1;
   StrMap<VaryNormalizer> normalizers;
   std::atomic<uint64_t> generation{0};
   Counters c;
@@ -1190,8 +1192,9 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     }
     // Flights: SWR / early refresh hand out at most one revalidation ticket;
     // misses and blocking revalidations collapse.
+    const bool room = s.flights.size() < im.max_flights_per_shard;
     if (kind == Kind::kStaleSwr || kind == Kind::kEarly) {
-      if (s.flights.find(key) == s.flights.end()) {
+      if (room && s.flights.find(key) == s.flights.end()) {
         flight = std::make_shared<Flight>();
         flight->key = std::string(key);
         flight->shard = shard_index;
@@ -1203,12 +1206,12 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     } else if ((kind == Kind::kMissUri || kind == Kind::kMissVary || kind == Kind::kForward) &&
                is_get && options_.collapse && !rcc.only_if_cached) {
       auto f = s.flights.find(key);
-      if (f == s.flights.end()) {
+      if (f == s.flights.end() && room) {
         flight = std::make_shared<Flight>();
         flight->key = std::string(key);
         flight->shard = shard_index;
         s.flights.emplace(flight->key, flight);
-      } else {
+      } else if (f != s.flights.end()) {
         flight = f->second;
         MutexLock flock(&flight->mu);
         if (flight->waiters >= options_.max_waiters_per_key) {

@@ -679,3 +679,28 @@ TEST_CASE("A full response to a revalidation replaces the stored one, even when 
     CHECK(h.Get(kUri).fwd == cache::ForwardReason::kUriMiss);
   }
 }
+
+TEST_CASE("In-flight keys are bounded", "[cache]") {
+  cache::HttpCacheOptions o;
+  o.shard_count = 1;
+  o.max_inflight_keys = 4;
+  Harness h(o);
+  std::vector<cache::LookupResult> held;
+  int leaders = 0;
+  for (int i = 0; i < 10; ++i) {
+    held.push_back(h.Get("https://example.com/k" + std::to_string(i)));
+    CHECK(held.back().action == LA::kFetch);
+    leaders += held.back().ticket.is_leader();
+  }
+  CHECK(leaders == 4);
+}
+
+TEST_CASE("A 1M-URL flood stays within the byte budget", "[cache][.stress]") {
+  cache::HttpCacheOptions o;
+  o.max_bytes = 1 << 20;
+  Harness h(o);
+  for (int i = 0; i < 1000000; ++i) {
+    h.Put("https://example.com/f/" + std::to_string(i), 200, {{"Cache-Control", "max-age=60"}});
+  }
+  CHECK(h.cache->counters().bytes <= o.max_bytes);
+}

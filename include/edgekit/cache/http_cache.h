@@ -203,6 +203,10 @@ struct HttpCacheOptions {
   // Request collapsing (misses and blocking revalidations).
   bool collapse = true;
   size_t max_waiters_per_key = 100000;  // beyond: kFetch without collapsing
+  // Keys with a fetch/revalidation in flight (split across shards); beyond,
+  // requests fetch without collapsing and stale-while-revalidate serves
+  // stale without handing out a refresh ticket.
+  size_t max_inflight_keys = 65536;
   absl::Duration default_wait_timeout = absl::Seconds(10);
 
   // Probabilistic early expiration (XFetch): a fresh hit is turned into a
