@@ -8,7 +8,8 @@
 //   BM_Gcra_Uncontended_Atomic      lock-free object (CAS), explicit now
 //   BM_Gcra_Uncontended_RealClock   lock-free object reading RealClock
 //   BM_Gcra_Contended               one shared object, 1 and 2 threads
-//   BM_TokenBucket_*                the same for the token bucket (mutex object)
+//   BM_TokenBucket_*                the same for the token bucket (lock-free object
+//                                   when exact, and its mutex fallback)
 //   BM_<Window>_Uncontended         pure paths of the window algorithms
 //   BM_KeyedGcra_1MKeys             random keys from a 1M set (table bound 1M),
 //                                   counter bytes_per_key; 1 and 2 threads
@@ -117,8 +118,23 @@ void BM_TokenBucket_Uncontended(benchmark::State& state) {
 }
 BENCHMARK(BM_TokenBucket_Uncontended);
 
-void BM_TokenBucket_Uncontended_Mutex(benchmark::State& state) {
+// The object with an explicit now. Bucket() refills one token per 1000 ns
+// exactly, so the object runs lock-free (GCRA-equivalent CAS).
+void BM_TokenBucket_Uncontended_Object(benchmark::State& state) {
   rl::TokenBucket bucket(Bucket());
+  if (!bucket.lock_free()) state.SkipWithError("expected the lock-free path");
+  absl::Time now = absl::FromUnixNanos(kStartNs);
+  for (auto _ : state) {
+    now += absl::Nanoseconds(500);
+    benchmark::DoNotOptimize(bucket.TryAcquire(now, 1));
+  }
+}
+BENCHMARK(BM_TokenBucket_Uncontended_Object);
+
+// The mutex fallback: 999,999 tokens per second is not a whole number of ns.
+void BM_TokenBucket_Uncontended_Mutex(benchmark::State& state) {
+  rl::TokenBucket bucket(*rl::TokenBucketPolicy::Create(1000, 999999, absl::Seconds(1)));
+  if (bucket.lock_free()) state.SkipWithError("expected the mutex path");
   absl::Time now = absl::FromUnixNanos(kStartNs);
   for (auto _ : state) {
     now += absl::Nanoseconds(500);

@@ -103,6 +103,17 @@ TEST_CASE("TokenBucket: many threads on one key never exceed capacity + elapsed 
   INFO("allowed " << h.allowed << " bound " << bound);
   CHECK(h.allowed <= bound);
   CHECK(h.allowed >= 50);
+  // The mutex fallback (99/s is not a whole number of ns per token).
+  auto q = rl::TokenBucketPolicy::Create(50, 99, absl::Seconds(1));
+  REQUIRE(q.ok());
+  edgekit::testing::FakeClock clock2;
+  rl::TokenBucket locked(*q, clock2);
+  REQUIRE_FALSE(locked.lock_free());
+  const Hammered h2 = HammerSingle(locked, clock2, absl::Milliseconds(1));
+  const int64_t bound2 = 50 + absl::ToInt64Milliseconds(h2.elapsed) * 99 / 1000;
+  INFO("allowed " << h2.allowed << " bound " << bound2);
+  CHECK(h2.allowed <= bound2);
+  CHECK(h2.allowed >= 50);
 }
 
 TEST_CASE("Window limiters: many threads on one key never exceed the limit per window",

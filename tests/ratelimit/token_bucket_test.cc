@@ -97,3 +97,34 @@ TEST_CASE("TokenBucketPolicy passes the generic policy properties", "[ratelimit]
     ratelimit_test::CheckPolicyProperties(*p, seed, 300000000, 5000000000, 3);
   }
 }
+
+TEST_CASE(
+    "TokenBucket runs lock-free when a token is a whole number of ns, and decides as the "
+    "pure policy either way",
+    "[ratelimit]") {
+  auto exact = rl::TokenBucketPolicy::Create(7, 10, absl::Seconds(1));   // 100 ms per token
+  auto inexact = rl::TokenBucketPolicy::Create(7, 3, absl::Seconds(1));  // 333.3 ms per token
+  REQUIRE(exact.ok());
+  REQUIRE(inexact.ok());
+  for (const rl::TokenBucketPolicy* p : {&*exact, &*inexact}) {
+    edgekit::testing::FakeClock clock;
+    rl::TokenBucket bucket(*p, clock);
+    CHECK(bucket.lock_free() == (p == &*exact));
+    rl::TokenBucketState state;
+    std::mt19937_64 rng(5);
+    int mismatches = 0;
+    for (int i = 0; i < 3000; ++i) {
+      clock.Advance(absl::Milliseconds(static_cast<int64_t>(rng() % 150)));
+      const int64_t cost = static_cast<int64_t>(rng() % 4);
+      const rl::Decision a = bucket.TryAcquire(cost);
+      const rl::Decision b = p->Apply(&state, clock.MonotonicNow(), cost);
+      if (a.allowed != b.allowed || a.remaining != b.remaining || a.limit != b.limit ||
+          a.reset_after_ns != b.reset_after_ns || a.retry_after_ns != b.retry_after_ns ||
+          a.reason != b.reason) {
+        ++mismatches;
+      }
+    }
+    INFO("lock_free " << bucket.lock_free());
+    CHECK(mismatches == 0);
+  }
+}

@@ -13,7 +13,8 @@
 // up to date; a value-initialized state is a full bucket.
 //
 // Provides `TokenBucketPolicy` (pure transition, Policy contract of
-// decision.h) and `TokenBucket` (thread-safe single key, mutex-guarded).
+// decision.h) and `TokenBucket` (thread-safe single key: lock-free when the
+// refill interval is a whole number of nanoseconds, else mutex-guarded).
 //
 // Example:
 //
@@ -30,12 +31,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
 #include "edgekit/ratelimit/decision.h"
+#include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/internal/time_math.h"
 #include "edgekit/ratelimit/single_key_limiter.h"
 
@@ -74,6 +78,8 @@ class TokenBucketPolicy {
 
   int64_t limit() const { return capacity_; }
   int64_t capacity() const { return capacity_; }
+  int64_t refill_tokens() const { return refill_tokens_; }
+  int64_t refill_period_ns() const { return period_ns_; }
   // The time a full refill takes (used as the window of RateLimit-Policy).
   absl::Duration window() const {
     return absl::Nanoseconds(ratelimit_internal::CeilDiv(cap_units_, refill_tokens_));
@@ -143,8 +149,47 @@ class TokenBucketPolicy {
   int64_t cap_units_;
 };
 
-// One token-bucket key. Thread-safe (mutex; the clock is read under the lock).
-using TokenBucket = SingleKeyLimiter<TokenBucketPolicy>;
+// One token-bucket key. Thread-safe. When a token's refill time is a whole
+// number of nanoseconds (refill_period divisible by refill_tokens, e.g. 10/s,
+// 1000/s) and capacity * that fits GCRA's bounds, the bucket is exactly a GCRA
+// with burst = capacity and runs lock-free on one atomic (`lock_free()`);
+// otherwise (e.g. 3/s) the exact fixed-point state sits under a mutex. Either
+// way the clock is read inside the CAS loop / under the lock, and decisions
+// equal `TokenBucketPolicy::Apply` for non-decreasing times.
+class TokenBucket {
+ public:
+  explicit TokenBucket(const TokenBucketPolicy& policy, Clock& clock = RealClock::Get())
+      : policy_(policy), locked_(policy, clock) {
+    const int64_t period_ns = policy.refill_period_ns();
+    if (period_ns % policy.refill_tokens() == 0) {
+      auto gcra = GcraPolicy::Create(policy.refill_tokens(), absl::Nanoseconds(period_ns),
+                                     policy.capacity());
+      if (gcra.ok()) atomic_.emplace(*gcra, clock);
+    }
+  }
+  TokenBucket(const TokenBucket&) = delete;
+  TokenBucket& operator=(const TokenBucket&) = delete;
+
+  // Takes `cost` tokens at the clock's monotonic time.
+  Decision TryAcquire(int64_t cost = 1) {
+    return atomic_ ? atomic_->TryAcquire(cost) : locked_.TryAcquire(cost);
+  }
+  // Takes `cost` tokens at an explicit `now` (monotonic time line).
+  Decision TryAcquire(absl::Time now, int64_t cost = 1) {
+    return atomic_ ? atomic_->TryAcquire(now, cost) : locked_.TryAcquire(now, cost);
+  }
+  // The verdict `cost` would get now, taking nothing.
+  Decision Peek(int64_t cost = 1) { return atomic_ ? atomic_->Peek(cost) : locked_.Peek(cost); }
+
+  // True when the bucket runs as a lock-free GCRA.
+  bool lock_free() const { return atomic_.has_value(); }
+  const TokenBucketPolicy& policy() const { return policy_; }
+
+ private:
+  const TokenBucketPolicy policy_;
+  std::optional<Gcra> atomic_;
+  SingleKeyLimiter<TokenBucketPolicy> locked_;  // used when atomic_ is empty
+};
 
 }  // namespace ratelimit
 EDGEKIT_NAMESPACE_END
