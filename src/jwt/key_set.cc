@@ -151,6 +151,9 @@ absl::StatusOr<std::unique_ptr<Key>> FinishKey(std::string_view kid, EVP_PKEY* p
       if (EVP_PKEY_get_bits(pkey) < 2048) {
         return Invalid("RSA keys must have at least 2048 bits (RFC 7518 §3.3)");
       }
+      if (EVP_PKEY_get_bits(pkey) > 16384) {
+        return Invalid("RSA keys above 16384 bits are refused (verification cost bound)");
+      }
       BIGNUM* e = nullptr;
       if (EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1 || e == nullptr) {
         return Invalid("RSA key without a public exponent");

@@ -180,8 +180,21 @@ Verifier::Stats Verifier::stats() const {
 bool Verifier::SuggestRefresh(absl::Time now) const {
   const int64_t now_ns = absl::ToUnixNanos(now);
   const int64_t interval = absl::ToInt64Nanoseconds(options_.refresh_interval);
+  const int64_t step = std::max<int64_t>(interval, 0);
+  const auto due = [now_ns, step](int64_t next) {
+    if (now_ns >= next) return true;
+    // The wall clock went back to more than one interval before the last
+    // suggestion (next - step): suggest again rather than stay silent.
+    if (next == std::numeric_limits<int64_t>::min() ||
+        next < std::numeric_limits<int64_t>::min() + step) {
+      return false;
+    }
+    const int64_t last = next - step;
+    return now_ns<last&& static_cast<uint64_t>(last) -
+                  static_cast<uint64_t>(now_ns)> static_cast<uint64_t>(step);
+  };
   int64_t next = next_refresh_ns_.load(std::memory_order_relaxed);
-  while (now_ns >= next) {
+  while (due(next)) {
     if (next_refresh_ns_.compare_exchange_weak(
             next, SaturatingAdd(now_ns, std::max<int64_t>(interval, 0)),
             std::memory_order_relaxed)) {

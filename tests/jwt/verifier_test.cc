@@ -202,6 +202,15 @@ TEST_CASE("unknown kid suggests a refresh at most once per interval; key sets sw
   clock.Advance(absl::Seconds(1));
   CHECK(v->Verify(t).refresh_suggested);
   CHECK_FALSE(v->Verify(t).refresh_suggested);
+  // The wall clock jumps back by an hour: suggestions resume instead of
+  // staying silent for an hour; a small step back does not trigger one.
+  clock.Advance(absl::Seconds(-1));
+  CHECK_FALSE(v->Verify(t).refresh_suggested);
+  clock.Advance(absl::Hours(-1));
+  CHECK(v->Verify(t).refresh_suggested);
+  CHECK_FALSE(v->Verify(t).refresh_suggested);
+  clock.Advance(absl::Hours(1));
+  CHECK(v->Verify(t).refresh_suggested);
   // The host fetched the JWKS: swap it in.
   v->SetKeySet(HmacSet());
   CHECK(v->Verify(t).verdict == Verdict::kOk);
@@ -209,9 +218,9 @@ TEST_CASE("unknown kid suggests a refresh at most once per interval; key sets sw
   v->SetKeySet(nullptr);  // ignored
   CHECK(v->Verify(t).verdict == Verdict::kOk);
   const jwt::Verifier::Stats s = v->stats();
-  CHECK(s.by_verdict[static_cast<size_t>(Verdict::kUnknownKey)] == 5);
+  CHECK(s.by_verdict[static_cast<size_t>(Verdict::kUnknownKey)] == 9);
   CHECK(s.by_verdict[static_cast<size_t>(Verdict::kOk)] == 2);
-  CHECK(s.refresh_suggestions == 2);
+  CHECK(s.refresh_suggestions == 4);
 }
 
 TEST_CASE("Token gives typed access to claims", "[jwt][verifier][claims]") {

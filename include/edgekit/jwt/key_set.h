@@ -25,15 +25,15 @@
 //     HS512 cannot be guessed safely): the JWK's `alg`, the host's argument,
 //     or `JwksOptions::rsa_algorithm` / `hmac_algorithm` for a whole set.
 //
-// Key checks at setup (all `kInvalidArgument`): RSA modulus < 2048 bits or an
-// even / tiny exponent; EC point not on its curve, coordinates not exactly the
-// curve's size (RFC 7518 §6.2.1.2); OKP `x` not 32 (Ed25519) / 57 (Ed448)
-// bytes; HMAC secret shorter than the hash output (RFC 7518 §3.2: 32/48/64
-// bytes), empty secrets included; key type or curve not matching the bound
-// algorithm; `use` other than "sig" or `key_ops` without "verify" (for a single
-// JWK); duplicate `kid` (the empty kid included); malformed JSON or base64url.
-// Private members of a JWK (`d`, `p`, ...) are ignored: only the public part
-// is loaded.
+// Key checks at setup (all `kInvalidArgument`): RSA modulus < 2048 bits (or
+// > 16384, a verification-cost bound) or an even / tiny exponent; EC point not on its curve,
+// coordinates not exactly the curve's size (RFC 7518 §6.2.1.2); OKP `x` not 32 (Ed25519) / 57
+// (Ed448) bytes; HMAC secret shorter than the hash output (RFC 7518 §3.2: 32/48/64 bytes), empty
+// secrets included; key type or curve not matching the bound algorithm; `use` other than "sig" or
+// `key_ops` without "verify" (for a single JWK); duplicate `kid` (the empty kid included);
+// malformed JSON or base64url. Private members of a JWK (`d`, `p`, ...) are ignored: only the
+// public part is loaded. `x5c`/`x5t`/`x5u` members of a JWK are ignored too: the key is taken from
+// n/e, crv/x/y or k only.
 //
 // JWKS policy: keys whose `use` is not "sig" (e.g. RFC 7517 A.1's "enc" EC
 // key), whose `key_ops` lack "verify", or whose `kty` is unknown are skipped
