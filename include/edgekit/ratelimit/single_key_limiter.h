@@ -5,15 +5,17 @@
 // `SingleKeyLimiter<Policy>`: one key's state under an `edgekit::Mutex`, for
 // any algorithm that follows the Policy contract of decision.h. The clock is
 // read after the lock is taken, so a caller that waited for the lock decides
-// with a fresh `now` (go#71360). `TokenBucket`, `FixedWindow`,
-// `SlidingWindowCounter`, `SlidingWindowLog` and `QuotaWithCarryover` are
-// aliases of it; `Gcra` has its own lock-free class (gcra.h).
+// with a fresh `now` (go#71360). `FixedWindow`, `SlidingWindowCounter`,
+// `SlidingWindowLog` and `QuotaWithCarryover` are aliases of it; `Gcra` has its
+// own lock-free class (gcra.h) and `TokenBucket` uses one or the other
+// (token_bucket.h).
 //
 // Example:
 //
-//   auto policy = edgekit::ratelimit::TokenBucketPolicy::Create(50, 10, absl::Seconds(1));
-//   edgekit::ratelimit::TokenBucket bucket(*policy, clock);
-//   edgekit::ratelimit::Decision d = bucket.TryAcquire(/*cost=*/3);
+//   auto policy = edgekit::ratelimit::FixedWindowPolicy::Create(100, absl::Minutes(1));
+//   edgekit::ratelimit::SingleKeyLimiter<edgekit::ratelimit::FixedWindowPolicy> limiter(
+//       *policy, clock);
+//   edgekit::ratelimit::Decision d = limiter.TryAcquire(/*cost=*/3);
 //
 // Thread-safety: thread-safe.
 
