@@ -1538,6 +1538,10 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
     res.outcome = StoreOutcome::kNotStored;
     res.reason = why;
     res.origin_headers = http::HeaderMap(headers);
+    if (options_.strip_surrogate_keys) {
+      for (const std::string& f : options_.surrogate_key_fields)
+        res.omit_fields.push_back(Lower(f));
+    }
     res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>(std::move(body));
     res.cache_status = cs.Forward(fwd, status, {}, ToString(why));
@@ -1568,6 +1572,10 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       (void)n;
       res.outcome = StoreOutcome::kInvalidated;
       res.origin_headers = http::HeaderMap(headers);
+      if (options_.strip_surrogate_keys) {
+        for (const std::string& f : options_.surrogate_key_fields)
+          res.omit_fields.push_back(Lower(f));
+      }
       res.age_value = std::string(headers.Get("Age").value_or(""));
       res.served_body = std::make_shared<const std::string>(std::move(body));
       res.cache_status = cs.Forward(ForwardReason::kMethod, status);
@@ -1576,6 +1584,10 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
     }
     res.reason = NotStoredReason::kMethod;
     res.origin_headers = http::HeaderMap(headers);
+    if (options_.strip_surrogate_keys) {
+      for (const std::string& f : options_.surrogate_key_fields)
+        res.omit_fields.push_back(Lower(f));
+    }
     res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>(std::move(body));
     res.cache_status = cs.Forward(ForwardReason::kMethod, status);
@@ -1945,6 +1957,10 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
     res.outcome = StoreOutcome::kNotStored;
     res.reason = is_head ? NotStoredReason::kMethod : NotStoredReason::kNoMatchingStored;
     res.origin_headers = http::HeaderMap(headers);
+    if (options_.strip_surrogate_keys) {
+      for (const std::string& f : options_.surrogate_key_fields)
+        res.omit_fields.push_back(Lower(f));
+    }
     res.age_value = std::string(headers.Get("Age").value_or(""));
     res.served_body = std::make_shared<const std::string>();
     res.cache_status = cs.Forward(fwd, status, {}, ToString(res.reason));

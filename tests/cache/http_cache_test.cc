@@ -674,8 +674,12 @@ TEST_CASE("A full response to a revalidation replaces the stored one, even when 
   }
   SECTION("no-store 200: the stale one is dropped") {
     auto r = h.Get(kUri);
-    auto st = h.Put(kUri, 200, {{"Cache-Control", "no-store"}}, "new", {}, &r.ticket);
+    auto st = h.Put(kUri, 200, {{"Cache-Control", "no-store"}, {"Surrogate-Key", "k"}}, "new", {},
+                    &r.ticket);
     CHECK(st.reason == NS::kNoStore);
+    CHECK(st.body() == "new");
+    CHECK_FALSE(st.ResponseHeaders().Contains("Surrogate-Key"));
+    CHECK(st.ResponseHeaders().Contains("Cache-Status"));
     CHECK(h.Get(kUri).fwd == cache::ForwardReason::kUriMiss);
   }
 }
