@@ -124,6 +124,21 @@ class Origin:
                     self.close_connection = True
                     self.wfile.write(b"THIS IS NOT HTTP\r\n\r\n")
                     return None
+                raw = {
+                    "/close-delimited": b"HTTP/1.1 200 OK\r\nCache-Control: max-age=100\r\n"
+                                        b"Connection: close\r\n\r\nbody-until-close",
+                    "/chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                    "/early-hints": b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\n"
+                                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                    "/status599": b"HTTP/1.1 599 Custom Thing\r\nContent-Length: 3\r\n\r\nodd",
+                }.get(path)
+                if raw is not None:
+                    self.close_connection = True
+                    self.wfile.write(raw)
+                    return None
+                if path == "/nocontent":
+                    return self._send(204, [("X-Empty", "1")])
                 if path == "/truncated":
                     self.close_connection = True
                     self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
@@ -370,6 +385,41 @@ def run(binary):
         reused = [l for l in b.decode().splitlines()
                   if l.startswith("edgekit_proxy_origin_connections_reused_total ")]
         check(reused and int(reused[0].split()[1]) > 0, "origin connections kept alive and reused")
+
+        print("origin framing")
+        s, h, b = c.get("/close-delimited")
+        check(s == 200 and b == b"body-until-close", "close-delimited origin body forwarded")
+        s, h, b = c.get("/close-delimited")
+        check(b == b"body-until-close" and origin.count("/close-delimited") == 1,
+              "close-delimited response cached")
+        s, h, b = c.get("/chunked")
+        check(s == 200 and b == b"hello world" and "transfer-encoding" not in h,
+              "chunked origin body re-framed with Content-Length")
+        s, h, b = c.get("/early-hints")
+        check(s == 200 and b == b"ok", "1xx interim response skipped, final one forwarded")
+        s, h, b = c.get("/status599")
+        check(s == 599 and b == b"odd", "unknown status code forwarded")
+        s, h, b = c.get("/nocontent")
+        check(s == 204 and b == b"" and h.get("x-empty") == "1", "204 forwarded without a body")
+        c.conn.request("POST", "/echo", body=iter([b"chunk-one,", b"chunk-two"]),
+                       encode_chunked=True, headers={"Transfer-Encoding": "chunked"})
+        r = c.conn.getresponse()
+        check(r.status == 200 and r.read() == b"chunk-one,chunk-two",
+              "chunked request body forwarded")
+
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as sock:
+            sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                         b"Expect: 100-continue\r\nConnection: close\r\n\r\n")
+            interim = sock.recv(4096)
+            sock.sendall(b"abcd")
+            final = b""
+            while True:
+                d = sock.recv(65536)
+                if not d:
+                    break
+                final += d
+        check(interim.startswith(b"HTTP/1.1 100") and final.startswith(b"HTTP/1.1 200")
+              and final.endswith(b"abcd"), "Expect: 100-continue answered, then the body forwarded")
 
         print("bad clients")
         check(raw_exchange(proxy.port, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400"),
