@@ -24,6 +24,11 @@ endfunction()
 
 # edgekit_apply_sanitizers(<target>): EDGEKIT_SANITIZE for one target.
 function(edgekit_apply_sanitizers target)
+  # libFuzzer builds: every edgekit target gets coverage instrumentation, so the
+  # fuzzers see into the libraries (the fuzz executables add -fsanitize=fuzzer).
+  if(EDGEKIT_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   if(EDGEKIT_SANITIZE STREQUAL "address")
     set(_flags -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   elseif(EDGEKIT_SANITIZE STREQUAL "thread")
