@@ -296,7 +296,9 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
 
 bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
   if (VerifySignatureImpl(key, input, sig)) return true;
-  ERR_clear_error();  // leave no failure residue in the host thread's OpenSSL error queue
+  // Leave no failure residue in the host thread's OpenSSL error queue (an
+  // HMAC mismatch pushes none, so skip the thread-local lookup there).
+  if (key.mac == nullptr) ERR_clear_error();
   return false;
 }
 
