@@ -59,10 +59,11 @@ bool IsSafeMethod(std::string_view m) {
 }
 
 bool IsHopByHop(std::string_view name) {
-  static constexpr std::string_view kHop[] = {
-      "connection", "keep-alive",         "proxy-connection",
-      "te",         "transfer-encoding",  "upgrade",
-      "trailer",    "proxy-authenticate", "proxy-authorization"};
+  // RFC 9110 §7.6.1 connection-specific fields (plus the legacy
+  // Proxy-Connection); Connection-listed fields are handled separately.
+  static constexpr std::string_view kHop[] = {"connection", "keep-alive", "proxy-connection",
+                                              "te",         "trailer",    "transfer-encoding",
+                                              "upgrade"};
   for (std::string_view h : kHop) {
     if (EqualsIgnoreCase(name, h)) return true;
   }
