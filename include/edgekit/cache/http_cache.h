@@ -67,6 +67,8 @@
 // `Wait` / `OnReady` may race with the leader's completion on another thread.
 // User callbacks are never invoked while an internal lock is held.
 //
+// The full semantics (RFC sections, bounds, counters) are in docs/cache.md.
+//
 // Errors: setup (`Create`) returns `absl::Status` (kInvalidArgument for bad
 // options). Hot-path calls never fail: they return decisions (enums) and never
 // throw.
@@ -356,7 +358,8 @@ struct EDGEKIT_API LookupResult {
   absl::Duration age = absl::ZeroDuration();
   // freshness_lifetime - current_age (negative when stale).
   absl::Duration ttl = absl::ZeroDuration();
-  // The value of the Age field to send ("0" when not a hit).
+  // The value of the Age field to send with a response served from storage
+  // (FormatAge(age)); empty when nothing is served from storage.
   std::string age_value;
   // This cache's Cache-Status member (RFC 9211) for the response the host
   // will serve for this decision (for kServe* and kGatewayTimeout; for
@@ -411,6 +414,9 @@ struct EDGEKIT_API StoreResult {
   // origin's otherwise; for a 304 that selected nothing: 304).
   int status = 0;
   absl::Duration age = absl::ZeroDuration();
+  // Age field to send: for kServeStale the stored response's current age;
+  // otherwise only the Age the origin's response carried (RFC 9111 §5.1: a
+  // response just received or validated by the origin gets no Age of ours).
   std::string age_value;
   // Cache-Status member for what is served (fwd, fwd-status, stored, ttl).
   std::string cache_status;
