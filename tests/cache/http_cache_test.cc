@@ -708,3 +708,44 @@ TEST_CASE("A 1M-URL flood stays within the byte budget", "[cache][.stress]") {
   }
   CHECK(h.cache->counters().bytes <= o.max_bytes);
 }
+
+TEST_CASE("Conflicting max-age directives make the response stale (RFC 9111 4.2.1)", "[cache]") {
+  Harness h;
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=100, max-age=200"}, {"ETag", "\"e\""}});
+  CHECK(h.Get(kUri).action == LA::kRevalidate);
+}
+
+TEST_CASE("Cache-Status is appended to an upstream cache's member (RFC 9211 2)", "[cache]") {
+  Harness h;
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=100"}, {"Cache-Status", "Origin; fwd=miss"}});
+  auto r = h.Get(kUri);
+  CHECK(HeaderOf(r.ResponseHeaders(), "Cache-Status") == "Origin; fwd=miss, edgekit;hit;ttl=100");
+}
+
+TEST_CASE("Expires and Date drive freshness; an invalid Expires is stale (RFC 9111 5.3)",
+          "[cache]") {
+  Harness h;
+  SECTION("Expires - Date") {
+    h.Put(kUri, 200, {{"Expires", Date(h.now() + absl::Seconds(300))}, {"Date", Date(h.now())}});
+    CHECK(h.Get(kUri).cache_status == "edgekit;hit;ttl=300");
+  }
+  SECTION("Expires: 0") {
+    h.Put(kUri, 200, {{"Expires", "0"}, {"ETag", "\"e\""}});
+    CHECK(h.Get(kUri).action == LA::kRevalidate);
+  }
+  SECTION("heuristic from Last-Modified for a 404") {
+    h.Put(kUri, 404,
+          {{"Last-Modified", Date(h.now() - absl::Seconds(1000))}, {"Date", Date(h.now())}});
+    CHECK(h.Get(kUri).cache_status == "edgekit;hit;ttl=100");
+  }
+}
+
+TEST_CASE("HEAD misses are not collapsed and HEAD responses are not stored as entries", "[cache]") {
+  Harness h;
+  auto r = h.Get(kUri, {}, "HEAD");
+  CHECK(r.action == LA::kFetch);
+  CHECK_FALSE(r.ticket.is_leader());
+  auto st = h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}}, "", {}, nullptr, "HEAD");
+  CHECK(st.outcome == cache::StoreOutcome::kNotStored);
+  CHECK(h.cache->counters().entries == 0);
+}
