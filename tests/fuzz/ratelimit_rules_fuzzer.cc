@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t nul = input.find('\0');
   const std::string_view text = input.substr(0, nul);
-  const std::string_view reqs = nul == std::string_view::npos ? std::string_view() : input.substr(nul + 1);
+  const std::string_view reqs =
+      nul == std::string_view::npos ? std::string_view() : input.substr(nul + 1);
   auto rules = rl::ParseRules(text);
   if (!rules.ok()) {
     if (rules.status().code() != absl::StatusCode::kInvalidArgument) std::abort();
