@@ -155,8 +155,10 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
     p->origin_target = std::string(target);
     p->uri = absl::StrCat("http://", host, Av(target));
   } else if (ParseHttpUrl(target, &absolute)) {  // absolute-form
+    // RFC 9112 §3.2.2: the target's authority replaces any Host field.
     p->origin_target = absolute.path;
-    p->uri = std::string(target);
+    p->uri = absl::StrCat("http://", absolute.authority, absolute.path);
+    p->req.headers.Set("Host", absolute.authority);
   } else {
     // "*" (OPTIONS *) and anything else: forwarded, not cacheable.
     p->origin_target = std::string(target);
