@@ -481,6 +481,16 @@ struct Item {
   bool purged = false;
   absl::Time purged_at = absl::InfinitePast();
   uint64_t generation = 0;
+  // §4.2.3 inputs of `resp` as saturated int64 nanoseconds (the hit path
+  // does integer arithmetic instead of out-of-line absl::Duration calls).
+  int64_t resp_ns = 0;
+  int64_t init_ns = 0;
+  int64_t life_ns = 0;
+  void SetTimes() {
+    resp_ns = absl::ToUnixNanos(resp->response_time);
+    init_ns = absl::ToInt64Nanoseconds(resp->corrected_initial_age);
+    life_ns = absl::ToInt64Nanoseconds(resp->freshness_lifetime);
+  }
 };
 
 struct Queue {
@@ -760,6 +770,7 @@ struct HttpCache::Impl {
     item->resp = std::move(resp);
     item->vary_values = std::move(vary_values);
     item->charge = item->resp->charged_bytes;
+    item->SetTimes();
     std::string hash_input = item->key;
     for (const VaryValue& v : item->vary_values) {
       hash_input.push_back('\0');
@@ -809,6 +820,7 @@ struct HttpCache::Impl {
     s.bytes -= it->charge;
     c.bytes.fetch_sub(it->charge, std::memory_order_relaxed);
     it->resp = std::move(resp);
+    it->SetTimes();
     it->charge = it->resp->charged_bytes;
     it->purged = false;
     it->purged_at = absl::InfinitePast();
@@ -1061,27 +1073,52 @@ namespace {
 struct Timing {
   absl::Duration age;
   absl::Duration lifetime;
-  absl::Duration staleness;  // > 0 when stale (≥ 0 at the boundary: stale)
+  absl::Duration staleness;  // > 0 when stale (>= 0 at the boundary: stale)
+  int64_t staleness_ns;
   bool fresh;
 };
 
+int64_t SatAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) {
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return r;
+}
+int64_t SatSub(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) {
+    return b < 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return r;
+}
+
+// RFC 9111 §4.2.3 current_age and §4.2 freshness of a stored item at `now`.
 Timing TimingOf(const Item& it, absl::Time now) {
   Timing t;
-  const StoredResponse& r = *it.resp;
-  t.age = CurrentAge(r.corrected_initial_age, r.response_time, now);
-  t.lifetime = r.freshness_lifetime;
-  t.staleness = t.age - t.lifetime;
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  const int64_t resident = std::max<int64_t>(0, SatSub(now_ns, it.resp_ns));
+  const int64_t age = SatAdd(it.init_ns, resident);
+  int64_t stale = SatSub(age, it.life_ns);
   if (it.purged) {
-    t.staleness = std::max(t.staleness, now - it.purged_at);
-    if (t.staleness < absl::ZeroDuration()) t.staleness = absl::ZeroDuration();
+    stale = std::max(stale, SatSub(now_ns, absl::ToUnixNanos(it.purged_at)));
+    stale = std::max<int64_t>(stale, 0);
   }
+  t.age = absl::Nanoseconds(age);
+  t.lifetime = absl::Nanoseconds(it.life_ns);
+  t.staleness = absl::Nanoseconds(stale);
+  t.staleness_ns = stale;
   // RFC 9111 §4.2: fresh iff freshness_lifetime > current_age.
-  t.fresh = t.staleness < absl::ZeroDuration();
+  t.fresh = stale < 0;
   return t;
 }
 
 int64_t TtlSeconds(const Timing& t) {
-  return absl::ToInt64Seconds(absl::Trunc(-t.staleness, absl::Seconds(1)));
+  // Truncated toward zero, as absl::Trunc.
+  if (t.staleness_ns == std::numeric_limits<int64_t>::min()) {
+    return std::numeric_limits<int64_t>::max() / 1000000000;
+  }
+  return -t.staleness_ns / 1000000000;
 }
 
 }  // namespace
