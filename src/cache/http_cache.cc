@@ -147,28 +147,28 @@ bool NormalizeUri(std::string_view uri, std::string* out) {
 
 // Fast check that NormalizeUri(uri) == uri (lets a hit look up by view).
 bool IsNormalizedUri(std::string_view uri) {
-  const size_t colon = uri.find("://");
-  if (colon == std::string_view::npos || colon == 0) return false;
+  const size_t n = uri.size();
   size_t i = 0;
-  for (; i < colon; ++i) {
+  for (; i < n && uri[i] != ':'; ++i) {
     const char c = uri[i];
     if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
           absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) {
       return false;
     }
   }
-  i = colon + 3;
+  if (i == 0 || i + 2 >= n || uri[i + 1] != '/' || uri[i + 2] != '/') return false;
+  i += 3;
   const size_t auth_start = i;
-  for (; i < uri.size() && uri[i] != '/' && uri[i] != '?'; ++i) {
+  bool port = false;
+  for (; i < n && uri[i] != '/' && uri[i] != '?'; ++i) {
     const char c = uri[i];
-    if (absl::ascii_isupper(static_cast<unsigned char>(c)) || c == '#') {
-      return false;
-    }
+    if (absl::ascii_isupper(static_cast<unsigned char>(c)) || c == '#') return false;
+    port |= c == ':';
   }
-  if (i == auth_start || i == uri.size() || uri[i] != '/') return false;
-  std::string_view authority = uri.substr(auth_start, i - auth_start);
-  if (EndsWith(authority, ":80") || EndsWith(authority, ":443")) {
-    return false;
+  if (i == auth_start || i == n || uri[i] != '/') return false;
+  if (port) {
+    std::string_view authority = uri.substr(auth_start, i - auth_start);
+    if (EndsWith(authority, ":80") || EndsWith(authority, ":443")) return false;
   }
   return uri.find('#', i) == std::string_view::npos;
 }
@@ -220,8 +220,16 @@ struct VaryValue {
 };
 
 bool CaseInsensitiveField(std::string_view name) {
-  return name == "accept-encoding" || name == "accept-language" || name == "accept-charset" ||
-         name == "accept";
+  switch (name.size()) {
+    case 6:
+      return name == "accept";
+    case 14:
+      return name == "accept-charset";
+    case 15:
+      return name == "accept-encoding" || name == "accept-language";
+    default:
+      return false;
+  }
 }
 
 std::string WeakTag(std::string_view etag) {
@@ -661,12 +669,12 @@ struct HttpCache::Impl {
     headers.ForEachListMember(field, [&](std::string_view m) {
       if (v.present && !v.value.empty()) v.value.push_back(',');
       v.present = true;
+      const size_t from = v.value.size();
+      v.value.append(m.data(), m.size());
       if (lower) {
-        for (char ch : m) {
-          v.value.push_back(absl::ascii_tolower(static_cast<unsigned char>(ch)));
+        for (size_t k = from; k < v.value.size(); ++k) {
+          v.value[k] = absl::ascii_tolower(static_cast<unsigned char>(v.value[k]));
         }
-      } else {
-        v.value.append(m.data(), m.size());
       }
     });
     if (!v.present && headers.Contains(field)) v.present = true;  // empty value
