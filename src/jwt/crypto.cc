@@ -97,6 +97,7 @@ namespace jwt_internal {
 using jwt::Algorithm;
 
 Key::~Key() {
+  EVP_MD_CTX_free(verify_template);
   EVP_PKEY_free(pkey);
   EVP_MAC_CTX_free(mac);
 }
@@ -244,9 +245,26 @@ bool IsEcdsa(Algorithm a) {
   return a == Algorithm::kES256 || a == Algorithm::kES384 || a == Algorithm::kES512;
 }
 
-struct MdCtx {
+// Sets up DigestVerify on `ctx` for `key` (RFC 7518 §3.3-3.5, RFC 8037 §3.1).
+bool InitVerify(EVP_MD_CTX* ctx, const Key& key) {
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (EVP_DigestVerifyInit(ctx, &pctx, key.md, nullptr, key.pkey) != 1) return false;
+  if (IsPss(key.alg)) {
+    // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, key.md) != 1) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// One reusable EVP_MD_CTX per thread: each verification copies the key's
+// prepared template into it (cheaper than EVP_DigestVerifyInit per token).
+struct ThreadMdCtx {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+  ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
 };
 
 }  // namespace
@@ -278,21 +296,27 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
   } else if (sig.size() != key.sig_len) {
     return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
   }
-  MdCtx md;
-  if (md.ctx == nullptr) return false;
-  EVP_PKEY_CTX* pctx = nullptr;
-  if (EVP_DigestVerifyInit(md.ctx, &pctx, key.md, nullptr, key.pkey) != 1) return false;
-  if (IsPss(key.alg)) {
-    // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, key.md) != 1) {
-      return false;
-    }
+  thread_local ThreadMdCtx md;
+  if (md.ctx == nullptr || key.verify_template == nullptr ||
+      EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
+    return false;
   }
   return EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
 }
 }  // namespace
+
+bool PrepareVerifyTemplate(Key* key) {
+  if (key->pkey == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr || !InitVerify(ctx, *key)) {
+    EVP_MD_CTX_free(ctx);
+    ERR_clear_error();
+    return false;
+  }
+  EVP_MD_CTX_free(key->verify_template);
+  key->verify_template = ctx;
+  return true;
+}
 
 bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
   if (VerifySignatureImpl(key, input, sig)) return true;

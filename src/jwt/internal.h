@@ -40,9 +40,10 @@ struct Key {
 
   std::string kid;
   jwt::Algorithm alg = jwt::Algorithm::kHS256;
-  EVP_PKEY* pkey = nullptr;        // RSA / EC / Ed keys
-  EVP_MAC_CTX* mac = nullptr;      // HMAC: initialised with the secret
-  const EVP_MD* md = nullptr;      // digest (not owned: fetched once, static)
+  EVP_PKEY* pkey = nullptr;               // RSA / EC / Ed keys
+  EVP_MAC_CTX* mac = nullptr;             // HMAC: initialised with the secret
+  EVP_MD_CTX* verify_template = nullptr;  // asymmetric: DigestVerifyInit done (PSS set)
+  const EVP_MD* md = nullptr;             // digest (not owned: fetched once, static)
   size_t sig_len = 0;              // exact JWS signature length (0: RSA, checked against modulus)
   size_t coord_len = 0;            // ES*: bytes per coordinate / per r and s
   const uint8_t* order = nullptr;  // ES*: big-endian group order n (coord_len bytes)
@@ -64,6 +65,9 @@ bool IsStrictBase64Url(std::string_view in);
 bool DecodeBase64Url(std::string_view in, std::string* out);
 // Decodes input that already passed IsStrictBase64Url.
 bool DecodeValidatedBase64Url(std::string_view in, std::string* out);
+
+// Prepares `key->verify_template` (asymmetric keys). False on OpenSSL failure.
+bool PrepareVerifyTemplate(Key* key);
 
 // Verifies `sig` over `input` with `key`; never allocates on the failure
 // path beyond OpenSSL's own context.

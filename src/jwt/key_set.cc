@@ -195,6 +195,9 @@ absl::StatusOr<std::unique_ptr<Key>> FinishKey(std::string_view kid, EVP_PKEY* p
       }
       break;
   }
+  if (!PrepareVerifyTemplate(key.get())) {
+    return absl::InternalError("OpenSSL could not prepare a verification context");
+  }
   return key;
 }
 
