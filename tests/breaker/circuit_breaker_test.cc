@@ -409,6 +409,30 @@ TEST_CASE("Abandoned probes that never report expire so half-open never sticks",
   CHECK(b->state() == State::kClosed);
 }
 
+TEST_CASE("AllowsRequests is false while half-open has no free probe slot", "[breaker]") {
+  FakeClock clock;
+  auto b = Make(Basic(), clock);
+  Trip(*b, clock);
+  clock.Advance(absl::Seconds(10));
+  std::vector<Permit> probes;
+  for (int i = 0; i < 2; ++i) probes.push_back(b->TryAcquire(clock.MonotonicNow()));
+  CHECK(b->AllowsRequests(clock.MonotonicNow()));  // one slot left
+  probes.push_back(b->TryAcquire(clock.MonotonicNow()));
+  CHECK_FALSE(b->AllowsRequests(clock.MonotonicNow()));
+  probes[0].Record(Outcome::kSuccess, kFast);  // recorded: keeps its slot
+  CHECK_FALSE(b->AllowsRequests(clock.MonotonicNow()));
+  probes[1].Record(Outcome::kIgnored, kFast);  // frees one
+  CHECK(b->AllowsRequests(clock.MonotonicNow()));
+  probes.push_back(b->TryAcquire(clock.MonotonicNow()));
+  CHECK_FALSE(b->AllowsRequests(clock.MonotonicNow()));
+  // Silent probes: allowed again once the earliest of them could expire.
+  clock.Advance(absl::Seconds(5) - absl::Nanoseconds(1));
+  CHECK_FALSE(b->AllowsRequests(clock.MonotonicNow()));
+  clock.Advance(absl::Nanoseconds(1));
+  CHECK(b->AllowsRequests(clock.MonotonicNow()));
+  CHECK(b->TryAcquire(clock.MonotonicNow()).admitted());
+}
+
 TEST_CASE("A probe reporting after its timeout is not counted", "[breaker]") {
   FakeClock clock;
   CircuitBreakerOptions o = Basic();

@@ -450,14 +450,19 @@ class CircuitBreaker {
   // The current state (a snapshot; it may change right after).
   [[nodiscard]] State state() const { return StateOf(state_word_.load(std::memory_order_acquire)); }
 
-  // Whether a call at `now` could be admitted: false when forced-open, or
-  // open with the wait not yet elapsed. Half-open counts as true. Lock-free;
-  // used by `UpstreamSelector` to skip open upstreams.
+  // Whether a call at `now` could be admitted: false when forced-open, open
+  // with the wait not yet elapsed, or half-open with every probe slot taken
+  // (until the earliest of those probes could expire). Lock-free; used by
+  // `UpstreamSelector` to skip upstreams that would refuse. A hint: the
+  // state may change right after.
   [[nodiscard]] bool AllowsRequests(absl::Time now) const {
     const State s = state();
     if (s == State::kForcedOpen) return false;
     if (s == State::kOpen) {
       return absl::ToUnixNanos(now) >= open_until_ns_.load(std::memory_order_acquire);
+    }
+    if (s == State::kHalfOpen) {
+      return absl::ToUnixNanos(now) >= probe_gate_ns_.load(std::memory_order_acquire);
     }
     return true;
   }
@@ -872,12 +877,14 @@ class CircuitBreaker {
     }
     if (free_slot < 0 || probe_recorded_ + in_flight >= probes_.size()) {
       Bump(State::kHalfOpen, kRejected);
+      UpdateProbeGateLockHeld();
       return Permit(Rejection::kHalfOpenFull);
     }
     ProbeSlot& slot = probes_[static_cast<size_t>(free_slot)];
     slot.token = ++next_token_;
     slot.deadline_ns = SaturatingAdd(now_ns, probe_timeout_ns_);
     Bump(State::kHalfOpen, kPermitted);
+    UpdateProbeGateLockHeld();
     return Permit(this, Permit::Kind::kProbe, now_ns, EpochOf(word),
                   static_cast<uint32_t>(free_slot), slot.token);
   }
@@ -895,42 +902,66 @@ class CircuitBreaker {
         return;
       }
       probes_[p.slot_].token = 0;
-      const int64_t end_ns = p.start_ns_ + std::max<int64_t>(latency_ns, 0);
-      if (c != Completion::kAbandoned && end_ns >= probes_[p.slot_].deadline_ns) {
-        Bump(State::kHalfOpen, kExpired);  // reported after its timeout
-        return;
-      }
-      switch (c) {
-        case Completion::kIgnored:
-          Bump(State::kHalfOpen, kIgnored);
-          return;
-        case Completion::kAbandoned:
-          Bump(State::kHalfOpen, kAbandoned);
-          return;
-        case Completion::kSuccess:
-          Bump(State::kHalfOpen, kSuccesses);
-          break;
-        case Completion::kFailure:
-          Bump(State::kHalfOpen, kFailures);
-          ++probe_failures_;
-          break;
-      }
-      if (latency_ns > slow_ns_) {
-        Bump(State::kHalfOpen, kSlow);
-        ++probe_slow_;
-      }
-      ++probe_recorded_;
-      if (probe_recorded_ >= probes_.size()) {
-        const int64_t now_ns = end_ns;
-        if (RateReached(probe_failures_, probe_recorded_, options_.failure_rate_threshold) ||
-            RateReached(probe_slow_, probe_recorded_, options_.slow_call_rate_threshold)) {
-          TransitionLockHeld(State::kOpen, TransitionReason::kProbesFailed, now_ns, &pending);
-        } else {
-          TransitionLockHeld(State::kClosed, TransitionReason::kProbesSucceeded, now_ns, &pending);
-        }
+      RecordProbeLockHeld(p, c, latency_ns, &pending);
+      if (StateOf(state_word_.load(std::memory_order_relaxed)) == State::kHalfOpen) {
+        UpdateProbeGateLockHeld();
       }
     }
     Notify(pending);
+  }
+
+  void RecordProbeLockHeld(const Permit& p, Completion c, int64_t latency_ns, Pending* pending)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const int64_t end_ns = p.start_ns_ + std::max<int64_t>(latency_ns, 0);
+    if (c != Completion::kAbandoned && end_ns >= probes_[p.slot_].deadline_ns) {
+      Bump(State::kHalfOpen, kExpired);  // reported after its timeout
+      return;
+    }
+    switch (c) {
+      case Completion::kIgnored:
+        Bump(State::kHalfOpen, kIgnored);
+        return;
+      case Completion::kAbandoned:
+        Bump(State::kHalfOpen, kAbandoned);
+        return;
+      case Completion::kSuccess:
+        Bump(State::kHalfOpen, kSuccesses);
+        break;
+      case Completion::kFailure:
+        Bump(State::kHalfOpen, kFailures);
+        ++probe_failures_;
+        break;
+    }
+    if (latency_ns > slow_ns_) {
+      Bump(State::kHalfOpen, kSlow);
+      ++probe_slow_;
+    }
+    ++probe_recorded_;
+    if (probe_recorded_ >= probes_.size()) {
+      const int64_t now_ns = end_ns;
+      if (RateReached(probe_failures_, probe_recorded_, options_.failure_rate_threshold) ||
+          RateReached(probe_slow_, probe_recorded_, options_.slow_call_rate_threshold)) {
+        TransitionLockHeld(State::kOpen, TransitionReason::kProbesFailed, now_ns, pending);
+      } else {
+        TransitionLockHeld(State::kClosed, TransitionReason::kProbesSucceeded, now_ns, pending);
+      }
+    }
+  }
+
+  // Publishes, for the lock-free AllowsRequests, until when half-open has no
+  // probe capacity: the earliest deadline of the probes holding it, or the
+  // distant past when a probe could be admitted now.
+  void UpdateProbeGateLockHeld() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    uint32_t in_flight = 0;
+    int64_t earliest = std::numeric_limits<int64_t>::max();
+    for (const ProbeSlot& p : probes_) {
+      if (p.token == 0) continue;
+      ++in_flight;
+      earliest = std::min(earliest, p.deadline_ns);
+    }
+    const bool full = in_flight > 0 && probe_recorded_ + in_flight >= probes_.size();
+    probe_gate_ns_.store(full ? earliest : std::numeric_limits<int64_t>::min(),
+                         std::memory_order_release);
   }
 
   // ---- transitions -----------------------------------------------------------
@@ -999,6 +1030,7 @@ class CircuitBreaker {
         probe_recorded_ = 0;
         probe_failures_ = 0;
         probe_slow_ = 0;
+        probe_gate_ns_.store(std::numeric_limits<int64_t>::min(), std::memory_order_relaxed);
         break;
       case State::kClosed:
         trips_ = 0;
@@ -1054,6 +1086,8 @@ class CircuitBreaker {
   alignas(64) std::atomic<uint64_t> state_word_{0};
   std::atomic<int64_t> open_until_ns_{0};
   std::atomic<uint32_t> consecutive_failures_{0};
+  // Half-open: no probe can be admitted before this time (see AllowsRequests).
+  std::atomic<int64_t> probe_gate_ns_{std::numeric_limits<int64_t>::min()};
 
   // Count-based window: slot seq % N holds the flags of call `seq`.
   alignas(64) std::atomic<uint64_t> seq_{0};  // closed calls recorded, ever
