@@ -39,6 +39,11 @@ struct Flight {
   size_t waiters ABSL_GUARDED_BY(mu) = 0;
   std::string key;
   size_t shard = 0;
+  // Set by the leader when the origin failed (5xx or no answer): followers
+  // then get the stale response too when stale-if-error allows, instead of
+  // all retrying a failing origin.
+  std::atomic<bool> origin_failed{false};
+  std::atomic<int> origin_status{0};
 };
 
 }  // namespace cache_internal
@@ -1391,6 +1396,10 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
   r.fwd = ticket.fwd_;
   cache_internal::CacheStatusWriter cs(options_.cache_name);
   const uint64_t since = ticket.generation_;
+  const bool origin_failed =
+      ticket.flight_ && ticket.flight_->origin_failed.load(std::memory_order_acquire);
+  const int origin_status =
+      ticket.flight_ ? ticket.flight_->origin_status.load(std::memory_order_acquire) : 0;
   ticket.Reset();
   ticket.role_ = CollapseTicket::Role::kNone;
   ticket.flight_.reset();
@@ -1424,9 +1433,33 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
     r.not_modified = ClientNotModified(request.headers, *r.response);
     return r;
   }
+  if (origin_failed && key && (request.method == "GET" || request.method == "HEAD")) {
+    // The leader's origin request failed: serve stale within stale-if-error
+    // rather than sending every follower to the failing origin.
+    LookupResult stale = StaleOnError(request, *key, now, nullptr);
+    if (stale.response) {
+      stale.ticket.cache_ = this;
+      stale.fwd = r.fwd;
+      stale.collapsed = true;
+      cache_internal::CacheStatusWriter cs2(options_.cache_name);
+      std::optional<int> st;
+      if (origin_status != 0) st = origin_status;
+      stale.cache_status =
+          cs2.Stale(r.fwd == ForwardReason::kNone ? ForwardReason::kStale : r.fwd, st,
+                    absl::ToInt64Seconds(absl::Trunc(stale.ttl, absl::Seconds(1))));
+      Inc(im.c.stale_served);
+      return stale;
+    }
+  }
   r.action = LookupAction::kFetch;
   r.cache_status = cs.Forward(r.fwd);
   return r;
+}
+
+void HttpCache::MarkOriginFailed(CollapseTicket* ticket, std::optional<int> status) {
+  if (ticket == nullptr || !ticket->is_leader() || !ticket->flight_) return;
+  ticket->flight_->origin_status.store(status.value_or(0), std::memory_order_release);
+  ticket->flight_->origin_failed.store(true, std::memory_order_release);
 }
 
 // -----------------------------------------------------------------------------
@@ -1668,6 +1701,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       Inc(im.c.stale_served);
       Inc(im.c.not_stored);
       Inc(im.c.not_stored_by_reason[static_cast<int>(NotStoredReason::kError)]);
+      MarkOriginFailed(ticket, status);
       im.Complete(ticket, WaitOutcome::kFetchYourself);
       return res;
     }
@@ -1870,6 +1904,7 @@ LookupResult HttpCache::OnOriginError(const CacheRequest& request, absl::Time no
     r.action = LookupAction::kBypass;
     r.cache_status = cs.Forward(fwd, status, {}, "origin-error");
   }
+  MarkOriginFailed(ticket, status);
   im.Complete(ticket, WaitOutcome::kFetchYourself);
   return r;
 }

@@ -239,3 +239,27 @@ TEST_CASE("Concurrent lookups, stores, purges and evictions stay consistent",
   CHECK(cache->counters().bytes == 0);
   CHECK(cache->counters().entries == 0);
 }
+
+TEST_CASE("When the leader's origin fails, followers get the stale-if-error response too",
+          "[cache]") {
+  Harness h;
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=10, stale-if-error=600"}, {"ETag", "\"1\""}}, "old");
+  h.clock.Advance(absl::Seconds(20));
+  auto leader = h.Get(kUri);
+  REQUIRE(leader.action == LA::kRevalidate);
+  auto f = h.Get(kUri);
+  REQUIRE(f.action == LA::kWaitForLeader);
+  SECTION("origin 503") {
+    auto st = h.Put(kUri, 503, {}, "down", {}, &leader.ticket);
+    CHECK(st.outcome == cache::StoreOutcome::kServeStale);
+  }
+  SECTION("no answer") {
+    auto e = h.cache->OnOriginError({"GET", kUri, {}}, h.now(), &leader.ticket, 504);
+    CHECK(e.action == LA::kServeStale);
+  }
+  CHECK(f.ticket.Wait(absl::ZeroDuration()) == WO::kFetchYourself);
+  auto r = h.cache->Resume({"GET", kUri, {}}, f.ticket, h.now());
+  REQUIRE(r.action == LA::kServeStale);
+  CHECK(r.collapsed);
+  CHECK(*r.response->body == "old");
+}

@@ -482,8 +482,10 @@ class EDGEKIT_API HttpCache {
   [[nodiscard]] LookupResult Lookup(const CacheRequest& request, absl::Time now);
 
   // After a follower's wait ended (any outcome): serves the leader's stored
-  // response (collapsed hit) when it matches the request, otherwise returns
-  // kFetch with a role-less ticket (fetch without collapsing).
+  // response (collapsed hit) when it matches the request; if the leader's
+  // origin request failed, serves the stale response when stale-if-error
+  // allows (kServeStale, collapsed); otherwise returns kFetch with a
+  // role-less ticket (fetch without collapsing).
   [[nodiscard]] LookupResult Resume(const CacheRequest& request, CollapseTicket& ticket,
                                     absl::Time now);
 
@@ -530,6 +532,7 @@ class EDGEKIT_API HttpCache {
   friend class CollapseTicket;
   explicit HttpCache(HttpCacheOptions options);
   size_t InvalidateKey(std::string_view key);
+  static void MarkOriginFailed(CollapseTicket* ticket, std::optional<int> status);
   void RemoveStored(std::string_view key, const std::shared_ptr<const StoredResponse>& resp);
   LookupResult StaleOnError(const CacheRequest& request, std::string_view key, absl::Time now,
                             const std::shared_ptr<const StoredResponse>& hint);
