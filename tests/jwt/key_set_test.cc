@@ -96,6 +96,14 @@ TEST_CASE("JWK key checks: RSA size, EC on-curve and sizes, OKP sizes, encodings
   CHECK(AddJwkCode("{") == kInvalid);
   CHECK(AddJwkCode(R"({"kty":"XYZ"})") == kInvalid);
   CHECK(AddJwkCode(R"({"crv":"P-256"})") == kInvalid);
+  CHECK(AddJwkCode(Cat({R"({"kid":7,)", Key("P-256").public_jwk.substr(1)})) == kInvalid);
+  CHECK(AddJwkCode(Cat({R"({"key_ops":"verify",)", Key("P-256").public_jwk.substr(1)})) ==
+        kInvalid);
+  CHECK(AddJwkCode(Cat({R"({"use":1,)", Key("P-256").public_jwk.substr(1)})) == kInvalid);
+  CHECK(AddJwkCode(Cat({R"({"kid":")", std::string(1025, 'k'), R"(",)",
+                        Key("P-256").public_jwk.substr(1)})) == kInvalid);
+  CHECK(AddJwkCode(Cat({R"({"alg":"EdDSA",)", Key("Ed448").public_jwk.substr(1)})) ==
+        absl::StatusCode::kOk);
   // Even exponent / leading zero in n.
   CHECK(AddJwkCode(Cat({R"({"kty":"RSA","alg":"RS256","e":"AAE","n":")", kA2N, "\"}"})) ==
         kInvalid);
