@@ -63,9 +63,10 @@
 // buffers and two simdjson parsers, sized on its first call for the default
 // limits (a verifier with larger limits grows them once). A successful
 // Verify makes one allocation (the Token's buffer). Verdicts are enums.
-// Typical costs (Release, this project's 2-core CI machine): HS256 ≈ 2.3×
-// a raw pre-keyed HMAC; RS256/ES256/EdDSA within a few percent of a raw
-// EVP_DigestVerify (see benchmarks/jwt_benchmark.cc).
+// Typical costs (Release, shared 2-core machine): HS256 ≈ 2.2× a raw
+// pre-keyed HMAC; RS256/ES256/EdDSA at or below a raw EVP_DigestVerifyInit +
+// EVP_DigestVerify (each key keeps a prepared verify context that is copied
+// per token). See docs/jwt.md and benchmarks/jwt_benchmark.cc.
 //
 // Thread-safety: thread-safe. One verifier may be shared by all threads;
 // `SetKeySet` swaps the set atomically while verifications run (each
