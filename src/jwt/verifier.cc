@@ -68,7 +68,12 @@ bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
   if (count <= 16) {
     for (size_t i = 1; i < count; ++i) {
       for (size_t j = 0; j < i; ++j) {
-        if (names[i].size() == names[j].size() && names[i] == names[j]) return true;
+        const std::string_view a = names[i], b = names[j];
+        // Cheap rejections first: most claim names are 3 bytes long.
+        if (a.size() != b.size() || (!a.empty() && (a[0] != b[0] || a.back() != b.back()))) {
+          continue;
+        }
+        if (a == b) return true;
       }
     }
     return false;
