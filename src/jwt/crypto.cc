@@ -301,7 +301,9 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
       EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
     return false;
   }
-  return EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
+  const bool ok = EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
+  EVP_MD_CTX_reset(md.ctx);  // drop the key reference now (the next copy would anyway)
+  return ok;
 }
 }  // namespace
 
