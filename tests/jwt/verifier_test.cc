@@ -62,7 +62,13 @@ TEST_CASE("every algorithm verifies end to end and rejects a flipped signature b
     CHECK(r.token->algorithm() == c.alg);
     CHECK(r.token->key_id() == "k");
     CHECK(r.token->subject() == std::optional<std::string>("user-1"));
-    std::string sig = SignatureOf(token);
+    // Truncated or extended signatures (RSA: modulus size, EdDSA: 64/114, HMAC: hash size).
+    const std::string full = SignatureOf(token);
+    CHECK(v->Verify(WithSignature(token, full.substr(0, full.size() - 1)), Now()).verdict ==
+          Verdict::kBadSignature);
+    CHECK(v->Verify(WithSignature(token, full + std::string(1, '\0')), Now()).verdict ==
+          Verdict::kBadSignature);
+    std::string sig = full;
     sig[sig.size() / 3] = static_cast<char>(sig[sig.size() / 3] ^ 0x04);
     CHECK(v->Verify(WithSignature(token, sig), Now()).verdict == Verdict::kBadSignature);
     // Payload changed after signing.
