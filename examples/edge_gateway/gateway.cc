@@ -7,6 +7,7 @@
 #include "gateway.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -60,6 +61,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   }
   std::unique_ptr<Gateway> g(new Gateway(std::move(options)));
   const GatewayOptions& o = g->options_;
+  g->loop_ = &loop;
 
   // JWT: keys from the JWKS, allowed algorithms (never "none").
   jwt::KeySetBuilder keys;
@@ -104,6 +106,17 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   absl::StatusOr<canary::RollbackJudge> judge = canary::RollbackJudge::Create(o.judge);
   if (!judge.ok()) return judge.status();
   g->judge_.emplace(*std::move(judge));
+  if (!o.canary_ramp.empty()) {
+    absl::StatusOr<std::vector<canary::RampStage>> stages =
+        canary::ParseRampSchedule(o.canary_ramp);
+    if (!stages.ok()) return stages.status();
+    absl::StatusOr<std::unique_ptr<canary::RampController>> ramp = canary::RampController::Create(
+        *std::move(stages), o.judge, edgekit::RealClock::Get().MonotonicNow());
+    if (!ramp.ok()) return ramp.status();
+    g->ramp_ = *std::move(ramp);
+    absl::Status set = g->router_.SetDefaultPercent(g->ramp_->percent_bp());
+    if (!set.ok()) return set;
+  }
 
   // Upstreams: a keep-alive pool and a circuit breaker each.
   Gateway* self = g.get();
@@ -192,6 +205,9 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
     return;
   }
   const jwt::VerifyResult verdict = verifier_->Verify(token);
+  if (verdict.refresh_suggested && !options_.jwks_file.empty()) {
+    loop_->Post([this] { ReloadJwks(); });  // an unknown kid: keys may have rotated
+  }
   auth_by_verdict_[static_cast<size_t>(verdict.verdict)].fetch_add(1, std::memory_order_relaxed);
   if (!verdict.ok()) {
     HttpResponse r = TextResponse(
@@ -303,25 +319,85 @@ Gateway::Stats Gateway::stats() const {
   return s;
 }
 
+void Gateway::Samples(canary::ArmSample* stable, std::vector<double>* stable_latencies,
+                      canary::ArmSample* canary_sample, std::vector<double>* canary_latencies) {
+  {
+    edgekit::MutexLock lock(&stable_->mu);
+    stable->requests = stable_->requests;
+    stable->errors = stable_->errors;
+    *stable_latencies = stable_->latencies_ms;
+  }
+  {
+    edgekit::MutexLock lock(&canary_->mu);
+    canary_sample->requests = canary_->requests;
+    canary_sample->errors = canary_->errors;
+    *canary_latencies = canary_->latencies_ms;
+  }
+  stable->latencies = *stable_latencies;
+  canary_sample->latencies = *canary_latencies;
+}
+
+void Gateway::StartControlLoop(absl::Duration interval) {
+  loop_->RunAfter(interval, [this, interval] {
+    ControlStep();
+    StartControlLoop(interval);
+  });
+}
+
+void Gateway::ControlStep() {
+  if (ramp_) {
+    std::vector<double> stable_lat, canary_lat;
+    canary::ArmSample stable, canary_sample;
+    Samples(&stable, &stable_lat, &canary_sample, &canary_lat);
+    const canary::RampStep step =
+        ramp_->Step(edgekit::RealClock::Get().MonotonicNow(), stable, canary_sample);
+    if (step.action == canary::RampAction::kHold) return;
+    (void)router_.SetDefaultPercent(step.percent_bp);
+    ResetCanaryStats();
+    std::printf("edgekit-gateway: canary ramp %s: canary share now %.2f%% (judge: %s, %s)\n",
+                std::string(canary::ToString(step.action)).c_str(), step.percent_bp / 100.0,
+                std::string(canary::ToString(step.judgement.verdict)).c_str(),
+                std::string(canary::ToString(step.judgement.reason)).c_str());
+    std::fflush(stdout);
+    return;
+  }
+  if (router_.default_percent() == 0) return;
+  const canary::Judgement j = JudgeCanary();
+  if (j.verdict == canary::Verdict::kRollBack) {
+    std::printf("edgekit-gateway: canary rolled back (%s): canary errors %.2f%%, stable %.2f%%\n",
+                std::string(canary::ToString(j.reason)).c_str(), 100 * j.canary_error_rate,
+                100 * j.stable_error_rate);
+    std::fflush(stdout);
+  }
+}
+
+void Gateway::ReloadJwks() {
+  std::FILE* f = std::fopen(options_.jwks_file.c_str(), "rb");
+  if (f == nullptr) return;
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0 && text.size() < (size_t{1} << 20)) {
+    text.append(buf, n);
+  }
+  std::fclose(f);
+  jwt::KeySetBuilder keys;
+  const absl::Status s = keys.AddJwks(text);
+  if (!s.ok()) {
+    std::fprintf(stderr, "edgekit-gateway: JWKS reload failed: %s\n", s.ToString().c_str());
+    return;
+  }
+  verifier_->SetKeySet(keys.Build());
+  std::printf("edgekit-gateway: JWKS reloaded from %s\n", options_.jwks_file.c_str());
+  std::fflush(stdout);
+}
+
 canary::Judgement Gateway::JudgeCanary() {
   std::vector<double> stable_lat;
   std::vector<double> canary_lat;
   canary::ArmSample stable;
   canary::ArmSample canary_sample;
-  {
-    edgekit::MutexLock lock(&stable_->mu);
-    stable.requests = stable_->requests;
-    stable.errors = stable_->errors;
-    stable_lat = stable_->latencies_ms;
-  }
-  {
-    edgekit::MutexLock lock(&canary_->mu);
-    canary_sample.requests = canary_->requests;
-    canary_sample.errors = canary_->errors;
-    canary_lat = canary_->latencies_ms;
-  }
-  stable.latencies = stable_lat;
-  canary_sample.latencies = canary_lat;
+  Samples(&stable, &stable_lat, &canary_sample, &canary_lat);
   const canary::Judgement j = judge_->Evaluate(stable, canary_sample);
   if (j.verdict == canary::Verdict::kRollBack) (void)router_.SetDefaultPercent(0);
   return j;

@@ -45,6 +45,7 @@
 #include "edgekit/base/mutex.h"
 #include "edgekit/breaker/circuit_breaker.h"
 #include "edgekit/canary/judge.h"
+#include "edgekit/canary/ramp.h"
 #include "edgekit/canary/rollout.h"
 #include "edgekit/jwt/verifier.h"
 #include "edgekit/ratelimit/gcra.h"
@@ -63,8 +64,11 @@ struct TierConfig {
 struct GatewayOptions {
   HttpUrl stable;  // upstreams
   HttpUrl canary;  // may equal stable
-  // Verification keys (RFC 7517 JWKS text).
+  // Verification keys (RFC 7517 JWKS text), and the file they came from: it
+  // is read again when the verifier sees an unknown kid (refresh_suggested,
+  // at most once per 30 s).
   std::string jwks_json;
+  std::string jwks_file;
   std::vector<edgekit::jwt::Algorithm> algorithms = {
       edgekit::jwt::Algorithm::kHS256, edgekit::jwt::Algorithm::kRS256,
       edgekit::jwt::Algorithm::kPS256, edgekit::jwt::Algorithm::kES256,
@@ -83,6 +87,9 @@ struct GatewayOptions {
   uint32_t canary_percent_bp = 0;
   std::string canary_salt = "edgekit-gateway";
   edgekit::canary::JudgeOptions judge;
+  // Optional staged ramp ("1%/10m, 5%/10m, 25%/30m, 100%"), driven by
+  // StartControlLoop(); its first stage replaces canary_percent_bp.
+  std::string canary_ramp;
   // Circuit breakers, one per upstream.
   int breaker_window = 20;
   int breaker_minimum_calls = 10;
@@ -136,6 +143,11 @@ class Gateway {
   absl::Status SetCanaryPercent(uint32_t percent_bp);
   uint32_t canary_percent_bp() const { return router_.default_percent(); }
 
+  // Server mode: every `interval`, steps the canary ramp (if configured) or
+  // judges the canary (if it gets traffic), logging changes to stdout. Runs
+  // until the loop stops. Call once.
+  void StartControlLoop(absl::Duration interval);
+
   edgekit::breaker::State BreakerState(edgekit::canary::Cohort cohort) const;
   // "closed -> open (consecutive-failures)" lines, in order, for both breakers.
   std::vector<std::string> BreakerLog() const;
@@ -148,9 +160,15 @@ class Gateway {
  private:
   explicit Gateway(GatewayOptions options);
   void Upstream(HttpRequest out, const HttpRequest& client, HttpClient::Callback done);
+  void ControlStep();
+  void ReloadJwks();
+  void Samples(edgekit::canary::ArmSample* stable, std::vector<double>* stable_latencies,
+               edgekit::canary::ArmSample* canary, std::vector<double>* canary_latencies);
 
   const GatewayOptions options_;
+  EventLoop* loop_ = nullptr;
   std::unique_ptr<edgekit::jwt::Verifier> verifier_;
+  std::unique_ptr<edgekit::canary::RampController> ramp_;
   std::vector<std::unique_ptr<Tier>> tiers_;
   edgekit::canary::Router router_;
   std::optional<edgekit::canary::RollbackJudge> judge_;

@@ -39,11 +39,15 @@ demo:
 
 server flags:
   --listen HOST:PORT       address to listen on (only this one)
-  --jwks FILE              verification keys (RFC 7517 JWK Set)
+  --jwks FILE              verification keys (RFC 7517 JWK Set); read again when a token
+                           names an unknown kid (key rotation)
   --stable URL             the stable upstream, http://HOST:PORT
   --canary URL             the canary upstream (default: the stable one)
   --demo-origins           start two in-process demo origins as stable and canary
   --canary-percent P       share of users routed to the canary, 0..100 (default 0)
+  --canary-ramp SCHEDULE   staged ramp through judged gates, e.g. "1%/10m,5%/10m,25%/30m,100%"
+                           (replaces --canary-percent; rolls back to 0% on a bad verdict)
+  --control-interval S     how often the ramp is stepped / the canary judged (default 1)
   --issuer ISS             required iss claim (default: not checked)
   --audience AUD           required aud value (default: not checked)
   --tier NAME=LIMIT/SECS   a rate-limit tier (repeatable; replaces the defaults
@@ -79,6 +83,7 @@ int main(int argc, char** argv) {
   bool check = false;
   bool demo_origins = false;
   int threads = 2;
+  double control_interval = 1;
   std::string listen, jwks_file, stable_url, canary_url;
   GatewayOptions go;
   bool custom_tiers = false;
@@ -114,6 +119,12 @@ int main(int argc, char** argv) {
       double p = 0;
       if (!absl::SimpleAtod(value, &p) || p < 0 || p > 100) return Fail("bad --canary-percent");
       go.canary_percent_bp = static_cast<uint32_t>(p * 100 + 0.5);
+    } else if (flag == "--canary-ramp") {
+      go.canary_ramp = value;
+    } else if (flag == "--control-interval") {
+      if (!absl::SimpleAtod(value, &control_interval) || control_interval <= 0) {
+        return Fail("bad --control-interval");
+      }
     } else if (flag == "--issuer") {
       go.issuer = value;
     } else if (flag == "--audience") {
@@ -162,6 +173,7 @@ int main(int argc, char** argv) {
   if (listen.empty() || !ParseHostPort(listen, &so.host, &so.port)) {
     return Fail("--listen HOST:PORT is required (or --demo)");
   }
+  go.jwks_file = jwks_file;
   if (jwks_file.empty() || !ReadFile(jwks_file, &go.jwks_json)) {
     return Fail("--jwks FILE is required and must be readable");
   }
@@ -191,11 +203,9 @@ int main(int argc, char** argv) {
   g->proxy().set_server(server->get());
   std::printf("edgekit-gateway listening on %s:%u, stable %s, canary %s (%.2f%%)\n",
               so.host.c_str(), static_cast<unsigned>((*server)->port()), stable_url.c_str(),
-              canary_url.c_str(), go.canary_percent_bp / 100.0);
+              canary_url.c_str(), g->canary_percent_bp() / 100.0);
   std::fflush(stdout);
-  // TODO(edgekit): evaluate the rollback judge on a timer and refresh the
-  // JWKS when the verifier suggests it (refresh_suggested); the demo does the
-  // former explicitly.
+  g->StartControlLoop(absl::Seconds(control_interval));
   loop.WaitForSignal();
   loop.Stop();
   std::exit(0);
