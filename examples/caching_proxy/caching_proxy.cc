@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "edgekit/http/http_date.h"
@@ -144,6 +145,36 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
     HttpResponse r = TextResponse(405, "this reverse proxy does not tunnel (CONNECT)\n");
     exchange.Respond(std::move(r));
     return;
+  }
+  if (request.method == "TRACE" || request.method == "OPTIONS") {
+    // RFC 9110 §7.6.2: Max-Forwards 0 is answered here; otherwise decremented.
+    if (std::optional<std::string_view> mf = request.headers.Get("Max-Forwards")) {
+      uint64_t n = 0;
+      if (absl::SimpleAtoi(Av(*mf), &n)) {
+        if (n == 0) {
+          HttpResponse r;
+          r.headers.Add("Via", via_);
+          r.headers.Add("Date", edgekit::http::FormatHttpDate(clock_.SystemNow()));
+          if (request.method == "OPTIONS") {
+            r.headers.Add("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, PATCH");
+          } else {
+            // TRACE echoes the request head (RFC 9110 §9.3.8), minus credentials.
+            r.headers.Add("Content-Type", "message/http");
+            r.body = absl::StrCat(request.method, " ", request.target, " HTTP/1.1\r\n");
+            for (const auto& f : request.headers) {
+              if (EqualsIgnoreCase(f.name, "Authorization") || EqualsIgnoreCase(f.name, "Cookie") ||
+                  EqualsIgnoreCase(f.name, "Proxy-Authorization")) {
+                continue;
+              }
+              absl::StrAppend(&r.body, Av(f.name), ": ", Av(f.value), "\r\n");
+            }
+          }
+          exchange.Respond(std::move(r));
+          return;
+        }
+        request.headers.Set("Max-Forwards", std::to_string(n - 1));
+      }
+    }
   }
 
   auto p = std::make_shared<Pending>(std::move(request), std::move(exchange));

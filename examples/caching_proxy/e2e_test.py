@@ -145,7 +145,7 @@ class Origin:
                     return None
                 return self._send(404, [], b"no such path\n")
 
-            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_FROB = handle_any
+            do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_FROB = do_OPTIONS = handle_any
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -420,6 +420,14 @@ def run(binary):
                 final += d
         check(interim.startswith(b"HTTP/1.1 100") and final.startswith(b"HTTP/1.1 200")
               and final.endswith(b"abcd"), "Expect: 100-continue answered, then the body forwarded")
+
+        s, h, b = c.request("TRACE", "/trace", headers={"Max-Forwards": "0", "X-Probe": "1"})
+        check(s == 200 and b"X-Probe: 1" in b and origin.count("/trace") == 0,
+              "TRACE with Max-Forwards: 0 answered by the proxy")
+        s, h, b = c.request("OPTIONS", "/echo", headers={"Max-Forwards": "5"})
+        oh = origin.last_headers.get("/echo")
+        check(s == 200 and oh is not None and oh.get("Max-Forwards") == "4",
+              "OPTIONS forwarded with Max-Forwards decremented")
 
         print("bad clients")
         check(raw_exchange(proxy.port, b"GARBAGE\r\n\r\n").startswith(b"HTTP/1.1 400"),
