@@ -446,10 +446,13 @@ def run(binary):
         dead_sock.bind(("127.0.0.1", 0))
         dead_port = dead_sock.getsockname()[1]
         dead_sock.close()  # nothing listens there now
-        dead = Proxy(binary, "http://127.0.0.1:%d" % dead_port)
+        dead = Proxy(binary, "http://127.0.0.1:%d" % dead_port,
+                     "--max-buffered-body-bytes", "1000")
         proxies.append(dead)
         s, h, b = Client(dead.port).get("/x")
         check(s == 502 and b"origin" in b, "dead origin → 502 with a clear body")
+        s, h, b = Client(dead.port).request("PUT", "/x", body=b"z" * 2000)
+        check(s == 503, "request bodies over the global buffer budget → 503")
         slow = Proxy(binary, origin_url, "--origin-timeout", "0.5")
         proxies.append(slow)
         t0 = time.monotonic()

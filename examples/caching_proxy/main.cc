@@ -46,6 +46,9 @@ flags:
   --connect-timeout S      origin connect timeout in seconds (default 5) → 502
   --origin-timeout S       origin response timeout in seconds (default 30) → 504
   --max-connections N      client connections accepted at once (default 4096)
+  --max-buffered-body-bytes N
+                           request bodies (by Content-Length) buffered at once across all
+                           connections (default 1073741824); beyond it: 503
   --help                   this text
 )";
 
@@ -94,6 +97,10 @@ int main(int argc, char** argv) {
       if (!ParseSize(value, &options.max_object_bytes)) return Fail("bad --max-object-bytes");
     } else if (flag == "--max-body-bytes") {
       if (!ParseSize(value, &options.max_body_bytes)) return Fail("bad --max-body-bytes");
+    } else if (flag == "--max-buffered-body-bytes") {
+      if (!ParseSize(value, &server_options.max_buffered_body_bytes)) {
+        return Fail("bad --max-buffered-body-bytes");
+      }
     } else if (flag == "--max-connections") {
       if (!ParseSize(value, &server_options.max_connections)) return Fail("bad --max-connections");
     } else if (flag == "--cache-name") {

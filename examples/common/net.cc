@@ -197,6 +197,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   const Handler handler;
   std::atomic<bool> closing{false};
   std::atomic<uint64_t> accepted{0}, rejected{0}, active{0}, requests{0}, bad_requests{0};
+  std::atomic<uint64_t> buffered{0};  // reserved request body bytes
 };
 
 namespace {
@@ -211,7 +212,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     if (!ec) peer_ = absl::StrCat(ep.address().to_string(), ":", ep.port());
     server_->active.fetch_add(1);
   }
-  ~Session() override { server_->active.fetch_sub(1); }
+  ~Session() override {
+    Release();
+    server_->active.fetch_sub(1);
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(true); });
@@ -239,6 +243,14 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    if (const auto length = parser_->content_length(); length && *length > 0) {
+      const uint64_t n = *length;
+      if (server_->buffered.fetch_add(n) + n > opts().max_buffered_body_bytes) {
+        server_->buffered.fetch_sub(n);
+        return WriteError(503, "too many large request bodies in flight; retry later\n");
+      }
+      reserved_ = n;
+    }
     auto& msg = parser_->get();
     auto expect = msg.find(http::field::expect);
     if (expect != msg.end() && !parser_->is_done()) {
@@ -308,7 +320,14 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     }
   }
 
+  // Gives back the request body's share of max_buffered_body_bytes.
+  void Release() {
+    if (reserved_ != 0) server_->buffered.fetch_sub(reserved_);
+    reserved_ = 0;
+  }
+
   void Write(HttpResponse r) {
+    Release();
     res_.emplace();
     res_->version(11);
     int status = r.status;
@@ -380,6 +399,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
   bool keep_alive_ = true;
   bool is_head_ = false;
   unsigned version_ = 11;
+  uint64_t reserved_ = 0;
 };
 
 }  // namespace

@@ -124,6 +124,10 @@ class HttpServer {
     size_t max_connections = 4096;
     size_t max_header_bytes = 64 * 1024;
     size_t max_body_bytes = size_t{64} << 20;
+    // Request bodies announced by Content-Length that may be buffered at once
+    // across all connections; beyond it a request gets 503 (chunked bodies
+    // are bounded per request by max_body_bytes only).
+    size_t max_buffered_body_bytes = size_t{1} << 30;
     absl::Duration idle_timeout = absl::Seconds(60);    // between requests
     absl::Duration header_timeout = absl::Seconds(30);  // first byte → end of header
     absl::Duration body_timeout = absl::Seconds(60);
