@@ -10,6 +10,7 @@
 #include "edgekit/ratelimit/sliding_window_log.h"
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "ratelimit/model_comparison.h"
 #include "ratelimit/policy_properties.h"
 #include "ratelimit/reference_model.h"
 
@@ -80,16 +81,7 @@ TEST_CASE("FixedWindow matches the reference on random traces", "[ratelimit]") {
     const auto times = ratelimit_test::BurstyTrace(rng, int64_t{1700000000} * 1000000000, 1500,
                                                    100000000, 3000000000);
     ratelimit_test::FixedWindowModel model(10, 2000000000);
-    rl::FixedWindowState state;
-    int mismatches = 0;
-    for (int64_t t : times) {
-      const int64_t cost = 1 + static_cast<int64_t>(rng() % 2);
-      int64_t remaining = 0;
-      const bool want = model.Decide(t, cost, &remaining);
-      const rl::Decision d = p->Apply(&state, t, cost);
-      if (d.allowed != want || d.remaining != remaining) ++mismatches;
-    }
-    CHECK(mismatches == 0);
+    CHECK(ratelimit_test::CompareWithModel(*p, model, rng, times, 2).mismatches == 0);
   }
 }
 

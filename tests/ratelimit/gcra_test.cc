@@ -7,6 +7,7 @@
 
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "ratelimit/model_comparison.h"
 #include "ratelimit/policy_properties.h"
 #include "ratelimit/reference_model.h"
 
@@ -84,20 +85,12 @@ TEST_CASE("Gcra matches the exact token-bucket reference on random traces", "[ra
     const int64_t start = int64_t{1700000000} * 1000000000;
     const auto times = ratelimit_test::BurstyTrace(rng, start, 1500, 50000000, 3000000000);
     ratelimit_test::TokenBucketModel model(burst, 1, 100000000, start);
-    rl::GcraState state;
-    int mismatches = 0, allowed = 0;
-    for (int64_t t : times) {
-      const int64_t cost = 1 + static_cast<int64_t>(rng() % 3);
-      int64_t remaining = 0;
-      const bool want = model.Decide(t, cost, &remaining);
-      const rl::Decision d = p->Apply(&state, t, cost);
-      if (d.allowed != want || d.remaining != remaining) ++mismatches;
-      allowed += d.allowed;
-    }
+    const ratelimit_test::TraceComparison r =
+        ratelimit_test::CompareWithModel(*p, model, rng, times, 3);
     INFO("seed " << seed);
-    CHECK(mismatches == 0);
-    CHECK(allowed > 100);
-    CHECK(allowed < 1500);
+    CHECK(r.mismatches == 0);
+    CHECK(r.allowed > 100);
+    CHECK(r.allowed < 1500);
   }
 }
 

@@ -57,23 +57,29 @@ class TokenBucketModel {
   std::vector<Admitted> log_;
 };
 
+// The window-counting definition both window models share: the admitted costs
+// `in_window(a)` selects, plus `cost`, must not exceed `limit`. Admits into
+// `*log` and sets `*remaining` to what is left after this decision.
+template <class InWindow>
+bool DecideByWindowCount(std::vector<Admitted>* log, int64_t limit, int64_t t, int64_t cost,
+                         int64_t* remaining, InWindow in_window) {
+  int64_t n = 0;
+  for (const Admitted& a : *log) {
+    if (in_window(a)) n += a.cost;
+  }
+  const bool ok = n + cost <= limit;
+  if (ok) log->push_back({t, cost});
+  *remaining = limit - n - (ok ? cost : 0);
+  return ok;
+}
+
 // Exact sliding window: admitted costs with now - t < window, plus cost <= limit.
 class SlidingLogModel {
  public:
   SlidingLogModel(int64_t limit, int64_t window) : limit_(limit), w_(window) {}
-  int64_t InWindow(int64_t t) const {
-    int64_t n = 0;
-    for (const Admitted& a : log_) {
-      if (t - a.t < w_) n += a.cost;
-    }
-    return n;
-  }
   bool Decide(int64_t t, int64_t cost, int64_t* remaining) {
-    const int64_t n = InWindow(t);
-    const bool ok = n + cost <= limit_;
-    if (ok) log_.push_back({t, cost});
-    *remaining = limit_ - n - (ok ? cost : 0);
-    return ok;
+    return DecideByWindowCount(&log_, limit_, t, cost, remaining,
+                               [&](const Admitted& a) { return t - a.t < w_; });
   }
 
  private:
@@ -86,14 +92,8 @@ class FixedWindowModel {
  public:
   FixedWindowModel(int64_t limit, int64_t window) : limit_(limit), w_(window) {}
   bool Decide(int64_t t, int64_t cost, int64_t* remaining) {
-    int64_t n = 0;
-    for (const Admitted& a : log_) {
-      if (a.t / w_ == t / w_) n += a.cost;
-    }
-    const bool ok = n + cost <= limit_;
-    if (ok) log_.push_back({t, cost});
-    *remaining = limit_ - n - (ok ? cost : 0);
-    return ok;
+    return DecideByWindowCount(&log_, limit_, t, cost, remaining,
+                               [&](const Admitted& a) { return a.t / w_ == t / w_; });
   }
 
  private:

@@ -9,6 +9,7 @@
 #include "edgekit/ratelimit/sliding_window_log.h"
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "ratelimit/model_comparison.h"
 #include "ratelimit/policy_properties.h"
 #include "ratelimit/reference_model.h"
 
@@ -59,16 +60,7 @@ TEST_CASE("SlidingWindowLog matches the exact reference on random traces", "[rat
     const auto times = ratelimit_test::BurstyTrace(rng, int64_t{1700000000} * 1000000000, 1500,
                                                    200000000, 4000000000);
     ratelimit_test::SlidingLogModel model(12, 3000000000);
-    rl::SlidingWindowLogState state;
-    int mismatches = 0;
-    for (int64_t t : times) {
-      const int64_t cost = 1 + static_cast<int64_t>(rng() % 3);
-      int64_t remaining = 0;
-      const bool want = model.Decide(t, cost, &remaining);
-      const rl::Decision d = p->Apply(&state, t, cost);
-      if (d.allowed != want || d.remaining != remaining) ++mismatches;
-    }
-    CHECK(mismatches == 0);
+    CHECK(ratelimit_test::CompareWithModel(*p, model, rng, times, 3).mismatches == 0);
   }
 }
 
@@ -80,14 +72,7 @@ TEST_CASE("SlidingWindowCounter matches the weighted-estimate reference", "[rate
     const auto times = ratelimit_test::BurstyTrace(rng, int64_t{1700000000} * 1000000000, 1500,
                                                    100000000, 3000000000);
     ratelimit_test::SlidingCounterModel model(15, 2000000000);
-    rl::SlidingWindowCounterState state;
-    int mismatches = 0;
-    for (int64_t t : times) {
-      const int64_t cost = 1 + static_cast<int64_t>(rng() % 3);
-      const bool want = model.Decide(t, cost);
-      if (p->Apply(&state, t, cost).allowed != want) ++mismatches;
-    }
-    CHECK(mismatches == 0);
+    CHECK(ratelimit_test::CompareWithModel(*p, model, rng, times, 3).mismatches == 0);
   }
 }
 
