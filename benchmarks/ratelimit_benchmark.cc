@@ -63,20 +63,29 @@ void BM_Baseline_RealClockRead(benchmark::State& state) {
 }
 BENCHMARK(BM_Baseline_RealClockRead);
 
-// ~half the calls are allowed: now advances by half an emission interval.
-void BM_Gcra_Uncontended(benchmark::State& state) {
-  const rl::GcraPolicy policy = Gcra();
-  rl::GcraState s;
+// The pure transition `policy.Apply` with an explicit now advancing 500 ns a
+// call, from a fresh state. With kReportAllowedShare, also counts the allowed
+// calls (reported as `allowed_share`) inside the timed loop.
+template <bool kReportAllowedShare, typename Policy>
+void PureApply(benchmark::State& state, const Policy& policy) {
+  typename Policy::State s{};
   int64_t now = kStartNs;
   int64_t allowed = 0;
   for (auto _ : state) {
     now += 500;
     const rl::Decision d = policy.Apply(&s, now, 1);
-    allowed += d.allowed;
+    if constexpr (kReportAllowedShare) allowed += d.allowed;
     benchmark::DoNotOptimize(d);
   }
-  state.counters["allowed_share"] =
-      static_cast<double>(allowed) / static_cast<double>(state.iterations());
+  if constexpr (kReportAllowedShare) {
+    state.counters["allowed_share"] =
+        static_cast<double>(allowed) / static_cast<double>(state.iterations());
+  }
+}
+
+// ~half the calls are allowed: now advances by half an emission interval.
+void BM_Gcra_Uncontended(benchmark::State& state) {
+  PureApply</*kReportAllowedShare=*/true>(state, Gcra());
 }
 BENCHMARK(BM_Gcra_Uncontended);
 
@@ -103,18 +112,7 @@ void BM_Gcra_Contended(benchmark::State& state) {
 BENCHMARK(BM_Gcra_Contended)->ThreadRange(1, 2)->UseRealTime();
 
 void BM_TokenBucket_Uncontended(benchmark::State& state) {
-  const rl::TokenBucketPolicy policy = Bucket();
-  rl::TokenBucketState s;
-  int64_t now = kStartNs;
-  int64_t allowed = 0;
-  for (auto _ : state) {
-    now += 500;
-    const rl::Decision d = policy.Apply(&s, now, 1);
-    allowed += d.allowed;
-    benchmark::DoNotOptimize(d);
-  }
-  state.counters["allowed_share"] =
-      static_cast<double>(allowed) / static_cast<double>(state.iterations());
+  PureApply</*kReportAllowedShare=*/true>(state, Bucket());
 }
 BENCHMARK(BM_TokenBucket_Uncontended);
 
@@ -156,25 +154,19 @@ void BM_TokenBucket_Contended(benchmark::State& state) {
 BENCHMARK(BM_TokenBucket_Contended)->ThreadRange(1, 2)->UseRealTime();
 
 // Pure paths of the window algorithms (limit 1000 per ms: ~half allowed).
-template <typename Policy>
-void PureWindow(benchmark::State& state, const Policy& policy) {
-  typename Policy::State s{};
-  int64_t now = kStartNs;
-  for (auto _ : state) {
-    now += 500;
-    benchmark::DoNotOptimize(policy.Apply(&s, now, 1));
-  }
-}
 void BM_FixedWindow_Uncontended(benchmark::State& state) {
-  PureWindow(state, *rl::FixedWindowPolicy::Create(1000, absl::Milliseconds(1)));
+  PureApply</*kReportAllowedShare=*/false>(
+      state, *rl::FixedWindowPolicy::Create(1000, absl::Milliseconds(1)));
 }
 BENCHMARK(BM_FixedWindow_Uncontended);
 void BM_SlidingWindowCounter_Uncontended(benchmark::State& state) {
-  PureWindow(state, *rl::SlidingWindowCounterPolicy::Create(1000, absl::Milliseconds(1)));
+  PureApply</*kReportAllowedShare=*/false>(
+      state, *rl::SlidingWindowCounterPolicy::Create(1000, absl::Milliseconds(1)));
 }
 BENCHMARK(BM_SlidingWindowCounter_Uncontended);
 void BM_SlidingWindowLog_Uncontended(benchmark::State& state) {
-  PureWindow(state, *rl::SlidingWindowLogPolicy::Create(1000, absl::Milliseconds(1)));
+  PureApply</*kReportAllowedShare=*/false>(
+      state, *rl::SlidingWindowLogPolicy::Create(1000, absl::Milliseconds(1)));
 }
 BENCHMARK(BM_SlidingWindowLog_Uncontended);
 
