@@ -72,6 +72,16 @@ Hammered HammerSingle(Limiter& limiter, edgekit::testing::FakeClock& clock, absl
   });
 }
 
+// The bucket bound every GCRA / token-bucket run must meet: at least the
+// burst, and at most burst + elapsed * rate (rate `per_second`, whole requests
+// rounded down).
+void CheckWithinRate(const Hammered& h, int64_t burst, int64_t per_second) {
+  const int64_t bound = burst + absl::ToInt64Milliseconds(h.elapsed) * per_second / 1000;
+  INFO("allowed " << h.allowed << " bound " << bound);
+  CHECK(h.allowed <= bound);
+  CHECK(h.allowed >= burst);
+}
+
 }  // namespace
 
 TEST_CASE("Gcra: many threads on one key never exceed burst + elapsed * rate",
@@ -80,11 +90,7 @@ TEST_CASE("Gcra: many threads on one key never exceed burst + elapsed * rate",
   auto p = rl::GcraPolicy::Create(100, absl::Seconds(1), 50);  // T = 10 ms
   REQUIRE(p.ok());
   rl::Gcra limiter(*p, clock);
-  const Hammered h = HammerSingle(limiter, clock, absl::Milliseconds(1));
-  const int64_t bound = 50 + absl::ToInt64Milliseconds(h.elapsed) / 10;
-  INFO("allowed " << h.allowed << " bound " << bound);
-  CHECK(h.allowed <= bound);
-  CHECK(h.allowed >= 50);
+  CheckWithinRate(HammerSingle(limiter, clock, absl::Milliseconds(1)), 50, 100);
   // Frozen clock: exactly the burst.
   edgekit::testing::FakeClock frozen;
   rl::Gcra again(*p, frozen);
@@ -98,22 +104,14 @@ TEST_CASE("TokenBucket: many threads on one key never exceed capacity + elapsed 
   auto p = rl::TokenBucketPolicy::Create(50, 100, absl::Seconds(1));
   REQUIRE(p.ok());
   rl::TokenBucket bucket(*p, clock);
-  const Hammered h = HammerSingle(bucket, clock, absl::Milliseconds(1));
-  const int64_t bound = 50 + absl::ToInt64Milliseconds(h.elapsed) / 10;
-  INFO("allowed " << h.allowed << " bound " << bound);
-  CHECK(h.allowed <= bound);
-  CHECK(h.allowed >= 50);
+  CheckWithinRate(HammerSingle(bucket, clock, absl::Milliseconds(1)), 50, 100);
   // The mutex fallback (99/s is not a whole number of ns per token).
   auto q = rl::TokenBucketPolicy::Create(50, 99, absl::Seconds(1));
   REQUIRE(q.ok());
   edgekit::testing::FakeClock clock2;
   rl::TokenBucket locked(*q, clock2);
   REQUIRE_FALSE(locked.lock_free());
-  const Hammered h2 = HammerSingle(locked, clock2, absl::Milliseconds(1));
-  const int64_t bound2 = 50 + absl::ToInt64Milliseconds(h2.elapsed) * 99 / 1000;
-  INFO("allowed " << h2.allowed << " bound " << bound2);
-  CHECK(h2.allowed <= bound2);
-  CHECK(h2.allowed >= 50);
+  CheckWithinRate(HammerSingle(locked, clock2, absl::Milliseconds(1)), 50, 99);
 }
 
 TEST_CASE("Window limiters: many threads on one key never exceed the limit per window",
@@ -162,10 +160,7 @@ TEST_CASE("KeyedLimiter: threads on one hot key plus a distinct-key flood stay w
     (void)k->TryAcquire(std::string_view(buf, sizeof(buf)));
     return use_stale ? k->TryAcquire("hot", stale).allowed : k->TryAcquire("hot").allowed;
   });
-  const int64_t bound = 50 + absl::ToInt64Milliseconds(h.elapsed) / 10;
-  INFO("allowed " << h.allowed << " bound " << bound);
-  CHECK(h.allowed <= bound);
-  CHECK(h.allowed >= 50);
+  CheckWithinRate(h, 50, 100);
   CHECK(k->counters().keys <= 512);
 }
 
