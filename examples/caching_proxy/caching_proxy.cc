@@ -98,6 +98,7 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
   co.max_object_bytes = options.max_object_bytes;
   co.cache_name = options.cache_name;
   co.default_wait_timeout = options.collapse_wait;
+  co.set_cookie = options.set_cookie;
   absl::StatusOr<std::unique_ptr<cache::HttpCache>> c = cache::HttpCache::Create(std::move(co));
   if (!c.ok()) return c.status();
 
@@ -313,6 +314,7 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   }
   const int origin_status = origin.status;
   const std::string origin_reason = std::move(origin.reason);
+  const std::string origin_age = std::string(origin.headers.Get("Age").value_or(""));
   cache::StoreResult s = cache_->Store(creq, origin_status, origin.headers.view(),
                                        std::move(origin.body), t0, t1, &p->ticket);
   if (p->background) return;
@@ -328,6 +330,11 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   res.status = s.status;
   if (s.status == origin_status) res.reason = origin_reason;
   res.headers = s.ResponseHeaders();
+  if (!origin_age.empty() && !res.headers.Contains("Age")) {
+    // Passed on, not stored: the origin's Age travels end to end (RFC 9111
+    // §5.1); StoreResult::ResponseHeaders() leaves it out in that case.
+    res.headers.Add("Age", origin_age);
+  }
   res.body = s.body();
   const bool from_cache =
       s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;

@@ -61,6 +61,10 @@ struct CachingProxyOptions {
   absl::Duration collapse_wait = absl::Seconds(10);
   // Optional: replaces the built-in keep-alive client to `origin`.
   UpstreamFn upstream;
+  // Responses with Set-Cookie. RFC 9111 §7.3: Set-Cookie does not inhibit
+  // caching (origins that mind say so with Cache-Control), so the faithful
+  // proxy stores them as they are; a multi-user gateway may prefer kStrip.
+  edgekit::cache::SetCookiePolicy set_cookie = edgekit::cache::SetCookiePolicy::kStore;
 };
 
 class CachingProxy {

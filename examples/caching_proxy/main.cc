@@ -35,6 +35,8 @@ flags:
   --max-object-bytes N     largest cacheable response (default 16777216)
   --max-body-bytes N       largest request or response body forwarded (default 67108864)
   --cache-name NAME        name in Cache-Status and Via (default edgekit)
+  --set-cookie POLICY      responses with Set-Cookie: store (default; RFC 9111 §7.3: it does
+                           not inhibit caching), strip (store without it) or dont-store
   --admin-token T          enable the admin endpoint, authenticated by
                            "Authorization: Bearer T" or "X-Edgekit-Admin-Token: T":
                              POST /.edgekit/purge?url=URL[&soft=1]   (URL absolute or /path)
@@ -105,6 +107,16 @@ int main(int argc, char** argv) {
       if (!ParseSize(value, &server_options.max_connections)) return Fail("bad --max-connections");
     } else if (flag == "--cache-name") {
       options.cache_name = std::string(value);
+    } else if (flag == "--set-cookie") {
+      if (value == "store") {
+        options.set_cookie = edgekit::cache::SetCookiePolicy::kStore;
+      } else if (value == "strip") {
+        options.set_cookie = edgekit::cache::SetCookiePolicy::kStrip;
+      } else if (value == "dont-store") {
+        options.set_cookie = edgekit::cache::SetCookiePolicy::kDontStore;
+      } else {
+        return Fail("bad --set-cookie (store, strip or dont-store)");
+      }
     } else if (flag == "--admin-token") {
       options.admin_token = std::string(value);
     } else if (flag == "--threads") {

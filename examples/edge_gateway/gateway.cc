@@ -169,6 +169,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   // The cache, with the canary + breaker upstream behind it.
   CachingProxyOptions po = o.proxy;
   po.origin = o.stable;
+  // Many users behind one cache: never hand one user's cookie to another.
+  po.set_cookie = edgekit::cache::SetCookiePolicy::kStrip;
   po.upstream = [self](HttpRequest out, const HttpRequest& client, HttpClient::Callback done) {
     self->Upstream(std::move(out), client, std::move(done));
   };
