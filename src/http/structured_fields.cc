@@ -103,6 +103,21 @@ bool AppendSfByteSequence(std::string* out, std::string_view bytes) {
 
 void AppendSfBoolean(std::string* out, bool v) { out->append(v ? "?1" : "?0"); }  // §4.1.9
 
+namespace {
+
+// Serialises "=" and then `v` with `Append` (one of the AppendSf* above) into
+// the string it is called with; false if `v` cannot be serialised. The value
+// part of a dictionary member or a parameter (RFC 8941 §4.1.1.2, §4.1.2).
+template <auto Append, class V>
+auto EqualsThen(V v) {
+  return [v](std::string* o) {
+    o->push_back('=');
+    return Append(o, v);
+  };
+}
+
+}  // namespace
+
 namespace http_sf_internal {
 
 size_t SfWriterBase::BeginMember() {
@@ -141,34 +156,19 @@ void SfWriterBase::ParamBoolImpl(std::string_view key, bool v) {
   });
 }
 void SfWriterBase::ParamIntegerImpl(std::string_view key, int64_t v) {
-  ParamImpl(key, [v](std::string* o) {
-    o->push_back('=');
-    return AppendSfInteger(o, v);
-  });
+  ParamImpl(key, EqualsThen<AppendSfInteger>(v));
 }
 void SfWriterBase::ParamDecimalImpl(std::string_view key, double v) {
-  ParamImpl(key, [v](std::string* o) {
-    o->push_back('=');
-    return AppendSfDecimal(o, v);
-  });
+  ParamImpl(key, EqualsThen<AppendSfDecimal>(v));
 }
 void SfWriterBase::ParamStringImpl(std::string_view key, std::string_view v) {
-  ParamImpl(key, [v](std::string* o) {
-    o->push_back('=');
-    return AppendSfString(o, v);
-  });
+  ParamImpl(key, EqualsThen<AppendSfString>(v));
 }
 void SfWriterBase::ParamTokenImpl(std::string_view key, std::string_view v) {
-  ParamImpl(key, [v](std::string* o) {
-    o->push_back('=');
-    return AppendSfToken(o, v);
-  });
+  ParamImpl(key, EqualsThen<AppendSfToken>(v));
 }
 void SfWriterBase::ParamByteSequenceImpl(std::string_view key, std::string_view v) {
-  ParamImpl(key, [v](std::string* o) {
-    o->push_back('=');
-    return AppendSfByteSequence(o, v);
-  });
+  ParamImpl(key, EqualsThen<AppendSfByteSequence>(v));
 }
 
 }  // namespace http_sf_internal
@@ -213,20 +213,20 @@ SfListWriter& SfListWriter::AddBoolean(bool v) {
   return *this
 
 SfDictionaryWriter& SfDictionaryWriter::AddInteger(std::string_view key, int64_t v) {
-  EDGEKIT_SF_DICT_ADD((out_->push_back('='), AppendSfInteger(out_, v)));
+  EDGEKIT_SF_DICT_ADD(EqualsThen<AppendSfInteger>(v)(out_));
 }
 SfDictionaryWriter& SfDictionaryWriter::AddDecimal(std::string_view key, double v) {
-  EDGEKIT_SF_DICT_ADD((out_->push_back('='), AppendSfDecimal(out_, v)));
+  EDGEKIT_SF_DICT_ADD(EqualsThen<AppendSfDecimal>(v)(out_));
 }
 SfDictionaryWriter& SfDictionaryWriter::AddString(std::string_view key, std::string_view v) {
-  EDGEKIT_SF_DICT_ADD((out_->push_back('='), AppendSfString(out_, v)));
+  EDGEKIT_SF_DICT_ADD(EqualsThen<AppendSfString>(v)(out_));
 }
 SfDictionaryWriter& SfDictionaryWriter::AddToken(std::string_view key, std::string_view v) {
-  EDGEKIT_SF_DICT_ADD((out_->push_back('='), AppendSfToken(out_, v)));
+  EDGEKIT_SF_DICT_ADD(EqualsThen<AppendSfToken>(v)(out_));
 }
 SfDictionaryWriter& SfDictionaryWriter::AddByteSequence(std::string_view key,
                                                         std::string_view bytes) {
-  EDGEKIT_SF_DICT_ADD((out_->push_back('='), AppendSfByteSequence(out_, bytes)));
+  EDGEKIT_SF_DICT_ADD(EqualsThen<AppendSfByteSequence>(bytes)(out_));
 }
 SfDictionaryWriter& SfDictionaryWriter::AddBoolean(std::string_view key, bool v) {
   // §4.1.2: a member whose value is true (and has parameters or not) is the bare key.
