@@ -18,6 +18,7 @@
 #include "edgekit/base/clock.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/cache/freshness.h"
+#include "edgekit/cache/surrogate_control.h"
 #include "edgekit/http/age.h"
 #include "edgekit/http/cache_control.h"
 #include "edgekit/http/http_date.h"
@@ -401,15 +402,20 @@ std::string_view ToString(StoreOutcome o) {
 
 namespace {
 
+// `age_value` nullopt: the stored Age lines are passed on unchanged (a
+// response just received or validated); otherwise they are replaced by it
+// (dropped when empty).
 http::HeaderMap BuildServedHeaders(const http::HeaderMap& stored,
                                    const std::vector<std::string>& omit1,
                                    const std::vector<std::string>* omit2,
                                    const std::vector<std::string>& omit3,
-                                   std::string_view age_value, std::string_view cache_status) {
+                                   std::optional<std::string_view> age_value,
+                                   std::string_view cache_status,
+                                   const http::HeaderMap* extra = nullptr) {
   http::HeaderMap out;
   std::string existing_status;
   for (const http::HeaderField& f : stored) {
-    if (EqualsIgnoreCase(f.name, "Age")) continue;
+    if (age_value && EqualsIgnoreCase(f.name, "Age")) continue;
     if (EqualsIgnoreCase(f.name, "Cache-Status")) {
       AppendIfNotEmpty(&existing_status, ", ", f.value);
       continue;
@@ -419,7 +425,10 @@ http::HeaderMap BuildServedHeaders(const http::HeaderMap& stored,
     if (ContainsIgnoreCase(omit3, f.name)) continue;
     out.Add(f.name, f.value);
   }
-  if (!age_value.empty()) out.Add("Age", age_value);
+  if (extra != nullptr) {
+    for (const http::HeaderField& f : *extra) out.Add(f.name, f.value);
+  }
+  if (age_value && !age_value->empty()) out.Add("Age", *age_value);
   if (!cache_status.empty()) AppendIfNotEmpty(&existing_status, ", ", cache_status);
   if (!existing_status.empty()) out.Add("Cache-Status", existing_status);
   return out;
@@ -465,11 +474,13 @@ http::HeaderMap LookupResult::ConditionalHeaders() const {
 http::HeaderMap StoreResult::ResponseHeaders() const {
   if (response) {
     const bool validated = outcome != StoreOutcome::kServeStale;
+    // Just received or validated: the origin's Age lines as they came.
     return BuildServedHeaders(response->headers, response->strip_on_serve,
                               validated ? nullptr : &response->no_cache_fields, omit_fields,
-                              age_value, cache_status);
+                              validated ? std::nullopt : std::optional<std::string_view>(age_value),
+                              cache_status, validated ? &pass_through : nullptr);
   }
-  return BuildServedHeaders(origin_headers, {}, nullptr, omit_fields, {}, cache_status);
+  return BuildServedHeaders(origin_headers, {}, nullptr, omit_fields, std::nullopt, cache_status);
 }
 
 const std::string& StoreResult::body() const {
@@ -1574,29 +1585,68 @@ static size_t ChargeOf(const StoredResponse& r, std::string_view key,
 
 namespace {
 
+// Fills `res` to serve the origin's response as it came (not from storage).
+void PassOriginResponse(const HttpCacheOptions& o, const http::HeaderView& headers,
+                        std::string body, StoreResult* res) {
+  res->origin_headers = http::HeaderMap(headers);
+  if (o.strip_surrogate_keys) {
+    for (const std::string& f : o.surrogate_key_fields) res->omit_fields.push_back(Lower(f));
+  }
+  res->age_value = std::string(headers.Get("Age").value_or(""));
+  res->served_body = std::make_shared<const std::string>(std::move(body));
+}
+
+bool IsSetCookie(std::string_view name) {
+  return EqualsIgnoreCase(name, "Set-Cookie") || EqualsIgnoreCase(name, "Set-Cookie2");
+}
+
+// The targeted field's directives (RFC 9213 §2.1, Edge Architecture §2.2):
+// the first of `targeted_fields` present and valid replaces Cache-Control.
 http::CacheControl EffectiveDirectives(const HttpCacheOptions& o, const http::HeaderView& h) {
-  if (!o.targeted_field.empty()) {
-    std::optional<http::CacheControl> t = http::ParseTargetedCacheControl(h, o.targeted_field);
-    if (t) return *std::move(t);  // RFC 9213 §2.1: replaces Cache-Control
+  const std::string_view token =
+      o.surrogate_device_token.empty() ? o.cache_name : o.surrogate_device_token;
+  auto try_field = [&](std::string_view name) -> std::optional<http::CacheControl> {
+    if (name.empty()) return std::nullopt;
+    if (EqualsIgnoreCase(name, "Surrogate-Control")) return ParseSurrogateControl(h, token, name);
+    return http::ParseTargetedCacheControl(h, name);
+  };
+  if (o.targeted_fields.empty()) {
+    if (auto t = try_field(o.targeted_field)) return *std::move(t);
+  }
+  for (const std::string& name : o.targeted_fields) {
+    if (auto t = try_field(name)) return *std::move(t);
   }
   return http::ParseCacheControl(h, "Cache-Control");
 }
 
-// Copies `src` into `dst` without the fields a cache must not store.
+// Copies `src` into `dst` without the fields a cache must not store. The
+// Set-Cookie and private="f" fields left out go to `client_only` (they still
+// belong to the response of the request that fetched it).
 void CopyStorable(const HttpCacheOptions& o, const http::HeaderView& src,
                   const std::vector<std::string>& connection_listed,
-                  const std::vector<std::string>& private_fields, http::HeaderMap* dst) {
+                  const std::vector<std::string>& private_fields, http::HeaderMap* dst,
+                  http::HeaderMap* client_only) {
   for (const http::HeaderField& f : src) {
-    if (IsHopByHop(f.name) || ContainsIgnoreCase(connection_listed, f.name) ||
-        ContainsIgnoreCase(private_fields, f.name)) {
-      continue;
-    }
-    if (o.set_cookie == SetCookiePolicy::kStrip &&
-        (EqualsIgnoreCase(f.name, "Set-Cookie") || EqualsIgnoreCase(f.name, "Set-Cookie2"))) {
+    if (IsHopByHop(f.name) || ContainsIgnoreCase(connection_listed, f.name)) continue;
+    if (ContainsIgnoreCase(private_fields, f.name) ||
+        (o.set_cookie == SetCookiePolicy::kStrip && IsSetCookie(f.name))) {
+      client_only->Add(f.name, f.value);
       continue;
     }
     dst->Add(f.name, f.value);
   }
+}
+
+// RFC 9111 §3.2: fields a 304 must not update. Content-Length (named by the
+// RFC) and the fields the stored content depends upon: its coding, its range
+// and digests of its bytes (a 304 carries no content they could describe).
+bool DescribesStoredContent(std::string_view name) {
+  static constexpr std::string_view kFields[] = {"Content-Length", "Content-Encoding",
+                                                 "Content-Range", "Content-MD5", "Content-Digest"};
+  for (std::string_view f : kFields) {
+    if (EqualsIgnoreCase(name, f)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -1616,13 +1666,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
   auto not_stored = [&](NotStoredReason why) {
     res.outcome = StoreOutcome::kNotStored;
     res.reason = why;
-    res.origin_headers = http::HeaderMap(headers);
-    if (options_.strip_surrogate_keys) {
-      for (const std::string& f : options_.surrogate_key_fields)
-        res.omit_fields.push_back(Lower(f));
-    }
-    res.age_value = std::string(headers.Get("Age").value_or(""));
-    res.served_body = std::make_shared<const std::string>(std::move(body));
+    PassOriginResponse(options_, headers, std::move(body), &res);
     res.cache_status = cs.Forward(fwd, status, {}, ToString(why));
     Inc(im.c.not_stored);
     Inc(im.c.not_stored_by_reason[static_cast<int>(why) & 15]);
@@ -1650,25 +1694,10 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       }
       (void)n;
       res.outcome = StoreOutcome::kInvalidated;
-      res.origin_headers = http::HeaderMap(headers);
-      if (options_.strip_surrogate_keys) {
-        for (const std::string& f : options_.surrogate_key_fields)
-          res.omit_fields.push_back(Lower(f));
-      }
-      res.age_value = std::string(headers.Get("Age").value_or(""));
-      res.served_body = std::make_shared<const std::string>(std::move(body));
-      res.cache_status = cs.Forward(ForwardReason::kMethod, status);
-      im.Complete(ticket, WaitOutcome::kFetchYourself);
-      return res;
+    } else {
+      res.reason = NotStoredReason::kMethod;
     }
-    res.reason = NotStoredReason::kMethod;
-    res.origin_headers = http::HeaderMap(headers);
-    if (options_.strip_surrogate_keys) {
-      for (const std::string& f : options_.surrogate_key_fields)
-        res.omit_fields.push_back(Lower(f));
-    }
-    res.age_value = std::string(headers.Get("Age").value_or(""));
-    res.served_body = std::make_shared<const std::string>(std::move(body));
+    PassOriginResponse(options_, headers, std::move(body), &res);
     res.cache_status = cs.Forward(ForwardReason::kMethod, status);
     im.Complete(ticket, WaitOutcome::kFetchYourself);
     return res;
@@ -1756,7 +1785,8 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
 
   auto sr = std::make_shared<StoredResponse>();
   sr->status = status;
-  CopyStorable(options_, headers, ConnectionListed(headers), eff.private_fields, &sr->headers);
+  CopyStorable(options_, headers, ConnectionListed(headers), eff.private_fields, &sr->headers,
+               &res.pass_through);
   sr->request_time = request_time;
   sr->response_time = response_time;
   sr->vary = std::move(vary);
@@ -1928,6 +1958,7 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
 
   std::shared_ptr<const StoredResponse> served;
   size_t updated = 0;
+  http::HeaderMap client_only;  // the 304's fields for this client only
   Shard& s = im.ShardFor(key);
   {
     MutexLock lock(&s.mu);
@@ -1996,14 +2027,17 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
       nr->body = old.body;
       nr->vary = old.vary;
       // §3.2: add each field of the new response, replacing existing ones,
-      // except Content-Length and the fields §3.1 excludes from storage.
+      // except the fields §3.1 excludes from storage and those describing
+      // the stored content (Content-Length, -Encoding, -Range, digests).
       absl::flat_hash_set<std::string> replaced;
       for (const http::HeaderField& f : headers) {
         if (IsHopByHop(f.name) || ContainsIgnoreCase(connection_listed, f.name) ||
-            ContainsIgnoreCase(new_cc.private_fields, f.name) ||
-            EqualsIgnoreCase(f.name, "Content-Length") ||
-            (options_.set_cookie == SetCookiePolicy::kStrip &&
-             EqualsIgnoreCase(f.name, "Set-Cookie"))) {
+            DescribesStoredContent(f.name)) {
+          continue;
+        }
+        if (ContainsIgnoreCase(new_cc.private_fields, f.name) ||
+            (options_.set_cookie == SetCookiePolicy::kStrip && IsSetCookie(f.name))) {
+          if (updated == 0) client_only.Add(f.name, f.value);
           continue;
         }
         replaced.insert(Lower(f.name));
@@ -2037,13 +2071,7 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
   if (updated == 0) {
     res.outcome = StoreOutcome::kNotStored;
     res.reason = is_head ? NotStoredReason::kMethod : NotStoredReason::kNoMatchingStored;
-    res.origin_headers = http::HeaderMap(headers);
-    if (options_.strip_surrogate_keys) {
-      for (const std::string& f : options_.surrogate_key_fields)
-        res.omit_fields.push_back(Lower(f));
-    }
-    res.age_value = std::string(headers.Get("Age").value_or(""));
-    res.served_body = std::make_shared<const std::string>();
+    PassOriginResponse(options_, headers, std::string(), &res);
     res.cache_status = cs.Forward(fwd, status, {}, ToString(res.reason));
     Inc(im.c.not_stored);
     Inc(im.c.not_stored_by_reason[static_cast<int>(res.reason) & 15]);
@@ -2053,6 +2081,7 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
   if (!is_head) Inc(im.c.revalidated_304, updated);
   res.outcome = StoreOutcome::kUpdated;
   res.response = served;
+  res.pass_through = std::move(client_only);
   res.status = served->status;
   res.served_body = served->body;
   res.age = CurrentAge(served->corrected_initial_age, served->response_time, response_time);

@@ -181,8 +181,20 @@ struct HttpCacheOptions {
   double heuristic_fraction = 0.1;
   absl::Duration heuristic_max = absl::Hours(24);
   // Targeted cache-control field honoured by this cache (RFC 9213). Empty:
-  // none.
+  // none. Ignored when `targeted_fields` is not empty.
   std::string targeted_field = "CDN-Cache-Control";
+  // Targeted cache-control fields in order of precedence, e.g.
+  // {"CDN-Cache-Control", "Surrogate-Control"}: the first one present and
+  // valid replaces Cache-Control for this cache's decisions (RFC 9213 §2.1;
+  // Cache-Control is still stored and passed on). "Surrogate-Control" (any
+  // case) is read as Edge Architecture 1.0 (see surrogate_control.h), every
+  // other name as an RFC 9213 Dictionary. Empty: `{targeted_field}` (or none
+  // when that is empty), so code setting `targeted_field` keeps working.
+  std::vector<std::string> targeted_fields;
+  // Device token this cache answers to in Surrogate-Control targeting
+  // (`max-age=60;token`); the host advertises it upstream in
+  // `Surrogate-Capability: token="Surrogate/1.0"`. Empty: `cache_name`.
+  std::string surrogate_device_token;
   // Surrogate-key fields: space-separated tags (Surrogate-Key) or
   // comma-separated (Cache-Tag); both separators are accepted in each.
   std::vector<std::string> surrogate_key_fields = {"Surrogate-Key", "Cache-Tag"};
@@ -415,8 +427,10 @@ struct EDGEKIT_API StoreResult {
   int status = 0;
   absl::Duration age = absl::ZeroDuration();
   // Age field to send: for kServeStale the stored response's current age;
-  // otherwise only the Age the origin's response carried (RFC 9111 §5.1: a
-  // response just received or validated by the origin gets no Age of ours).
+  // otherwise the Age the origin's response carried, passed on unchanged
+  // (all its field lines; RFC 9111 §5.1: a response just received or
+  // validated by the origin gets no Age of ours). This member holds its
+  // first line, for information.
   std::string age_value;
   // Cache-Status member for what is served (fwd, fwd-status, stored, ttl).
   std::string cache_status;
@@ -425,6 +439,13 @@ struct EDGEKIT_API StoreResult {
   http::HeaderMap origin_headers;
   // Body to serve (stored body, or the origin body passed to Store).
   std::shared_ptr<const std::string> served_body;
+  // For kStored / kUpdated: fields of the origin's response that the stored
+  // copy does not keep but that belong to this exchange's client (Set-Cookie
+  // / Set-Cookie2 under SetCookiePolicy::kStrip, `private="f"` fields): the
+  // client whose request fetched the response always gets them (RFC 9111
+  // §3.1 limits what is *stored*, not what is forwarded). Appended by
+  // ResponseHeaders().
+  http::HeaderMap pass_through;
 
   // Header fields to serve: the stored entry's (with Age) or the origin's,
   // minus `omit_fields`, plus Cache-Status.
