@@ -99,6 +99,12 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
   co.cache_name = options.cache_name;
   co.default_wait_timeout = options.collapse_wait;
   co.set_cookie = options.set_cookie;
+  // A reverse proxy is a surrogate (Edge Architecture 1.0): it honours
+  // Surrogate-Control targeted at it (or at every surrogate) after
+  // CDN-Cache-Control (RFC 9213), and announces itself upstream with
+  // Surrogate-Capability (OriginRequest).
+  co.targeted_fields = {"CDN-Cache-Control", "Surrogate-Control"};
+  co.surrogate_device_token = options.cache_name;
   absl::StatusOr<std::unique_ptr<cache::HttpCache>> c = cache::HttpCache::Create(std::move(co));
   if (!c.ok()) return c.status();
 
@@ -123,6 +129,7 @@ CachingProxy::CachingProxy(EventLoop& /*loop*/, CachingProxyOptions options,
                            std::unique_ptr<HttpClient> client)
     : options_(std::move(options)),
       via_(absl::StrCat("1.1 ", options_.cache_name)),
+      surrogate_capability_(absl::StrCat(options_.cache_name, "=\"Surrogate/1.0\"")),
       cache_(std::move(cache)),
       client_(std::move(client)),
       clock_(edgekit::RealClock::Get()) {}
@@ -244,6 +251,8 @@ HttpRequest CachingProxy::OriginRequest(const Pending& p) const {
   out.version = 11;
   out.headers = p.req.headers;
   out.headers.Add("Via", via_);
+  // Edge Architecture §2.1: each surrogate appends its device token.
+  out.headers.Add("Surrogate-Capability", surrogate_capability_);
   out.body = p.req.body;
   return out;
 }
@@ -406,6 +415,9 @@ void CachingProxy::OnWaitOver(const std::shared_ptr<Pending>& p) {
 
 void CachingProxy::Finish(const std::shared_ptr<Pending>& p, HttpResponse response) {
   if (p->background) return;
+  // Surrogate-Control is for surrogates: consumed here, never sent to clients
+  // (Edge Architecture §2.2).
+  response.headers.Remove("Surrogate-Control");
   response.headers.Add("Via", via_);
   if (!response.headers.Contains("Date")) {
     response.headers.Add("Date", edgekit::http::FormatHttpDate(clock_.SystemNow()));

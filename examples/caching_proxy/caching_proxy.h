@@ -124,6 +124,7 @@ class CachingProxy {
 
   const CachingProxyOptions options_;
   const std::string via_;
+  const std::string surrogate_capability_;  // `name="Surrogate/1.0"`
   std::unique_ptr<edgekit::cache::HttpCache> cache_;
   std::unique_ptr<HttpClient> client_;
   edgekit::Clock& clock_;

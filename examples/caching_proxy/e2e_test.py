@@ -85,6 +85,11 @@ class Origin:
                     return self._send(200, [("Cache-Control", "max-age=100"),
                                             ("Content-Type", "text/plain")],
                                       b"%s-%d" % (path.encode(), n))
+                if path == "/surrogate":
+                    return self._send(200, [("Cache-Control", "no-store"),
+                                            ("Surrogate-Control", "max-age=100;e2e, no-store;other"),
+                                            ("Set-Cookie", "s=%d" % n), ("Age", "5")],
+                                      b"surrogate-%d" % n)
                 if path == "/nostore":
                     return self._send(200, [("Cache-Control", "no-store")], b"nostore-%d" % n)
                 if path == "/reval":
@@ -277,6 +282,20 @@ def run(binary):
         check(s == 200 and b == b"" and h.get("content-length") == str(len(b"/hit-1")),
               "HEAD answered from the stored GET with its Content-Length")
         check(origin.count("/hit") == 1, "HEAD did not reach the origin")
+
+        print("Surrogate-Control, Set-Cookie and Age on the fetching response")
+        s, h, b = c.get("/surrogate")
+        sh = origin.last_headers.get("/surrogate")
+        check(sh is not None and sh.get("Surrogate-Capability") == 'e2e="Surrogate/1.0"',
+              "Surrogate-Capability announces the proxy's device token upstream")
+        check(b == b"surrogate-1" and h.get("set-cookie") == "s=1" and h.get("age") == "5",
+              "the fetching client gets the origin's Set-Cookie and Age")
+        check("surrogate-control" not in h, "Surrogate-Control is not sent downstream")
+        s, h, b = c.get("/surrogate")
+        check(b == b"surrogate-1" and origin.count("/surrogate") == 1,
+              "Surrogate-Control max-age targeted at the proxy overrides Cache-Control: no-store")
+        check(h.get("set-cookie") == "s=1" and "surrogate-control" not in h,
+              "stored with Set-Cookie (--set-cookie store), still without Surrogate-Control")
 
         print("not storable")
         c.get("/nostore")

@@ -34,7 +34,10 @@ flags:
   --max-bytes N            cache budget in bytes (default 268435456)
   --max-object-bytes N     largest cacheable response (default 16777216)
   --max-body-bytes N       largest request or response body forwarded (default 67108864)
-  --cache-name NAME        name in Cache-Status and Via (default edgekit)
+  --cache-name NAME        name in Cache-Status and Via, and the device token sent in
+                           Surrogate-Capability: Surrogate-Control directives targeted
+                           at it (max-age=60;NAME) or untargeted are honoured after
+                           CDN-Cache-Control, then stripped (default edgekit)
   --set-cookie POLICY      responses with Set-Cookie: store (default; RFC 9111 §7.3: it does
                            not inhibit caching), strip (store without it) or dont-store
   --admin-token T          enable the admin endpoint, authenticated by
