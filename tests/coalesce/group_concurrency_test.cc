@@ -365,6 +365,44 @@ void FinishRandomly(StrGroup::Completion& c, std::mt19937& rng) {
   }
 }
 
+// Joins `key` with a deadline that is, at random, none or up to `max_wait_ms`
+// ahead on `clock`. A leader's handle goes to `leaders`, a follower's to
+// `waiters`. A caller whose callback is never kept (the leader's, or one a
+// bound refused) is counted as called once, so every id must end at one.
+void JoinRandomly(StrGroup& group, edgekit::testing::FakeClock& clock, Tally& tally,
+                  const std::string& key, uint32_t max_wait_ms, std::mt19937& rng,
+                  std::vector<StrGroup::Completion>* leaders,
+                  std::vector<StrGroup::Waiter>* waiters) {
+  const size_t id = tally.next.fetch_add(1);
+  const absl::Time deadline = rng() % 2 == 0
+                                  ? absl::InfiniteFuture()
+                                  : clock.MonotonicNow() + absl::Milliseconds(rng() % max_wait_ms);
+  auto j = group.Join(key, Follow(tally, id), deadline);
+  if (j.role == Role::kLeader) {
+    tally.calls[id].fetch_add(1);  // A leader's callback is never kept.
+    leaders->push_back(std::move(j.completion));
+  } else if (j.role == Role::kFollower) {
+    waiters->push_back(std::move(j.waiter));
+  } else {
+    tally.calls[id].fetch_add(1);  // Refused: nothing was kept.
+  }
+}
+
+// Every id handed out ran its callback exactly once (main thread, after all
+// workers have joined).
+void CheckNoneHungNoneTwice(const Tally& tally) {
+  int hung = 0;
+  int twice = 0;
+  for (size_t i = 0; i < tally.next.load(); ++i) {
+    const int n = tally.calls[i].load();
+    hung += n == 0 ? 1 : 0;
+    twice += n > 1 ? 1 : 0;
+  }
+  CHECK(hung == 0);
+  CHECK(twice == 0);
+  CHECK(tally.bad_result.load() == 0);
+}
+
 TEST_CASE("Fault injection over many random flights leaves no waiter hung (one thread)",
           "[coalesce]") {
   constexpr size_t kOps = 20000;
@@ -384,22 +422,9 @@ TEST_CASE("Fault injection over many random flights leaves no waiter hung (one t
       case 0:
       case 1:
       case 2:
-      case 3: {
-        const size_t id = tally.next++;
-        const absl::Time deadline = rng() % 2 == 0
-                                        ? absl::InfiniteFuture()
-                                        : clock.MonotonicNow() + absl::Milliseconds(rng() % 50);
-        auto j = group.Join(key, Follow(tally, id), deadline);
-        if (j.role == Role::kLeader) {
-          tally.calls[id] = 1;  // A leader's callback is never kept.
-          leaders.push_back(std::move(j.completion));
-        } else if (j.role == Role::kFollower) {
-          waiters.push_back(std::move(j.waiter));
-        } else {
-          tally.calls[id] = 1;  // Refused: nothing was kept.
-        }
+      case 3:
+        JoinRandomly(group, clock, tally, key, 50, rng, &leaders, &waiters);
         break;
-      }
       case 4:
       case 5:
         if (!leaders.empty()) {
@@ -426,16 +451,7 @@ TEST_CASE("Fault injection over many random flights leaves no waiter hung (one t
   for (auto& c : leaders) FinishRandomly(c, rng);
   leaders.clear();
 
-  int hung = 0;
-  int twice = 0;
-  for (size_t i = 0; i < tally.next; ++i) {
-    const int n = tally.calls[i].load();
-    hung += n == 0 ? 1 : 0;
-    twice += n > 1 ? 1 : 0;
-  }
-  CHECK(hung == 0);
-  CHECK(twice == 0);
-  CHECK(tally.bad_result.load() == 0);
+  CheckNoneHungNoneTwice(tally);
   const auto s = group.stats();
   CHECK(s.in_flight == 0);
   CHECK(s.cancellations == cancelled);
@@ -476,22 +492,9 @@ TEST_CASE("Fault injection from many threads is race-free and leaves no waiter h
           case 0:
           case 1:
           case 2:
-          case 3: {
-            const size_t id = tally.next.fetch_add(1);
-            const absl::Time deadline = rng() % 2 == 0
-                                            ? absl::InfiniteFuture()
-                                            : clock.MonotonicNow() + absl::Milliseconds(rng() % 40);
-            auto j = group.Join(key, Follow(tally, id), deadline);
-            if (j.role == Role::kLeader) {
-              tally.calls[id].fetch_add(1);
-              mine.push_back(std::move(j.completion));
-            } else if (j.role == Role::kFollower) {
-              waiters.push_back(std::move(j.waiter));
-            } else {
-              tally.calls[id].fetch_add(1);
-            }
+          case 3:
+            JoinRandomly(group, clock, tally, key, 40, rng, &mine, &waiters);
             break;
-          }
           case 4:
           case 5:
             if (!mine.empty()) {
@@ -540,16 +543,7 @@ TEST_CASE("Fault injection from many threads is race-free and leaves no waiter h
   for (auto& t : threads) t.join();
   expirer.join();
 
-  int hung = 0;
-  int twice = 0;
-  for (size_t i = 0; i < tally.next.load(); ++i) {
-    const int n = tally.calls[i].load();
-    hung += n == 0 ? 1 : 0;
-    twice += n > 1 ? 1 : 0;
-  }
-  CHECK(hung == 0);
-  CHECK(twice == 0);
-  CHECK(tally.bad_result.load() == 0);
+  CheckNoneHungNoneTwice(tally);
   CHECK(do_bad.load() == 0);
   const auto s = group.stats();
   CHECK(s.in_flight == 0);
