@@ -55,11 +55,11 @@
 #else
 #include <cstdio>
 #include <cstdlib>
-#define EDGEKIT_DCHECK(cond)                                                   \
-  ((cond) ? static_cast<void>(0)                                               \
-          : (std::fprintf(stderr, "%s:%d: EDGEKIT_DCHECK failed: %s\n",        \
-                          __FILE__, __LINE__, #cond),                          \
-             std::abort()))
+#define EDGEKIT_DCHECK(cond)                                                                     \
+  ((cond)                                                                                        \
+       ? static_cast<void>(0)                                                                    \
+       : (std::fprintf(stderr, "%s:%d: EDGEKIT_DCHECK failed: %s\n", __FILE__, __LINE__, #cond), \
+          std::abort()))
 #endif
 
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
