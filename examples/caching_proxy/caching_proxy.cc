@@ -6,6 +6,7 @@
 
 #include "caching_proxy.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -79,6 +80,71 @@ bool ClientConditionMatches(const HttpRequest& req, const HttpResponse& res) {
   if (!since || !lm) return false;
   const std::optional<absl::Time> modified = edgekit::http::ParseHttpDate(*lm);
   return modified && *modified <= *since;
+}
+
+// RFC 9110 §14.2: the one byte range a GET asks for out of a stored 200 of
+// `length` bytes. kFull: no usable Range (absent, another unit, several
+// ranges, malformed), or If-Range does not match (§13.1.5): serve the full
+// 200, as §14.2 allows. kUnsatisfiable: answer 416 (§15.5.17).
+enum class RangeAnswer { kFull, kPartial, kUnsatisfiable };
+
+std::string_view TrimOws(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool ParseBytePos(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 19) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return absl::SimpleAtoi(Av(s), out);
+}
+
+bool IfRangeMatches(const HttpRequest& req, const HeaderMap& stored) {
+  const std::optional<std::string_view> if_range = req.headers.Get("If-Range");
+  if (!if_range) return true;
+  const std::string_view v = TrimOws(*if_range);
+  if (!v.empty() && (v.front() == '"' || v.substr(0, 2) == "W/")) {
+    // Strong comparison (§8.8.3.2): weak tags never match.
+    const std::optional<std::string_view> etag = stored.Get("ETag");
+    return v.front() == '"' && etag && *etag == v;
+  }
+  const std::optional<std::string_view> lm = stored.Get("Last-Modified");
+  return lm && *lm == v;
+}
+
+RangeAnswer SelectRange(const HttpRequest& req, const HeaderMap& stored, size_t length,
+                        size_t* first, size_t* last) {
+  if (req.method != "GET") return RangeAnswer::kFull;
+  const std::optional<std::string_view> range = req.headers.Get("Range");
+  if (!range || req.headers.Count("Range") != 1) return RangeAnswer::kFull;
+  std::string_view spec = TrimOws(*range);
+  if (spec.size() < 6 || !EqualsIgnoreCase(spec.substr(0, 6), "bytes=")) return RangeAnswer::kFull;
+  spec = TrimOws(spec.substr(6));
+  const size_t dash = spec.find('-');
+  if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) {
+    return RangeAnswer::kFull;
+  }
+  if (!IfRangeMatches(req, stored)) return RangeAnswer::kFull;
+  const std::string_view a = TrimOws(spec.substr(0, dash));
+  const std::string_view b = TrimOws(spec.substr(dash + 1));
+  uint64_t x = 0;
+  uint64_t y = 0;
+  if (a.empty()) {  // suffix-range: the last y bytes
+    if (!ParseBytePos(b, &y)) return RangeAnswer::kFull;
+    if (y == 0 || length == 0) return RangeAnswer::kUnsatisfiable;
+    *first = length - static_cast<size_t>(std::min<uint64_t>(y, length));
+    *last = length - 1;
+    return RangeAnswer::kPartial;
+  }
+  if (!ParseBytePos(a, &x)) return RangeAnswer::kFull;
+  if (!b.empty() && (!ParseBytePos(b, &y) || y < x)) return RangeAnswer::kFull;
+  if (x >= length) return RangeAnswer::kUnsatisfiable;
+  *first = static_cast<size_t>(x);
+  *last = b.empty() ? length - 1 : static_cast<size_t>(std::min<uint64_t>(y, length - 1));
+  return RangeAnswer::kPartial;
 }
 
 void RemoveConditionals(HeaderMap& headers) {
@@ -369,7 +435,23 @@ void CachingProxy::ServeStored(const std::shared_ptr<Pending>& p, int status, He
     res.status = 304;
     res.headers.Remove("Content-Length");
   } else if (p->req.method != "HEAD") {
-    res.body = body;
+    size_t first = 0;
+    size_t last = 0;
+    const RangeAnswer range = status == 200
+                                  ? SelectRange(p->req, res.headers, body.size(), &first, &last)
+                                  : RangeAnswer::kFull;
+    if (range == RangeAnswer::kPartial) {
+      // RFC 9110 §14.2, §15.3.7: one range of the stored full response.
+      res.status = 206;
+      res.headers.Remove("Content-Length");
+      res.headers.Set("Content-Range", absl::StrCat("bytes ", first, "-", last, "/", body.size()));
+      res.body = body.substr(first, last - first + 1);
+    } else if (range == RangeAnswer::kUnsatisfiable) {
+      res = TextResponse(416, "range not satisfiable\n");
+      res.headers.Set("Content-Range", absl::StrCat("bytes */", body.size()));
+    } else {
+      res.body = body;
+    }
   } else {
     // HEAD from a stored GET: no body, but its length as metadata.
     res.headers.Set("Content-Length", std::to_string(body.size()));

@@ -282,6 +282,18 @@ def run(binary):
         check(s == 200 and b == b"" and h.get("content-length") == str(len(b"/hit-1")),
               "HEAD answered from the stored GET with its Content-Length")
         check(origin.count("/hit") == 1, "HEAD did not reach the origin")
+        s, h, b = c.request("GET", "/hit", headers={"Range": "bytes=1-3"})
+        check(s == 206 and b == b"hit" and h.get("content-range") == "bytes 1-3/6",
+              "Range on a stored 200 → 206 with one range (RFC 9110 §14.2)")
+        s, h, b = c.request("GET", "/hit", headers={"Range": "bytes=-2"})
+        check(s == 206 and b == b"-1", "suffix range")
+        s, h, b = c.request("GET", "/hit", headers={"Range": "bytes=9-"})
+        check(s == 416 and h.get("content-range") == "bytes */6", "unsatisfiable range → 416")
+        s, h, b = c.request("GET", "/hit", headers={"Range": "bytes=0-1, 3-4"})
+        check(s == 200 and b == b"/hit-1", "several ranges: the full 200 (allowed by §14.2)")
+        s, h, b = c.request("GET", "/hit", headers={"Range": "bytes=0-1", "If-Range": '"other"'})
+        check(s == 200 and b == b"/hit-1", "If-Range that does not match: the full 200")
+        check(origin.count("/hit") == 1, "ranges were served from storage")
 
         print("Surrogate-Control, Set-Cookie and Age on the fetching response")
         s, h, b = c.get("/surrogate")
