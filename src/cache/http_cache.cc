@@ -3,6 +3,7 @@
 #include "edgekit/cache/http_cache.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <deque>
@@ -103,10 +104,39 @@ bool ContainsIgnoreCase(const std::vector<std::string>& names, std::string_view 
   return false;
 }
 
+// Which request fields a lookup reads are present: one pass over the
+// request's field lines, so a plain request costs no further scans.
+struct RequestFields {
+  bool cache_control = false;
+  bool pragma = false;
+  bool conditional = false;  // If-None-Match or If-Modified-Since
+};
+RequestFields ScanRequest(const http::HeaderView& headers) {
+  RequestFields f;
+  for (const http::HeaderField& h : headers) {
+    switch (h.name.size()) {
+      case 6:
+        f.pragma |= EqualsIgnoreCase(h.name, "pragma");
+        break;
+      case 13:
+        f.cache_control |= EqualsIgnoreCase(h.name, "cache-control");
+        f.conditional |= EqualsIgnoreCase(h.name, "if-none-match");
+        break;
+      case 17:
+        f.conditional |= EqualsIgnoreCase(h.name, "if-modified-since");
+        break;
+      default:
+        break;
+    }
+  }
+  return f;
+}
+
 // The request's cache directives: Cache-Control, or Pragma: no-cache when
 // there is no Cache-Control (RFC 9111 §5.4).
-http::CacheControl RequestDirectives(const http::HeaderView& headers) {
-  if (headers.Contains("Cache-Control")) {
+http::CacheControl RequestDirectives(const http::HeaderView& headers, const RequestFields& f) {
+  if (!f.cache_control && !f.pragma) return {};
+  if (f.cache_control) {
     return http::ParseCacheControl(headers, "Cache-Control");
   }
   http::CacheControl cc;
@@ -114,6 +144,9 @@ http::CacheControl RequestDirectives(const http::HeaderView& headers) {
     if (EqualsIgnoreCase(m, "no-cache")) cc.no_cache = true;
   });
   return cc;
+}
+http::CacheControl RequestDirectives(const http::HeaderView& headers) {
+  return RequestDirectives(headers, ScanRequest(headers));
 }
 
 // Key normalization: scheme and authority lower-cased, default port removed,
@@ -152,6 +185,19 @@ bool NormalizeUri(std::string_view uri, std::string* out) {
 }
 
 // Fast check that NormalizeUri(uri) == uri (lets a hit look up by view).
+// Byte classes of IsNormalizedUri's authority scan (one table load a byte).
+enum : uint8_t { kAuthOk, kAuthEnd, kAuthBad, kAuthColon };
+constexpr std::array<uint8_t, 256> MakeAuthorityTable() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = kAuthBad;
+  t['#'] = kAuthBad;
+  t['/'] = kAuthEnd;
+  t['?'] = kAuthEnd;
+  t[':'] = kAuthColon;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kAuthorityByte = MakeAuthorityTable();
+
 bool IsNormalizedUri(std::string_view uri) {
   const size_t n = uri.size();
   size_t i = 0;
@@ -166,10 +212,12 @@ bool IsNormalizedUri(std::string_view uri) {
   i += 3;
   const size_t auth_start = i;
   bool port = false;
-  for (; i < n && uri[i] != '/' && uri[i] != '?'; ++i) {
-    const char c = uri[i];
-    if (absl::ascii_isupper(static_cast<unsigned char>(c)) || c == '#') return false;
-    port |= c == ':';
+  for (; i < n; ++i) {
+    const uint8_t k = kAuthorityByte[static_cast<unsigned char>(uri[i])];
+    if (k == kAuthOk) continue;
+    if (k == kAuthEnd) break;
+    if (k == kAuthBad) return false;
+    port = true;
   }
   if (i == auth_start || i == n || uri[i] != '/') return false;
   if (port) {
@@ -222,8 +270,24 @@ std::optional<std::string> ResolveReference(std::string_view base_key, std::stri
 struct VaryValue {
   bool present = false;
   std::string value;
+  // The storing request's field value when it came as exactly one line
+  // (has_raw): a request with the same single line matches without
+  // normalising (the common case of one client sending identical bytes).
+  bool has_raw = false;
+  std::string raw;
   bool operator==(const VaryValue& o) const { return present == o.present && value == o.value; }
 };
+
+// `name` (any case) equals `lower` (lower case), same length checked first.
+inline bool NameEqualsLower(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const char l = lower[i];
+    if (c != l && !(l >= 'a' && l <= 'z' && static_cast<char>(c | 0x20) == l)) return false;
+  }
+  return true;
+}
 
 bool CaseInsensitiveField(std::string_view name) {
   switch (name.size()) {
@@ -546,6 +610,11 @@ struct Queue {
   }
 };
 
+// Key hashing: Abseil's (Debian's absl::string_view is not std's).
+inline size_t KeyHash(std::string_view s) {
+  return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+}
+
 // Transparent std::string_view hashing (Debian's Abseil has its own
 // absl::string_view, so absl's heterogeneous lookup does not take ours).
 // A key with its hash computed once (shard choice and index probe share it).
@@ -555,7 +624,7 @@ struct HashedKey {
 };
 struct SvHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const noexcept { return KeyHash(s); }
   size_t operator()(const HashedKey& k) const noexcept { return k.h; }
 };
 struct SvEq {
@@ -626,18 +695,17 @@ struct HttpCache::Impl {
     }
   }
 
-  // This cache's "hit; ttl=N" member.
-  std::string HitStatus(int64_t ttl) const {
+  // This cache's "hit; ttl=N" member, formatted in place (no allocation
+  // while the cache name is short).
+  void HitStatus(int64_t ttl, InlineString* out) const {
     if (hit_prefix.empty()) {
-      return cache_internal::CacheStatusWriter(opts.cache_name).Hit(ttl);
+      *out = cache_internal::CacheStatusWriter(opts.cache_name).Hit(ttl);
+      return;
     }
-    std::string out;
-    out.reserve(hit_prefix.size() + 21);
-    out = hit_prefix;
     char buf[24];
     auto res = std::to_chars(buf, buf + sizeof(buf), ttl);
-    out.append(buf, static_cast<size_t>(res.ptr - buf));
-    return out;
+    out->assign(hit_prefix);
+    out->append(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
   }
 
   std::string hit_prefix;
@@ -655,11 +723,11 @@ struct HttpCache::Impl {
   Counters c;
 
   Shard& ShardFor(std::string_view key) {
-    const size_t h = std::hash<std::string_view>{}(key);
+    const size_t h = KeyHash(key);
     return shards[(h >> 7) % shards.size()];
   }
   size_t ShardIndex(std::string_view key) {
-    const size_t h = std::hash<std::string_view>{}(key);
+    const size_t h = KeyHash(key);
     return (h >> 7) % shards.size();
   }
 
@@ -681,6 +749,15 @@ struct HttpCache::Impl {
       v.value = it->second(view);
       return v;
     }
+    const http::HeaderField* line = nullptr;
+    size_t lines = 0;
+    for (const http::HeaderField& f : headers) {
+      if (NameEqualsLower(f.name, field) && lines++ == 0) line = &f;
+    }
+    if (lines == 1) {
+      v.has_raw = true;
+      v.raw = std::string(line->value);
+    }
     const bool lower = CaseInsensitiveField(field);
     headers.ForEachListMember(field, [&](std::string_view m) {
       if (v.present && !v.value.empty()) v.value.push_back(',');
@@ -697,12 +774,59 @@ struct HttpCache::Impl {
     return v;
   }
 
+  // NormalizeVary(field, headers) == want, without building the request's
+  // value: its list members are compared in place with the stored variant's
+  // value, normalised once at store time (the hit path allocates nothing).
+  bool VaryFieldMatches(std::string_view field, const http::HeaderView& headers,
+                        const VaryValue& want) const {
+    if (!normalizers.empty() && normalizers.find(field) != normalizers.end()) {
+      return NormalizeVary(field, headers) == want;
+    }
+    if (want.has_raw) {
+      const http::HeaderField* line = nullptr;
+      bool several = false;
+      for (const http::HeaderField& f : headers) {
+        if (!NameEqualsLower(f.name, field)) continue;
+        if (line != nullptr) {
+          several = true;
+          break;
+        }
+        line = &f;
+      }
+      if (line != nullptr && !several && line->value == want.raw) return true;
+    }
+    const bool lower = CaseInsensitiveField(field);
+    const std::string_view w = want.value;
+    size_t pos = 0;
+    bool any = false;
+    bool ok = true;
+    headers.ForEachListMember(field, [&](std::string_view m) {
+      if (any) {
+        if (pos >= w.size() || w[pos] != ',') return ok = false;
+        ++pos;
+      }
+      any = true;
+      if (m.size() > w.size() - pos) return ok = false;
+      if (lower) {
+        for (size_t k = 0; k < m.size(); ++k) {
+          if (absl::ascii_tolower(static_cast<unsigned char>(m[k])) != w[pos + k]) {
+            return ok = false;
+          }
+        }
+      } else if (w.compare(pos, m.size(), m) != 0) {
+        return ok = false;
+      }
+      pos += m.size();
+      return true;
+    });
+    if (!ok || pos != w.size()) return false;
+    return (any || headers.Contains(field)) == want.present;
+  }
+
   bool VaryMatches(const Item& it, const http::HeaderView& headers) const {
     const auto& names = it.resp->vary;
     for (size_t i = 0; i < names.size(); ++i) {
-      if (!(NormalizeVary(names[i], headers) == it.vary_values[i])) {
-        return false;
-      }
+      if (!VaryFieldMatches(names[i], headers, it.vary_values[i])) return false;
     }
     return true;
   }
@@ -1183,8 +1307,15 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     return r;
   }
 
-  const http::CacheControl rcc = RequestDirectives(request.headers);
-  const HashedKey hkey{key, std::hash<std::string_view>{}(key)};
+  const RequestFields fields = ScanRequest(request.headers);
+  // Most requests carry no directives: no CacheControl is built for them.
+  static const http::CacheControl kNoDirectives;
+  std::optional<http::CacheControl> parsed_rcc;
+  if (fields.cache_control || fields.pragma) {
+    parsed_rcc = RequestDirectives(request.headers, fields);
+  }
+  const http::CacheControl& rcc = parsed_rcc ? *parsed_rcc : kNoDirectives;
+  const HashedKey hkey{key, KeyHash(key)};
   const size_t shard_index = (hkey.h >> 7) % im.shards.size();
   Shard& s = im.shards[shard_index];
   r.ticket.cache_ = this;
@@ -1302,18 +1433,18 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
                      ? LookupAction::kServeStaleAndRevalidate
                      : LookupAction::kServeFresh);
       r.fwd = ForwardReason::kNone;
-      r.cache_status = im.HitStatus(TtlSeconds(timing));
+      im.HitStatus(TtlSeconds(timing), &r.cache_status);
       if (have_revalidation_ticket) Inc(im.c.early_refreshes);
       break;
     case Kind::kStaleServe:
       fill_serve(LookupAction::kServeStale);
-      r.cache_status = im.HitStatus(TtlSeconds(timing));
+      im.HitStatus(TtlSeconds(timing), &r.cache_status);
       Inc(im.c.stale_served);
       break;
     case Kind::kStaleSwr:
       fill_serve(have_revalidation_ticket ? LookupAction::kServeStaleAndRevalidate
                                           : LookupAction::kServeStale);
-      r.cache_status = im.HitStatus(TtlSeconds(timing));
+      im.HitStatus(TtlSeconds(timing), &r.cache_status);
       Inc(im.c.stale_served);
       break;
     default:
@@ -1330,7 +1461,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   }
   if (kind == Kind::kFresh || kind == Kind::kEarly || kind == Kind::kStaleServe ||
       kind == Kind::kStaleSwr) {
-    r.not_modified = ClientNotModified(request.headers, *r.response);
+    r.not_modified = fields.conditional && ClientNotModified(request.headers, *r.response);
     return r;
   }
 
@@ -1575,7 +1706,7 @@ static size_t ChargeOf(const StoredResponse& r, std::string_view key,
                        const std::vector<VaryValue>& vv) {
   size_t n = kItemOverhead + key.size() + r.headers.ByteSize() + (r.body ? r.body->size() : 0) +
              r.etag.size() + r.last_modified.size();
-  for (const VaryValue& v : vv) n += v.value.size() + 32;
+  for (const VaryValue& v : vv) n += v.value.size() + v.raw.size() + 32;
   for (const std::string& v : r.vary) n += v.size() + 32;
   for (const std::string& t : r.tags) n += 2 * t.size() + kTagOverhead;
   for (const std::string& t : r.no_cache_fields) n += t.size() + 32;

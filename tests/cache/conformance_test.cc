@@ -248,3 +248,45 @@ TEST_CASE("Targeted fields: an ordered list, first present and valid wins (RFC 9
     CHECK(plain.Get(kUri).cache_status == "edgekit;hit;ttl=40");
   }
 }
+
+TEST_CASE("Hit-path Vary matching agrees with normalisation (RFC 9111 4.1)", "[cache]") {
+  const std::string uri = "https://example.com/vary";
+  const Fields resp{{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Encoding, X-Mode"}};
+  SECTION("stored from one line: same bytes, other spellings, other values") {
+    Harness h;
+    h.Put(uri, 200, resp, "v", {{"Accept-Encoding", "gzip, br"}, {"X-Mode", "A"}});
+    CHECK(h.Get(uri, {{"accept-encoding", "gzip, br"}, {"x-mode", "A"}}).action == LA::kServeFresh);
+    CHECK(h.Get(uri, {{"Accept-Encoding", "GZIP,br"}, {"X-Mode", "A"}}).action == LA::kServeFresh);
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip"}, {"Accept-Encoding", "br"}, {"X-Mode", "A"}})
+              .action == LA::kServeFresh);
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip, br"}, {"X-Mode", "a"}}).action == LA::kFetch);
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip, br"}}).action == LA::kFetch);
+    // Two lines "A" / "A" combine to "A,A": another value.
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip, br"}, {"X-Mode", "A"}, {"X-Mode", "A"}}).action ==
+          LA::kFetch);
+  }
+  SECTION("stored from two lines") {
+    Harness h;
+    h.Put(uri, 200, resp, "v",
+          {{"Accept-Encoding", "gzip"}, {"Accept-Encoding", "br"}, {"X-Mode", ""}});
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip, br"}, {"X-Mode", ""}}).action == LA::kServeFresh);
+    CHECK(h.Get(uri, {{"Accept-Encoding", "gzip, br"}}).action == LA::kFetch);  // absent ≠ empty
+  }
+}
+
+TEST_CASE("Cache-Status of a hit with a long cache name (RFC 9211 2)", "[cache]") {
+  cache::HttpCacheOptions o;
+  o.cache_name = std::string(80, 'n');
+  Harness h(o);
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}});
+  const cache::LookupResult r = h.Get(kUri);
+  CHECK(r.cache_status == std::string(80, 'n') + ";hit;ttl=60");
+  cache::InlineString copy = r.cache_status;
+  CHECK(copy.str() == r.cache_status.str());
+  cache::InlineString moved = std::move(copy);
+  CHECK(moved.view() == r.cache_status.view());
+  cache::InlineString s = "short";
+  s.append(std::string(60, 'x'));
+  CHECK(s.size() == 65);
+  CHECK(s.view().substr(0, 5) == "short");
+}

@@ -79,9 +79,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -296,6 +298,96 @@ EDGEKIT_API std::string_view ToString(NotStoredReason reason);
 
 class HttpCache;
 
+// A short string value kept inline (no heap allocation up to `kInline`
+// bytes; longer values fall back to a std::string). Used for the
+// Cache-Status member of a hit, which is built on every hit. Reads as a
+// std::string_view (implicit conversion, `view()`, `data()`, `size()`).
+// Thread-compatible value type.
+class InlineString {
+ public:
+  static constexpr size_t kInline = 54;
+
+  InlineString() = default;
+  InlineString(std::string_view s) { assign(s); }    // NOLINT: implicit by design
+  InlineString(const std::string& s) { assign(s); }  // NOLINT
+  InlineString(const char* s) { assign(s); }         // NOLINT
+  InlineString(const InlineString& o) { assign(o.view()); }
+  InlineString(InlineString&& o) noexcept : size_(o.size_), heap_(std::move(o.heap_)) {
+    if (size_ != kHeap && size_ != 0) std::memcpy(buf_, o.buf_, size_);
+  }
+  InlineString& operator=(InlineString&& o) noexcept {
+    if (this == &o) return *this;
+    size_ = o.size_;
+    heap_ = std::move(o.heap_);
+    if (size_ != kHeap && size_ != 0) std::memcpy(buf_, o.buf_, size_);
+    return *this;
+  }
+  InlineString& operator=(const InlineString& o) {
+    if (this != &o) assign(o.view());
+    return *this;
+  }
+  InlineString& operator=(std::string_view s) {
+    assign(s);
+    return *this;
+  }
+  InlineString& operator=(const std::string& s) {
+    assign(s);
+    return *this;
+  }
+  InlineString& operator=(const char* s) {
+    assign(s);
+    return *this;
+  }
+
+  void assign(std::string_view s) {
+    if (s.size() <= kInline) {
+      if (!s.empty()) std::memmove(buf_, s.data(), s.size());
+      size_ = static_cast<uint8_t>(s.size());
+      heap_.clear();
+    } else {
+      heap_.assign(s.data(), s.size());
+      size_ = kHeap;
+    }
+  }
+  // Appends `s` (used to format in place).
+  void append(std::string_view s) {
+    if (size_ != kHeap && size_ + s.size() <= kInline) {
+      if (!s.empty()) std::memcpy(buf_ + size_, s.data(), s.size());
+      size_ = static_cast<uint8_t>(size_ + s.size());
+      return;
+    }
+    if (size_ != kHeap) {
+      heap_.assign(buf_, size_);
+      size_ = kHeap;
+    }
+    heap_.append(s.data(), s.size());
+  }
+  void clear() { assign({}); }
+
+  [[nodiscard]] std::string_view view() const {
+    return size_ == kHeap ? std::string_view(heap_) : std::string_view(buf_, size_);
+  }
+  operator std::string_view() const { return view(); }  // NOLINT
+  [[nodiscard]] std::string str() const { return std::string(view()); }
+  [[nodiscard]] const char* data() const { return view().data(); }
+  [[nodiscard]] size_t size() const { return view().size(); }
+  [[nodiscard]] bool empty() const { return view().empty(); }
+
+  friend bool operator==(const InlineString& a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(std::string_view a, const InlineString& b) { return a == b.view(); }
+  friend bool operator!=(const InlineString& a, std::string_view b) { return a.view() != b; }
+  friend bool operator!=(std::string_view a, const InlineString& b) { return a != b.view(); }
+  friend std::ostream& operator<<(std::ostream& os, const InlineString& s) {
+    return os << s.view();
+  }
+
+ private:
+  static constexpr uint8_t kHeap = 255;
+  uint8_t size_ = 0;
+  char buf_[kInline];
+  std::string heap_;
+};
+
 // The outcome a follower sees when its wait ends.
 enum class WaitOutcome {
   kReady,          // the leader stored a response: Resume() serves it
@@ -375,8 +467,9 @@ struct EDGEKIT_API LookupResult {
   std::string age_value;
   // This cache's Cache-Status member (RFC 9211) for the response the host
   // will serve for this decision (for kServe* and kGatewayTimeout; for
-  // forwarding actions, Store() computes the final one).
-  std::string cache_status;
+  // forwarding actions, Store() computes the final one). Inline: a hit
+  // allocates nothing for it.
+  InlineString cache_status;
   // Conditional request fields to add when forwarding (kRevalidate,
   // kServeStaleAndRevalidate): If-None-Match from the stored ETag and/or
   // If-Modified-Since from Last-Modified (RFC 9111 §4.3.1). Empty otherwise.
