@@ -988,6 +988,16 @@ struct HttpCache::Impl {
 
   // --- Flights ------------------------------------------------------------
 
+  // Registers a new in-flight origin request for `key` in shard `s`.
+  std::shared_ptr<Flight> StartFlight(Shard& s, size_t shard_index, std::string_view key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+    auto flight = std::make_shared<Flight>();
+    flight->key = std::string(key);
+    flight->shard = shard_index;
+    s.flights.emplace(flight->key, flight);
+    return flight;
+  }
+
   void Complete(CollapseTicket* t, WaitOutcome outcome) {
     if (t == nullptr || !t->is_leader() || !t->flight_) {
       if (t != nullptr && t->is_leader()) t->role_ = CollapseTicket::Role::kNone;
@@ -1017,6 +1027,25 @@ struct HttpCache::Impl {
 // -----------------------------------------------------------------------------
 // CollapseTicket
 // -----------------------------------------------------------------------------
+
+namespace {
+
+// Removes the OnReady registration `id` from `f` and returns its callback
+// (empty if it already ran or was never registered).
+std::function<void(WaitOutcome)> TakeCallback(Flight& f, uint64_t id) {
+  MutexLock lock(&f.mu);
+  auto& cbs = f.callbacks;
+  for (size_t i = 0; i < cbs.size(); ++i) {
+    if (cbs[i].first == id) {
+      std::function<void(WaitOutcome)> cb = std::move(cbs[i].second);
+      cbs.erase(cbs.begin() + static_cast<ptrdiff_t>(i));
+      return cb;
+    }
+  }
+  return {};
+}
+
+}  // namespace
 
 CollapseTicket::CollapseTicket(CollapseTicket&& o) noexcept
     : role_(o.role_),
@@ -1061,19 +1090,9 @@ void CollapseTicket::Reset() {
     return;
   }
   if (role_ == Role::kFollower && flight_ && waiter_id_ != 0) {
-    // Unregister a pending callback without running it.
-    std::function<void(WaitOutcome)> dropped;
-    {
-      MutexLock lock(&flight_->mu);
-      auto& cbs = flight_->callbacks;
-      for (size_t i = 0; i < cbs.size(); ++i) {
-        if (cbs[i].first == waiter_id_) {
-          dropped = std::move(cbs[i].second);
-          cbs.erase(cbs.begin() + static_cast<ptrdiff_t>(i));
-          break;
-        }
-      }
-    }
+    // Unregister a pending callback without running it (destroyed here,
+    // outside the flight's lock).
+    std::function<void(WaitOutcome)> dropped = TakeCallback(*flight_, waiter_id_);
     waiter_id_ = 0;
   }
 }
@@ -1118,18 +1137,7 @@ void CollapseTicket::OnReady(std::function<void(WaitOutcome)> callback) {
 
 void CollapseTicket::Cancel() {
   if (role_ != Role::kFollower || !flight_ || waiter_id_ == 0) return;
-  std::function<void(WaitOutcome)> cb;
-  {
-    MutexLock lock(&flight_->mu);
-    auto& cbs = flight_->callbacks;
-    for (size_t i = 0; i < cbs.size(); ++i) {
-      if (cbs[i].first == waiter_id_) {
-        cb = std::move(cbs[i].second);
-        cbs.erase(cbs.begin() + static_cast<ptrdiff_t>(i));
-        break;
-      }
-    }
-  }
+  std::function<void(WaitOutcome)> cb = TakeCallback(*flight_, waiter_id_);
   waiter_id_ = 0;
   if (cb) {
     if (!counted_timeout_ && cache_ != nullptr) {
@@ -1261,6 +1269,15 @@ Timing TimingOf(const Item& it, absl::Time now) {
   return t;
 }
 
+}  // namespace
+
+// Whole seconds, truncated toward zero (Cache-Status ttl).
+static int64_t TruncSeconds(absl::Duration d) {
+  return absl::ToInt64Seconds(absl::Trunc(d, absl::Seconds(1)));
+}
+
+namespace {
+
 int64_t TtlSeconds(const Timing& t) {
   // Truncated toward zero, as absl::Trunc.
   if (t.staleness_ns == std::numeric_limits<int64_t>::min()) {
@@ -1388,10 +1405,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     const bool room = s.flights.size() < im.max_flights_per_shard;
     if (kind == Kind::kStaleSwr || kind == Kind::kEarly) {
       if (room && s.flights.find(key) == s.flights.end()) {
-        flight = std::make_shared<Flight>();
-        flight->key = std::string(key);
-        flight->shard = shard_index;
-        s.flights.emplace(flight->key, flight);
+        flight = im.StartFlight(s, shard_index, key);
         have_revalidation_ticket = true;
       } else if (kind == Kind::kEarly) {
         kind = Kind::kFresh;
@@ -1400,10 +1414,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
                is_get && options_.collapse && !rcc.only_if_cached) {
       auto f = s.flights.find(key);
       if (f == s.flights.end() && room) {
-        flight = std::make_shared<Flight>();
-        flight->key = std::string(key);
-        flight->shard = shard_index;
-        s.flights.emplace(flight->key, flight);
+        flight = im.StartFlight(s, shard_index, key);
       } else if (f != s.flights.end()) {
         flight = f->second;
         MutexLock flock(&flight->mu);
@@ -1568,7 +1579,7 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
   }
   if (r.response) {
     r.age_value = http::FormatAge(r.age);
-    r.cache_status = cs.Hit(absl::ToInt64Seconds(absl::Trunc(r.ttl, absl::Seconds(1))),
+    r.cache_status = cs.Hit(TruncSeconds(r.ttl),
                             /*collapsed=*/true);
     Inc(im.c.hits);
     Inc(im.c.collapsed_hits);
@@ -1586,9 +1597,8 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
       cache_internal::CacheStatusWriter cs2(options_.cache_name);
       std::optional<int> st;
       if (origin_status != 0) st = origin_status;
-      stale.cache_status =
-          cs2.Stale(r.fwd == ForwardReason::kNone ? ForwardReason::kStale : r.fwd, st,
-                    absl::ToInt64Seconds(absl::Trunc(stale.ttl, absl::Seconds(1))));
+      stale.cache_status = cs2.Stale(r.fwd == ForwardReason::kNone ? ForwardReason::kStale : r.fwd,
+                                     st, TruncSeconds(stale.ttl));
       Inc(im.c.stale_served);
       return stale;
     }
@@ -1856,8 +1866,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
       res.age = stale.age;
       res.age_value = stale.age_value;
       res.served_body = stale.response->body;
-      res.cache_status =
-          cs.Stale(fwd, status, absl::ToInt64Seconds(absl::Trunc(stale.ttl, absl::Seconds(1))));
+      res.cache_status = cs.Stale(fwd, status, TruncSeconds(stale.ttl));
       Inc(im.c.stale_served);
       Inc(im.c.not_stored);
       Inc(im.c.not_stored_by_reason[static_cast<int>(NotStoredReason::kError)]);
@@ -1976,9 +1985,7 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
   // §5.1: Age implies the response was not generated or validated by the
   // origin for this request: a response just received keeps only its own.
   res.age_value = std::string(headers.Get("Age").value_or(""));
-  res.cache_status = cs.Stored(
-      fwd, status,
-      absl::ToInt64Seconds(absl::Trunc(stored->freshness_lifetime - res.age, absl::Seconds(1))));
+  res.cache_status = cs.Stored(fwd, status, TruncSeconds(stored->freshness_lifetime - res.age));
   im.Complete(ticket, WaitOutcome::kReady);
   return res;
 }
@@ -2058,8 +2065,7 @@ LookupResult HttpCache::OnOriginError(const CacheRequest& request, absl::Time no
   r.ticket.cache_ = this;
   r.fwd = fwd;
   if (r.response) {
-    r.cache_status =
-        cs.Stale(fwd, status, absl::ToInt64Seconds(absl::Trunc(r.ttl, absl::Seconds(1))));
+    r.cache_status = cs.Stale(fwd, status, TruncSeconds(r.ttl));
     Inc(im.c.stale_served);
   } else {
     r.action = LookupAction::kBypass;
@@ -2219,9 +2225,7 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, std::st
   // §5.1: Age implies the response was not generated or validated by the
   // origin for this request: a response just received keeps only its own.
   res.age_value = std::string(headers.Get("Age").value_or(""));
-  res.cache_status = cs.Stored(
-      fwd, status,
-      absl::ToInt64Seconds(absl::Trunc(served->freshness_lifetime - res.age, absl::Seconds(1))));
+  res.cache_status = cs.Stored(fwd, status, TruncSeconds(served->freshness_lifetime - res.age));
   im.Complete(ticket, WaitOutcome::kReady);
   return res;
 }
