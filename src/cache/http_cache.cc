@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <utility>
@@ -278,10 +279,41 @@ struct VaryValue {
   bool operator==(const VaryValue& o) const { return present == o.present && value == o.value; }
 };
 
+// 8 bytes of `p` (any alignment).
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// ASCII words `x` (any case) and `l` (lower case) are equal ignoring case:
+// they may differ only in bit 0x20 of bytes where `l` holds a letter.
+inline bool WordEqualsLower(uint64_t x, uint64_t l) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t d = x ^ l;
+  if (d == 0) return true;
+  const uint64_t ge_a = (l + kOnes * (0x80 - 'a')) & (kOnes * 0x80);
+  const uint64_t gt_z = (l + kOnes * (0x80 - 'z' - 1)) & (kOnes * 0x80);
+  const uint64_t letter_bits = (ge_a & ~gt_z) >> 2;  // 0x20 in letter bytes
+  return (d & ~letter_bits) == 0;
+}
+
 // `name` (any case) equals `lower` (lower case), same length checked first.
+// Eight bytes at a time for ASCII names (the two words of a 9..16-byte name
+// overlap), byte by byte otherwise.
 inline bool NameEqualsLower(std::string_view name, std::string_view lower) {
-  if (name.size() != lower.size()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
+  const size_t n = name.size();
+  if (n != lower.size()) return false;
+  if (n >= 8 && n <= 16) {
+    const uint64_t a0 = Load64(name.data());
+    const uint64_t a1 = Load64(name.data() + n - 8);
+    const uint64_t b0 = Load64(lower.data());
+    const uint64_t b1 = Load64(lower.data() + n - 8);
+    if (((a0 | a1 | b0 | b1) & 0x8080808080808080ULL) == 0) {
+      return WordEqualsLower(a0, b0) && WordEqualsLower(a1, b1);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
     const char c = name[i];
     const char l = lower[i];
     if (c != l && !(l >= 'a' && l <= 'z' && static_cast<char>(c | 0x20) == l)) return false;
@@ -702,10 +734,19 @@ struct HttpCache::Impl {
       *out = cache_internal::CacheStatusWriter(opts.cache_name).Hit(ttl);
       return;
     }
+    // Digits written backwards into a small buffer (faster than to_chars for
+    // the few digits a ttl has).
     char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof(buf), ttl);
+    char* end = buf + sizeof(buf);
+    char* p = end;
+    uint64_t v = ttl < 0 ? 0 - static_cast<uint64_t>(ttl) : static_cast<uint64_t>(ttl);
+    do {
+      *--p = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    if (ttl < 0) *--p = '-';
     out->assign(hit_prefix);
-    out->append(std::string_view(buf, static_cast<size_t>(res.ptr - buf)));
+    out->append(std::string_view(p, static_cast<size_t>(end - p)));
   }
 
   std::string hit_prefix;
