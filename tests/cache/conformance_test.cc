@@ -290,3 +290,15 @@ TEST_CASE("Cache-Status of a hit with a long cache name (RFC 9211 2)", "[cache]"
   CHECK(s.size() == 65);
   CHECK(s.view().substr(0, 5) == "short");
 }
+
+TEST_CASE("Vary field names match case-insensitively, letters only (RFC 9110 5.1)", "[cache]") {
+  const std::string uri = "https://example.com/names";
+  Harness h;
+  h.Put(uri, 200, {{"Cache-Control", "max-age=60"}, {"Vary", "X-Caret^Name"}}, "v",
+        {{"X-Caret^Name", "1"}});
+  CHECK(h.Get(uri, {{"x-caret^name", "1"}}).action == LA::kServeFresh);
+  CHECK(h.Get(uri, {{"X-CARET^NAME", "1"}}).action == LA::kServeFresh);
+  // '~' differs from '^' only in bit 0x20, like a letter's case: not the same.
+  CHECK(h.Get(uri, {{"X-Caret~Name", "1"}}).action == LA::kFetch);
+  CHECK(h.Get(uri, {{"X-Caret^Name", "1"}, {"X-Caret~Name", "2"}}).action == LA::kServeFresh);
+}
