@@ -198,16 +198,21 @@ constexpr std::array<uint8_t, 256> MakeAuthorityTable() {
   return t;
 }
 constexpr std::array<uint8_t, 256> kAuthorityByte = MakeAuthorityTable();
+// Bytes of a lower-case scheme (RFC 3986 §3.1).
+constexpr std::array<bool, 256> MakeSchemeTable() {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
+  t['+'] = t['-'] = t['.'] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kSchemeByte = MakeSchemeTable();
 
 bool IsNormalizedUri(std::string_view uri) {
   const size_t n = uri.size();
   size_t i = 0;
   for (; i < n && uri[i] != ':'; ++i) {
-    const char c = uri[i];
-    if (!(absl::ascii_islower(static_cast<unsigned char>(c)) ||
-          absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.')) {
-      return false;
-    }
+    if (!kSchemeByte[static_cast<unsigned char>(uri[i])]) return false;
   }
   if (i == 0 || i + 2 >= n || uri[i + 1] != '/' || uri[i + 2] != '/') return false;
   i += 3;
@@ -1269,7 +1274,6 @@ namespace {
 
 struct Timing {
   absl::Duration age;
-  absl::Duration lifetime;
   absl::Duration staleness;  // > 0 when stale (>= 0 at the boundary: stale)
   int64_t staleness_ns;
   bool fresh;
@@ -1302,7 +1306,6 @@ Timing TimingOf(const Item& it, absl::Time now) {
     stale = std::max<int64_t>(stale, 0);
   }
   t.age = absl::Nanoseconds(age);
-  t.lifetime = absl::Nanoseconds(it.life_ns);
   t.staleness = absl::Nanoseconds(stale);
   t.staleness_ns = stale;
   // RFC 9111 §4.2: fresh iff freshness_lifetime > current_age.
