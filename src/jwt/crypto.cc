@@ -19,7 +19,6 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "edgekit/jwt/algorithm.h"
 #include "jwt/internal.h"
 
@@ -98,8 +97,9 @@ using jwt::Algorithm;
 
 Key::~Key() {
   EVP_MD_CTX_free(verify_template);
+  EVP_MD_CTX_free(hmac_inner);
+  EVP_MD_CTX_free(hmac_outer);
   EVP_PKEY_free(pkey);
-  EVP_MAC_CTX_free(mac);
 }
 
 namespace {
@@ -189,13 +189,101 @@ bool IsStrictBase64Url(std::string_view in) {
   return true;
 }
 
-bool DecodeBase64Url(std::string_view in, std::string* out) {
-  if (!IsStrictBase64Url(in)) return false;
-  return DecodeValidatedBase64Url(in, out);
+namespace {
+
+// Decoding tables: kDec[j][c] is c's 6-bit value shifted into position j of a
+// 4-character group (18, 12, 6, 0), or kBad for bytes outside the alphabet,
+// so one group decodes to the OR of four lookups and any stray byte sets
+// kBad in it.
+constexpr uint32_t kBad = 0x01000000;
+struct B64DecodeTables {
+  uint32_t d[4][256] = {};
+  constexpr B64DecodeTables() {
+    for (int j = 0; j < 4; ++j) {
+      for (int c = 0; c < 256; ++c) {
+        const int v = kB64.v[static_cast<size_t>(c)];
+        d[j][c] = v < 0 ? kBad : static_cast<uint32_t>(v) << (18 - 6 * j);
+      }
+    }
+  }
+};
+constexpr B64DecodeTables kDec;
+
+}  // namespace
+
+bool DecodeBase64Url(std::string_view in, char* out) {
+  const size_t n = in.size();
+  const size_t rem = n % 4;
+  if (rem == 1) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  auto* o = reinterpret_cast<unsigned char*>(out);
+  uint32_t bad = 0;
+  const size_t full = n - rem;
+  for (size_t i = 0; i < full; i += 4, o += 3) {
+    const uint32_t v =
+        kDec.d[0][p[i]] | kDec.d[1][p[i + 1]] | kDec.d[2][p[i + 2]] | kDec.d[3][p[i + 3]];
+    bad |= v;
+    o[0] = static_cast<unsigned char>(v >> 16);
+    o[1] = static_cast<unsigned char>(v >> 8);
+    o[2] = static_cast<unsigned char>(v);
+  }
+  if (rem != 0) {
+    const uint32_t v =
+        kDec.d[0][p[full]] | kDec.d[1][p[full + 1]] | (rem == 3 ? kDec.d[2][p[full + 2]] : 0);
+    bad |= v;
+    // RFC 4648 §3.5: the bits after the last full byte must be zero.
+    if ((v & (rem == 2 ? 0xFFFFu : 0xFFu)) != 0) return false;
+    o[0] = static_cast<unsigned char>(v >> 16);
+    if (rem == 3) o[1] = static_cast<unsigned char>(v >> 8);
+  }
+  return (bad & kBad) == 0;
 }
 
-bool DecodeValidatedBase64Url(std::string_view in, std::string* out) {
-  return absl::WebSafeBase64Unescape(AV(in), out) && out->size() == in.size() * 3 / 4;
+bool DecodeBase64Url(std::string_view in, std::string* out) {
+  if (in.size() % 4 == 1) return false;
+  out->resize(Base64UrlDecodedSize(in.size()));
+  return DecodeBase64Url(in, out->data());
+}
+
+bool PrepareHmac(Key* key, std::string_view secret) {
+  // RFC 2104 §2: K' = K (or H(K) if longer than the block), zero-padded to
+  // the block size B; inner = H(K' ^ ipad || m), tag = H(K' ^ opad || inner).
+  // Both keyed prefixes are absorbed once here; each verification copies the
+  // two contexts instead of re-keying (or duplicating a whole EVP_MAC_CTX).
+  const EVP_MD* md = key->md;
+  if (md == nullptr) return false;
+  const int block_int = EVP_MD_get_block_size(md);
+  if (block_int <= 0 || block_int > 128) return false;
+  const auto block = static_cast<size_t>(block_int);
+  unsigned char k[128] = {};
+  bool ok = true;
+  if (secret.size() > block) {
+    unsigned int len = 0;
+    ok = EVP_Digest(secret.data(), secret.size(), k, &len, md, nullptr) == 1;
+  } else {
+    std::memcpy(k, secret.data(), secret.size());
+  }
+  unsigned char pad[128];
+  EVP_MD_CTX* inner = EVP_MD_CTX_new();
+  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+  ok = ok && inner != nullptr && outer != nullptr;
+  for (size_t i = 0; i < block; ++i) pad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
+  ok = ok && EVP_DigestInit_ex(inner, md, nullptr) == 1 && EVP_DigestUpdate(inner, pad, block) == 1;
+  for (size_t i = 0; i < block; ++i) pad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
+  ok = ok && EVP_DigestInit_ex(outer, md, nullptr) == 1 && EVP_DigestUpdate(outer, pad, block) == 1;
+  OPENSSL_cleanse(k, sizeof(k));
+  OPENSSL_cleanse(pad, sizeof(pad));
+  if (!ok) {
+    EVP_MD_CTX_free(inner);
+    EVP_MD_CTX_free(outer);
+    ERR_clear_error();
+    return false;
+  }
+  EVP_MD_CTX_free(key->hmac_inner);
+  EVP_MD_CTX_free(key->hmac_outer);
+  key->hmac_inner = inner;
+  key->hmac_outer = outer;
+  return true;
 }
 
 size_t EcdsaRawToDer(const Key& key, const uint8_t* raw, uint8_t* der) {
@@ -273,16 +361,22 @@ namespace {
 bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_view sig) {
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
+  thread_local ThreadMdCtx md;
+  if (md.ctx == nullptr) return false;
   if (IsHmac(key.alg)) {
-    if (sig.size() != key.sig_len || key.mac == nullptr) return false;
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(key.mac);
-    if (ctx == nullptr) return false;
+    if (sig.size() != key.sig_len || key.hmac_inner == nullptr || key.hmac_outer == nullptr) {
+      return false;
+    }
+    unsigned char inner[EVP_MAX_MD_SIZE];
     unsigned char tag[EVP_MAX_MD_SIZE];
-    size_t tag_len = 0;
-    const bool ok = EVP_MAC_update(ctx, in, input.size()) == 1 &&
-                    EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
+    unsigned int inner_len = 0, tag_len = 0;
+    const bool ok = EVP_MD_CTX_copy_ex(md.ctx, key.hmac_inner) == 1 &&
+                    EVP_DigestUpdate(md.ctx, in, input.size()) == 1 &&
+                    EVP_DigestFinal_ex(md.ctx, inner, &inner_len) == 1 &&
+                    EVP_MD_CTX_copy_ex(md.ctx, key.hmac_outer) == 1 &&
+                    EVP_DigestUpdate(md.ctx, inner, inner_len) == 1 &&
+                    EVP_DigestFinal_ex(md.ctx, tag, &tag_len) == 1 && tag_len == key.sig_len &&
                     CRYPTO_memcmp(tag, s, tag_len) == 0;
-    EVP_MAC_CTX_free(ctx);
     return ok;
   }
   if (key.pkey == nullptr) return false;
@@ -296,9 +390,7 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
   } else if (sig.size() != key.sig_len) {
     return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
   }
-  thread_local ThreadMdCtx md;
-  if (md.ctx == nullptr || key.verify_template == nullptr ||
-      EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
+  if (key.verify_template == nullptr || EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
     return false;
   }
   const bool ok = EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
@@ -324,7 +416,7 @@ bool VerifySignature(const Key& key, std::string_view input, std::string_view si
   if (VerifySignatureImpl(key, input, sig)) return true;
   // Leave no failure residue in the host thread's OpenSSL error queue (an
   // HMAC mismatch pushes none, so skip the thread-local lookup there).
-  if (key.mac == nullptr) ERR_clear_error();
+  if (!IsHmac(key.alg)) ERR_clear_error();
   return false;
 }
 

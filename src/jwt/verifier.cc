@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -26,33 +27,41 @@ constexpr size_t kMaxHeaderMembers = 64;
 constexpr size_t kMaxClaims = 256;
 constexpr size_t kMaxRequiredClaims = 64;
 
+// A decode buffer followed by simdjson's read-ahead padding (zeroed once).
+class PaddedBuffer {
+ public:
+  explicit PaddedBuffer(size_t capacity) { Grow(capacity); }
+  // Room for `n` bytes plus the padding; grows (once per larger limit) only
+  // when a verifier with limits above the defaults sees a larger segment.
+  char* Get(size_t n) {
+    if (n > capacity_) Grow(n);
+    return data_.get();
+  }
+
+ private:
+  void Grow(size_t n) {
+    data_.reset(new char[n + simdjson::SIMDJSON_PADDING]());
+    capacity_ = n;
+  }
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+};
+
 struct Scratch {
   simdjson::dom::parser header_parser;
   simdjson::dom::parser payload_parser;
-  std::string header;
-  std::string payload;
-  std::string signature;
+  // Sized for the default limits (4 KiB header segment, 16 KiB token).
+  PaddedBuffer header{3 * 1024};
+  PaddedBuffer payload{12 * 1024};
 };
 
 Scratch& GetScratch() {
-  // Sized once for the default limits, so later tokens never reallocate
-  // (verifiers configured with larger limits grow them on demand).
-  thread_local Scratch scratch = [] {
-    Scratch s;
-    s.header.reserve(4096 + simdjson::SIMDJSON_PADDING);
-    s.payload.reserve(16384 + simdjson::SIMDJSON_PADDING);
-    s.signature.reserve(1024);
-    return s;
-  }();
+  thread_local Scratch scratch;
   return scratch;
 }
 
-// Makes room for simdjson's read-ahead padding past the decoded bytes.
-void Pad(std::string* s) {
-  if (s->capacity() < s->size() + simdjson::SIMDJSON_PADDING) {
-    s->reserve(s->size() + simdjson::SIMDJSON_PADDING);
-  }
-}
+// Largest JWS signature: RSA-16384 (the key size limit), 2048 bytes.
+constexpr size_t kMaxSignatureBytes = 2048;
 
 bool IsRegisteredHeader(std::string_view name) {
   // RFC 7515 §4.1 and RFC 7516 §4.1 / RFC 7518 §4.6-4.8 header names: never
@@ -124,7 +133,7 @@ struct Verifier::Checked {
   Algorithm alg = Algorithm::kHS256;
   std::string_view kid;
   std::string_view typ;
-  std::string_view payload_b64;
+  std::string_view payload;  // decoded, in this thread's scratch buffer
 };
 
 absl::StatusOr<std::unique_ptr<Verifier>> Verifier::Create(VerifierOptions options,
@@ -225,16 +234,17 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   if (header_b64.size() > options_.max_header_bytes) return Verdict::kOversized;
   if (header_b64.empty()) return Verdict::kMalformed;
   // Stray bytes anywhere make the token malformed, before any key work (the
-  // signature segment is checked when it is decoded, the header right below).
-  if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
-
+  // signature segment is checked when it is decoded): header and payload are
+  // validated and decoded here, in one pass each, before the header is read.
   Scratch& scratch = GetScratch();
-  if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
-  Pad(&scratch.header);
+  const size_t header_size = jwt_internal::Base64UrlDecodedSize(header_b64.size());
+  char* header_data = scratch.header.Get(header_size);
+  if (!jwt_internal::DecodeBase64Url(header_b64, header_data)) return Verdict::kMalformed;
+  const size_t payload_size = jwt_internal::Base64UrlDecodedSize(payload_b64.size());
+  char* const payload_data = scratch.payload.Get(payload_size);
+  if (!jwt_internal::DecodeBase64Url(payload_b64, payload_data)) return Verdict::kMalformed;
   simdjson::dom::element root;
-  if (scratch.header_parser
-          .parse(reinterpret_cast<const uint8_t*>(scratch.header.data()), scratch.header.size(),
-                 false)
+  if (scratch.header_parser.parse(reinterpret_cast<const uint8_t*>(header_data), header_size, false)
           .get(root) != simdjson::SUCCESS) {
     return Verdict::kMalformed;
   }
@@ -319,14 +329,20 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const jwt_internal::Key& key = *it->second;
   if (key.alg != *alg) return Verdict::kKeyAlgorithmMismatch;
   if (sig_b64.empty()) return Verdict::kBadSignature;
-  if (!jwt_internal::DecodeBase64Url(sig_b64, &scratch.signature)) return Verdict::kMalformed;
-  if (!jwt_internal::VerifySignature(key, token.substr(0, dot2), scratch.signature)) {
+  const size_t sig_size = jwt_internal::Base64UrlDecodedSize(sig_b64.size());
+  if (sig_size > kMaxSignatureBytes) {
+    // Longer than any key's signature: still malformed if not base64url.
+    return jwt_internal::IsStrictBase64Url(sig_b64) ? Verdict::kBadSignature : Verdict::kMalformed;
+  }
+  char sig[kMaxSignatureBytes];
+  if (!jwt_internal::DecodeBase64Url(sig_b64, sig)) return Verdict::kMalformed;
+  if (!jwt_internal::VerifySignature(key, token.substr(0, dot2), std::string_view(sig, sig_size))) {
     return Verdict::kBadSignature;
   }
   out->alg = *alg;
   out->kid = kid;
   out->typ = typ;
-  out->payload_b64 = payload_b64;
+  out->payload = std::string_view(payload_data, payload_size);
   return Verdict::kOk;
 }
 
@@ -334,11 +350,7 @@ JwsResult Verifier::VerifyJws(std::string_view token, absl::Time now) const {
   JwsResult result;
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
-  if (result.verdict == Verdict::kOk &&
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &result.payload)) {
-    result.verdict = Verdict::kMalformed;
-    result.payload.clear();
-  }
+  if (result.verdict == Verdict::kOk) result.payload.assign(checked.payload);
   Count(result.verdict);
   return result;
 }
@@ -357,15 +369,11 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
 }
 
 Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
+  if (checked.payload.empty()) return Verdict::kMalformed;
   Scratch& scratch = GetScratch();
-  if (checked.payload_b64.empty() ||
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {
-    return Verdict::kMalformed;
-  }
-  Pad(&scratch.payload);
   simdjson::dom::element root;
   if (scratch.payload_parser
-          .parse(reinterpret_cast<const uint8_t*>(scratch.payload.data()), scratch.payload.size(),
+          .parse(reinterpret_cast<const uint8_t*>(checked.payload.data()), checked.payload.size(),
                  false)
           .get(root) != simdjson::SUCCESS) {
     return Verdict::kMalformed;
@@ -483,13 +491,13 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   }
 
   // One buffer: payload, then the unescaped strings the accessors return.
-  const size_t total = scratch.payload.size() + checked.kid.size() + checked.typ.size() +
+  const size_t total = checked.payload.size() + checked.kid.size() + checked.typ.size() +
                        iss_v.size() + sub_v.size() + jti_v.size();
   if (total > std::numeric_limits<uint32_t>::max() / 2) return Verdict::kOversized;
   std::string& data = token->data_;
   data.reserve(total + simdjson::SIMDJSON_PADDING);
-  data.assign(scratch.payload.data(), scratch.payload.size());
-  token->payload_len_ = scratch.payload.size();
+  data.assign(checked.payload.data(), checked.payload.size());
+  token->payload_len_ = checked.payload.size();
   const auto put = [&data](std::string_view v, bool present) {
     Token::Piece p;
     p.offset = static_cast<uint32_t>(data.size());
