@@ -223,21 +223,28 @@ bool HasAvx2() {
   return has;
 }
 
-// Decodes whole 32-character blocks of `p[0, n)` (AVX2, Muła-Lemire packing)
-// into `o`, 24 bytes per block, writing exactly those bytes. Returns the
-// characters consumed, or SIZE_MAX if a block holds a byte outside the
-// alphabet (the same bytes the table rejects: ranges are compared as signed
-// bytes, so bytes >= 0x80 never match).
+// Decodes whole 32-character blocks of `p[0, n)` (AVX2, Muła-Lemire nibble
+// lookups and packing) into `o`, 24 bytes per block, writing exactly those
+// bytes. Returns the characters consumed, or SIZE_MAX if a block holds a byte
+// outside the alphabet. Validation: a byte is valid iff the class bit of its
+// high nibble (2: '-', 3: digits, 4: A-O, 5: P-Z and '_', 6: a-o, 7: p-z) is
+// set in the mask of its low nibble; other high nibbles (incl. >= 0x80) have
+// no class bit. Value = byte + offset of its high nibble ('_' adjusted).
 __attribute__((target("avx2"))) size_t DecodeBlocksAvx2(const unsigned char* p, size_t n,
                                                         unsigned char* o) {
-  const __m256i upper_lo = _mm256_set1_epi8('A' - 1), upper_hi = _mm256_set1_epi8('Z' + 1);
-  const __m256i lower_lo = _mm256_set1_epi8('a' - 1), lower_hi = _mm256_set1_epi8('z' + 1);
-  const __m256i digit_lo = _mm256_set1_epi8('0' - 1), digit_hi = _mm256_set1_epi8('9' + 1);
-  const __m256i dash = _mm256_set1_epi8('-'), underscore = _mm256_set1_epi8('_');
-  // value = byte + offset: A-Z -65, a-z -71, 0-9 +4, '-' +17 (62), '_' -32 (63).
-  const __m256i upper_off = _mm256_set1_epi8(-65), lower_off = _mm256_set1_epi8(-71);
-  const __m256i digit_off = _mm256_set1_epi8(4), dash_off = _mm256_set1_epi8(17);
-  const __m256i underscore_off = _mm256_set1_epi8(-32);
+  const __m256i lo_mask = _mm256_setr_epi8(  // low nibble -> allowed classes
+      0x2A, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3C, 0x14, 0x14, 0x15, 0x14,
+      0x1C, 0x2A, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3C, 0x14, 0x14, 0x15,
+      0x14, 0x1C);
+  const __m256i hi_class = _mm256_setr_epi8(  // high nibble -> class bit
+      0, 0, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04,
+      0x08, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i hi_offset = _mm256_setr_epi8(  // high nibble -> value offset
+      0, 0, 17, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 4, -65, -65, -71, -71, 0,
+      0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i underscore = _mm256_set1_epi8('_');
+  const __m256i underscore_fix = _mm256_set1_epi8(33);        // '_': -65 + 33 = -32 -> 63
   const __m256i merge_pairs = _mm256_set1_epi32(0x01400140);  // a*64 + b per 16 bits
   const __m256i merge_quads = _mm256_set1_epi32(0x00011000);  // ab*4096 + cd per 32 bits
   const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2,
@@ -246,23 +253,14 @@ __attribute__((target("avx2"))) size_t DecodeBlocksAvx2(const unsigned char* p, 
   size_t i = 0;
   for (; i + 32 <= n; i += 32, o += 24) {
     const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-    const __m256i upper =
-        _mm256_and_si256(_mm256_cmpgt_epi8(c, upper_lo), _mm256_cmpgt_epi8(upper_hi, c));
-    const __m256i lower =
-        _mm256_and_si256(_mm256_cmpgt_epi8(c, lower_lo), _mm256_cmpgt_epi8(lower_hi, c));
-    const __m256i digit =
-        _mm256_and_si256(_mm256_cmpgt_epi8(c, digit_lo), _mm256_cmpgt_epi8(digit_hi, c));
-    const __m256i is_dash = _mm256_cmpeq_epi8(c, dash);
-    const __m256i is_underscore = _mm256_cmpeq_epi8(c, underscore);
-    const __m256i valid =
-        _mm256_or_si256(_mm256_or_si256(upper, lower),
-                        _mm256_or_si256(digit, _mm256_or_si256(is_dash, is_underscore)));
-    if (_mm256_movemask_epi8(valid) != -1) return SIZE_MAX;
-    const __m256i offset = _mm256_or_si256(
-        _mm256_or_si256(_mm256_and_si256(upper, upper_off), _mm256_and_si256(lower, lower_off)),
-        _mm256_or_si256(_mm256_and_si256(digit, digit_off),
-                        _mm256_or_si256(_mm256_and_si256(is_dash, dash_off),
-                                        _mm256_and_si256(is_underscore, underscore_off))));
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(c, 4), nibble);
+    const __m256i lo = _mm256_and_si256(c, nibble);
+    const __m256i ok =
+        _mm256_and_si256(_mm256_shuffle_epi8(lo_mask, lo), _mm256_shuffle_epi8(hi_class, hi));
+    if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(ok, _mm256_setzero_si256())) != 0) return SIZE_MAX;
+    const __m256i offset =
+        _mm256_add_epi8(_mm256_shuffle_epi8(hi_offset, hi),
+                        _mm256_and_si256(_mm256_cmpeq_epi8(c, underscore), underscore_fix));
     __m256i v = _mm256_add_epi8(c, offset);
     v = _mm256_maddubs_epi16(v, merge_pairs);
     v = _mm256_madd_epi16(v, merge_quads);

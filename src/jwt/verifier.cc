@@ -119,6 +119,77 @@ inline bool Is(std::string_view name, const char (&lit)[N]) {
   return true;
 }
 
+inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Scans a quoted string of printable ASCII (0x20-0x7E) without escapes at
+// `*i` (on the opening quote); sets `*out` to its contents.
+inline bool ScanPlainString(std::string_view s, size_t* i, std::string_view* out) {
+  size_t j = *i;
+  if (j >= s.size() || s[j] != '"') return false;
+  const size_t start = ++j;
+  for (; j < s.size(); ++j) {
+    const auto c = static_cast<unsigned char>(s[j]);
+    if (c == '"') break;
+    if (c < 0x20 || c > 0x7E || c == '\\') return false;
+  }
+  if (j == s.size()) return false;
+  *out = s.substr(start, j - start);
+  *i = j + 1;
+  return true;
+}
+
+// The fast path for JOSE headers: true iff `s` is exactly a JSON object whose
+// members all have string values, every name and value printable ASCII
+// without escapes (so the raw bytes are the unescaped strings and duplicate
+// names compare bytewise), at most `names->size()` members, and no member is
+// named "crit" (which needs an array). Then `names`/`values` view into `s`.
+// Any other input, valid JSON or not, returns false and the caller parses it
+// with simdjson; this scan never accepts what simdjson would reject.
+template <size_t N>
+bool ScanFlatStringObject(std::string_view s, std::array<std::string_view, N>* names,
+                          std::array<std::string_view, N>* values, size_t* count) {
+  size_t i = 0;
+  size_t n = 0;
+  const auto skip = [&s, &i] {
+    while (i < s.size() && IsJsonSpace(s[i])) ++i;
+  };
+  skip();
+  if (i == s.size() || s[i] != '{') return false;
+  ++i;
+  skip();
+  if (i < s.size() && s[i] == '}') {
+    ++i;
+  } else {
+    while (true) {
+      if (n == N) return false;
+      std::string_view name, value;
+      if (!ScanPlainString(s, &i, &name)) return false;
+      skip();
+      if (i == s.size() || s[i] != ':') return false;
+      ++i;
+      skip();
+      if (!ScanPlainString(s, &i, &value)) return false;
+      if (Is(name, "crit")) return false;
+      (*names)[n] = name;
+      (*values)[n] = value;
+      ++n;
+      skip();
+      if (i == s.size()) return false;
+      if (s[i] == '}') {
+        ++i;
+        break;
+      }
+      if (s[i] != ',') return false;
+      ++i;
+      skip();
+    }
+  }
+  skip();
+  if (i != s.size()) return false;
+  *count = n;
+  return true;
+}
+
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
     return std::numeric_limits<int64_t>::max();
@@ -243,38 +314,61 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const size_t payload_size = jwt_internal::Base64UrlDecodedSize(payload_b64.size());
   char* const payload_data = scratch.payload.Get(payload_size);
   if (!jwt_internal::DecodeBase64Url(payload_b64, payload_data)) return Verdict::kMalformed;
-  simdjson::dom::element root;
-  if (scratch.header_parser.parse(reinterpret_cast<const uint8_t*>(header_data), header_size, false)
-          .get(root) != simdjson::SUCCESS) {
-    return Verdict::kMalformed;
-  }
-  simdjson::dom::object header;
-  if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
-
   std::array<std::string_view, kMaxHeaderMembers> names;
   size_t count = 0;
   std::string_view alg_name, kid, typ;
   bool has_alg = false, has_kid = false, has_typ = false, embedded = false;
   simdjson::dom::element crit;
   bool has_crit = false;
-  for (simdjson::dom::key_value_pair field : header) {
-    if (count == names.size()) return Verdict::kMalformed;
-    const std::string_view name = field.key;
-    names[count++] = name;
-    if (Is(name, "alg")) {
-      if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_alg = true;
-    } else if (Is(name, "kid")) {
-      if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_kid = true;
-    } else if (Is(name, "typ")) {
-      if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_typ = true;
-    } else if (Is(name, "crit")) {
-      crit = field.value;
-      has_crit = true;
-    } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
-      embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
+  std::array<std::string_view, kMaxHeaderMembers> values;
+  if (ScanFlatStringObject(std::string_view(header_data, header_size), &names, &values, &count)) {
+    // The common header: string members only, plain ASCII (see above).
+    for (size_t i = 0; i < count; ++i) {
+      const std::string_view name = names[i];
+      if (Is(name, "alg")) {
+        alg_name = values[i];
+        has_alg = true;
+      } else if (Is(name, "kid")) {
+        kid = values[i];
+        has_kid = true;
+      } else if (Is(name, "typ")) {
+        typ = values[i];
+        has_typ = true;
+      } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
+        embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
+      }
+    }
+  } else {
+    // Anything else (escapes, non-ASCII, crit, non-string values, errors):
+    // the full parser decides.
+    count = 0;
+    simdjson::dom::element root;
+    if (scratch.header_parser
+            .parse(reinterpret_cast<const uint8_t*>(header_data), header_size, false)
+            .get(root) != simdjson::SUCCESS) {
+      return Verdict::kMalformed;
+    }
+    simdjson::dom::object header;
+    if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
+    for (simdjson::dom::key_value_pair field : header) {
+      if (count == names.size()) return Verdict::kMalformed;
+      const std::string_view name = field.key;
+      names[count++] = name;
+      if (Is(name, "alg")) {
+        if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
+        has_alg = true;
+      } else if (Is(name, "kid")) {
+        if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
+        has_kid = true;
+      } else if (Is(name, "typ")) {
+        if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
+        has_typ = true;
+      } else if (Is(name, "crit")) {
+        crit = field.value;
+        has_crit = true;
+      } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
+        embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
+      }
     }
   }
   if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
