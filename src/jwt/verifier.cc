@@ -11,6 +11,7 @@
 #include <array>
 #include <limits>
 #include <memory>
+#include <new>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -72,8 +73,36 @@ bool IsRegisteredHeader(std::string_view name) {
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
+// Up to N string_views, without zero-filling the storage: these lists sit on
+// the hot path, and 256 claims' worth would be 4 KiB of stores per token.
 template <size_t N>
-bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
+class ViewList {
+ public:
+  static constexpr size_t capacity() { return N; }
+  [[nodiscard]] size_t size() const { return size_; }
+  [[nodiscard]] bool full() const { return size_ == N; }
+  void push_back(std::string_view v) {
+    EDGEKIT_DCHECK(size_ < N);
+    new (raw_ + size_ * sizeof(std::string_view)) std::string_view(v);
+    ++size_;
+  }
+  void clear() { size_ = 0; }
+  std::string_view* begin() { return std::launder(reinterpret_cast<std::string_view*>(raw_)); }
+  std::string_view* end() { return begin() + size_; }
+  const std::string_view* begin() const {
+    return std::launder(reinterpret_cast<const std::string_view*>(raw_));
+  }
+  const std::string_view* end() const { return begin() + size_; }
+  std::string_view operator[](size_t i) const { return begin()[i]; }
+
+ private:
+  alignas(std::string_view) unsigned char raw_[N * sizeof(std::string_view)];
+  size_t size_ = 0;
+};
+
+template <size_t N>
+bool HasDuplicates(ViewList<N>& names) {
+  const size_t count = names.size();
   if (count <= 16) {
     for (size_t i = 1; i < count; ++i) {
       for (size_t j = 0; j < i; ++j) {
@@ -87,9 +116,8 @@ bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
     }
     return false;
   }
-  std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count));
-  return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count)) !=
-         names.begin() + static_cast<std::ptrdiff_t>(count);
+  std::sort(names.begin(), names.end());
+  return std::adjacent_find(names.begin(), names.end()) != names.end();
 }
 
 bool TypeMatches(std::string_view typ, std::string_view expected) {
@@ -142,12 +170,12 @@ inline bool ScanPlainString(std::string_view s, size_t* i, std::string_view* out
 // members all have string values, every name and value printable ASCII
 // without escapes (so the raw bytes are the unescaped strings and duplicate
 // names compare bytewise), at most `names->size()` members, and no member is
-// named "crit" (which needs an array). Then `names`/`values` view into `s`.
+// named "crit" (which needs an array). Then `names`/`values` view into `s`
+// (both empty on entry).
 // Any other input, valid JSON or not, returns false and the caller parses it
 // with simdjson; this scan never accepts what simdjson would reject.
 template <size_t N>
-bool ScanFlatStringObject(std::string_view s, std::array<std::string_view, N>* names,
-                          std::array<std::string_view, N>* values, size_t* count) {
+bool ScanFlatStringObject(std::string_view s, ViewList<N>* names, ViewList<N>* values) {
   size_t i = 0;
   size_t n = 0;
   const auto skip = [&s, &i] {
@@ -170,8 +198,8 @@ bool ScanFlatStringObject(std::string_view s, std::array<std::string_view, N>* n
       skip();
       if (!ScanPlainString(s, &i, &value)) return false;
       if (Is(name, "crit")) return false;
-      (*names)[n] = name;
-      (*values)[n] = value;
+      names->push_back(name);
+      values->push_back(value);
       ++n;
       skip();
       if (i == s.size()) return false;
@@ -185,9 +213,7 @@ bool ScanFlatStringObject(std::string_view s, std::array<std::string_view, N>* n
     }
   }
   skip();
-  if (i != s.size()) return false;
-  *count = n;
-  return true;
+  return i == s.size();
 }
 
 int64_t SaturatingAdd(int64_t a, int64_t b) {
@@ -314,16 +340,15 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const size_t payload_size = jwt_internal::Base64UrlDecodedSize(payload_b64.size());
   char* const payload_data = scratch.payload.Get(payload_size);
   if (!jwt_internal::DecodeBase64Url(payload_b64, payload_data)) return Verdict::kMalformed;
-  std::array<std::string_view, kMaxHeaderMembers> names;
-  size_t count = 0;
+  ViewList<kMaxHeaderMembers> names;
   std::string_view alg_name, kid, typ;
   bool has_alg = false, has_kid = false, has_typ = false, embedded = false;
   simdjson::dom::element crit;
   bool has_crit = false;
-  std::array<std::string_view, kMaxHeaderMembers> values;
-  if (ScanFlatStringObject(std::string_view(header_data, header_size), &names, &values, &count)) {
+  ViewList<kMaxHeaderMembers> values;
+  if (ScanFlatStringObject(std::string_view(header_data, header_size), &names, &values)) {
     // The common header: string members only, plain ASCII (see above).
-    for (size_t i = 0; i < count; ++i) {
+    for (size_t i = 0; i < names.size(); ++i) {
       const std::string_view name = names[i];
       if (Is(name, "alg")) {
         alg_name = values[i];
@@ -341,7 +366,7 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   } else {
     // Anything else (escapes, non-ASCII, crit, non-string values, errors):
     // the full parser decides.
-    count = 0;
+    names.clear();
     simdjson::dom::element root;
     if (scratch.header_parser
             .parse(reinterpret_cast<const uint8_t*>(header_data), header_size, false)
@@ -351,9 +376,9 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     simdjson::dom::object header;
     if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
     for (simdjson::dom::key_value_pair field : header) {
-      if (count == names.size()) return Verdict::kMalformed;
+      if (names.full()) return Verdict::kMalformed;
       const std::string_view name = field.key;
-      names[count++] = name;
+      names.push_back(name);
       if (Is(name, "alg")) {
         if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
         has_alg = true;
@@ -371,7 +396,7 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
       }
     }
   }
-  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
+  if (HasDuplicates(names)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
   if (!has_alg) return Verdict::kUnsupportedAlgorithm;
   const std::optional<Algorithm> alg = AlgorithmFromName(alg_name);
   if (!alg) return Verdict::kUnsupportedAlgorithm;  // includes "none" in every case
@@ -384,24 +409,21 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     if (crit.get_array().get(list) != simdjson::SUCCESS || list.size() == 0) {
       return Verdict::kMalformed;
     }
-    std::array<std::string_view, kMaxHeaderMembers> crit_names;
-    size_t crit_count = 0;
+    ViewList<kMaxHeaderMembers> crit_names;
     bool unsupported = false;
     for (simdjson::dom::element e : list) {
       std::string_view ext;
-      if (crit_count == crit_names.size() || e.get_string().get(ext) != simdjson::SUCCESS ||
-          IsRegisteredHeader(ext) ||
-          std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count), ext) ==
-              names.begin() + static_cast<std::ptrdiff_t>(count)) {
+      if (crit_names.full() || e.get_string().get(ext) != simdjson::SUCCESS ||
+          IsRegisteredHeader(ext) || std::find(names.begin(), names.end(), ext) == names.end()) {
         return Verdict::kMalformed;
       }
-      crit_names[crit_count++] = ext;
+      crit_names.push_back(ext);
       if (std::find(options_.understood_crit.begin(), options_.understood_crit.end(), ext) ==
           options_.understood_crit.end()) {
         unsupported = true;
       }
     }
-    if (HasDuplicates(crit_names, crit_count)) return Verdict::kMalformed;
+    if (HasDuplicates(crit_names)) return Verdict::kMalformed;
     if (unsupported) return Verdict::kUnsupportedCrit;
   }
   if (embedded && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
@@ -475,17 +497,16 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   simdjson::dom::object claims;
   if (root.get_object().get(claims) != simdjson::SUCCESS) return Verdict::kMalformed;
 
-  std::array<std::string_view, kMaxClaims> names;
-  size_t count = 0;
+  ViewList<kMaxClaims> names;
   uint64_t required_seen = 0;
   const auto& required = options_.required_claims;
   simdjson::dom::element exp, nbf, iat, iss, sub, jti, aud;
   bool has_exp = false, has_nbf = false, has_iat = false, has_iss = false, has_sub = false,
        has_jti = false, has_aud = false;
   for (simdjson::dom::key_value_pair field : claims) {
-    if (count == names.size()) return Verdict::kMalformed;
+    if (names.full()) return Verdict::kMalformed;
     const std::string_view name = field.key;
-    names[count++] = name;
+    names.push_back(name);
     for (size_t i = 0; i < required.size(); ++i) {
       if (required[i] == name) required_seen |= uint64_t{1} << i;
     }
@@ -506,7 +527,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
         aud = field.value, has_aud = true;
     }
   }
-  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7519 §4
+  if (HasDuplicates(names)) return Verdict::kMalformed;  // RFC 7519 §4
 
   // Types (RFC 7519 §4.1): NumericDate is a JSON number; iss/sub/jti strings.
   double exp_s = 0, nbf_s = 0, iat_s = 0;
