@@ -14,16 +14,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define EDGEKIT_JWT_AVX2_BASE64 1
-#endif
 
 #include <array>
-#include <cstdint>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "edgekit/jwt/algorithm.h"
 #include "jwt/internal.h"
 
@@ -102,9 +98,8 @@ using jwt::Algorithm;
 
 Key::~Key() {
   EVP_MD_CTX_free(verify_template);
-  EVP_MD_CTX_free(hmac_inner);
-  EVP_MD_CTX_free(hmac_outer);
   EVP_PKEY_free(pkey);
+  EVP_MAC_CTX_free(mac);
 }
 
 namespace {
@@ -194,168 +189,13 @@ bool IsStrictBase64Url(std::string_view in) {
   return true;
 }
 
-namespace {
-
-// Decoding tables: kDec[j][c] is c's 6-bit value shifted into position j of a
-// 4-character group (18, 12, 6, 0), or kBad for bytes outside the alphabet,
-// so one group decodes to the OR of four lookups and any stray byte sets
-// kBad in it.
-constexpr uint32_t kBad = 0x01000000;
-struct B64DecodeTables {
-  uint32_t d[4][256] = {};
-  constexpr B64DecodeTables() {
-    for (int j = 0; j < 4; ++j) {
-      for (int c = 0; c < 256; ++c) {
-        const int v = kB64.v[static_cast<size_t>(c)];
-        d[j][c] = v < 0 ? kBad : static_cast<uint32_t>(v) << (18 - 6 * j);
-      }
-    }
-  }
-};
-constexpr B64DecodeTables kDec;
-
-#if defined(EDGEKIT_JWT_AVX2_BASE64)
-bool HasAvx2() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return has;
-}
-
-// Decodes whole 32-character blocks of `p[0, n)` (AVX2, Muła-Lemire nibble
-// lookups and packing) into `o`, 24 bytes per block, writing exactly those
-// bytes. Returns the characters consumed, or SIZE_MAX if a block holds a byte
-// outside the alphabet. Validation: a byte is valid iff the class bit of its
-// high nibble (2: '-', 3: digits, 4: A-O, 5: P-Z and '_', 6: a-o, 7: p-z) is
-// set in the mask of its low nibble; other high nibbles (incl. >= 0x80) have
-// no class bit. Value = byte + offset of its high nibble ('_' adjusted).
-__attribute__((target("avx2"))) size_t DecodeBlocksAvx2(const unsigned char* p, size_t n,
-                                                        unsigned char* o) {
-  const __m256i lo_mask = _mm256_setr_epi8(  // low nibble -> allowed classes
-      0x2A, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3C, 0x14, 0x14, 0x15, 0x14,
-      0x1C, 0x2A, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3E, 0x3C, 0x14, 0x14, 0x15,
-      0x14, 0x1C);
-  const __m256i hi_class = _mm256_setr_epi8(  // high nibble -> class bit
-      0, 0, 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x02, 0x04,
-      0x08, 0x10, 0x20, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i hi_offset = _mm256_setr_epi8(  // high nibble -> value offset
-      0, 0, 17, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 4, -65, -65, -71, -71, 0,
-      0, 0, 0, 0, 0, 0, 0);
-  const __m256i nibble = _mm256_set1_epi8(0x0F);
-  const __m256i underscore = _mm256_set1_epi8('_');
-  const __m256i underscore_fix = _mm256_set1_epi8(33);        // '_': -65 + 33 = -32 -> 63
-  const __m256i merge_pairs = _mm256_set1_epi32(0x01400140);  // a*64 + b per 16 bits
-  const __m256i merge_quads = _mm256_set1_epi32(0x00011000);  // ab*4096 + cd per 32 bits
-  const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2,
-                                         1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
-  const __m256i compact = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32, o += 24) {
-    const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
-    const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(c, 4), nibble);
-    const __m256i lo = _mm256_and_si256(c, nibble);
-    const __m256i ok =
-        _mm256_and_si256(_mm256_shuffle_epi8(lo_mask, lo), _mm256_shuffle_epi8(hi_class, hi));
-    if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(ok, _mm256_setzero_si256())) != 0) return SIZE_MAX;
-    const __m256i offset =
-        _mm256_add_epi8(_mm256_shuffle_epi8(hi_offset, hi),
-                        _mm256_and_si256(_mm256_cmpeq_epi8(c, underscore), underscore_fix));
-    __m256i v = _mm256_add_epi8(c, offset);
-    v = _mm256_maddubs_epi16(v, merge_pairs);
-    v = _mm256_madd_epi16(v, merge_quads);
-    v = _mm256_shuffle_epi8(v, order);
-    v = _mm256_permutevar8x32_epi32(v, compact);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm256_castsi256_si128(v));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(o + 16), _mm256_extracti128_si256(v, 1));
-  }
-  return i;
-}
-#endif
-
-}  // namespace
-
-bool DecodeBase64Url(std::string_view in, char* out) {
-  const size_t n = in.size();
-  const size_t rem = n % 4;
-  if (rem == 1) return false;
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  auto* o = reinterpret_cast<unsigned char*>(out);
-  uint32_t bad = 0;
-  const size_t full = n - rem;
-  size_t i = 0;
-#if defined(EDGEKIT_JWT_AVX2_BASE64)
-  if (full >= 32 && HasAvx2()) {
-    i = DecodeBlocksAvx2(p, full, o);
-    if (i == SIZE_MAX) return false;
-    o += i / 4 * 3;
-  }
-#endif
-  for (; i < full; i += 4, o += 3) {
-    const uint32_t v =
-        kDec.d[0][p[i]] | kDec.d[1][p[i + 1]] | kDec.d[2][p[i + 2]] | kDec.d[3][p[i + 3]];
-    bad |= v;
-    o[0] = static_cast<unsigned char>(v >> 16);
-    o[1] = static_cast<unsigned char>(v >> 8);
-    o[2] = static_cast<unsigned char>(v);
-  }
-  if (rem != 0) {
-    const uint32_t v =
-        kDec.d[0][p[full]] | kDec.d[1][p[full + 1]] | (rem == 3 ? kDec.d[2][p[full + 2]] : 0);
-    bad |= v;
-    // RFC 4648 §3.5: the bits after the last full byte must be zero.
-    if ((v & (rem == 2 ? 0xFFFFu : 0xFFu)) != 0) return false;
-    o[0] = static_cast<unsigned char>(v >> 16);
-    if (rem == 3) o[1] = static_cast<unsigned char>(v >> 8);
-  }
-  return (bad & kBad) == 0;
-}
-
 bool DecodeBase64Url(std::string_view in, std::string* out) {
-  if (in.size() % 4 == 1) return false;
-  out->resize(Base64UrlDecodedSize(in.size()));
-  return DecodeBase64Url(in, out->data());
+  if (!IsStrictBase64Url(in)) return false;
+  return DecodeValidatedBase64Url(in, out);
 }
 
-bool PrepareHmac(Key* key, std::string_view secret) {
-  // RFC 2104 §2: K' = K (or H(K) if longer than the block), zero-padded to
-  // the block size B; inner = H(K' ^ ipad || m), tag = H(K' ^ opad || inner).
-  // Both keyed prefixes are absorbed once here; each verification copies the
-  // two contexts instead of re-keying (or duplicating a whole EVP_MAC_CTX).
-  const EVP_MD* md = key->md;
-  if (md == nullptr) return false;
-  const int block_int = EVP_MD_get_block_size(md);
-  if (block_int <= 0 || block_int > 128) return false;
-  const auto block = static_cast<size_t>(block_int);
-  unsigned char k[128] = {};
-  bool ok = true;
-  if (secret.size() > block) {
-    unsigned int len = 0;
-    ok = EVP_Digest(secret.data(), secret.size(), k, &len, md, nullptr) == 1;
-  } else {
-    std::memcpy(k, secret.data(), secret.size());
-  }
-  unsigned char pad[128];
-  EVP_MD_CTX* inner = EVP_MD_CTX_new();
-  EVP_MD_CTX* outer = EVP_MD_CTX_new();
-  ok = ok && inner != nullptr && outer != nullptr;
-  for (size_t i = 0; i < block; ++i) pad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
-  ok = ok && EVP_DigestInit_ex(inner, md, nullptr) == 1 && EVP_DigestUpdate(inner, pad, block) == 1;
-  for (size_t i = 0; i < block; ++i) pad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
-  ok = ok && EVP_DigestInit_ex(outer, md, nullptr) == 1 && EVP_DigestUpdate(outer, pad, block) == 1;
-  OPENSSL_cleanse(k, sizeof(k));
-  OPENSSL_cleanse(pad, sizeof(pad));
-  if (!ok) {
-    EVP_MD_CTX_free(inner);
-    EVP_MD_CTX_free(outer);
-    ERR_clear_error();
-    return false;
-  }
-  EVP_MD_CTX_free(key->hmac_inner);
-  EVP_MD_CTX_free(key->hmac_outer);
-  key->hmac_inner = inner;
-  key->hmac_outer = outer;
-  return true;
+bool DecodeValidatedBase64Url(std::string_view in, std::string* out) {
+  return absl::WebSafeBase64Unescape(AV(in), out) && out->size() == in.size() * 3 / 4;
 }
 
 size_t EcdsaRawToDer(const Key& key, const uint8_t* raw, uint8_t* der) {
@@ -433,22 +273,16 @@ namespace {
 bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_view sig) {
   const auto* in = reinterpret_cast<const unsigned char*>(input.data());
   const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
-  thread_local ThreadMdCtx md;
-  if (md.ctx == nullptr) return false;
   if (IsHmac(key.alg)) {
-    if (sig.size() != key.sig_len || key.hmac_inner == nullptr || key.hmac_outer == nullptr) {
-      return false;
-    }
-    unsigned char inner[EVP_MAX_MD_SIZE];
+    if (sig.size() != key.sig_len || key.mac == nullptr) return false;
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(key.mac);
+    if (ctx == nullptr) return false;
     unsigned char tag[EVP_MAX_MD_SIZE];
-    unsigned int inner_len = 0, tag_len = 0;
-    const bool ok = EVP_MD_CTX_copy_ex(md.ctx, key.hmac_inner) == 1 &&
-                    EVP_DigestUpdate(md.ctx, in, input.size()) == 1 &&
-                    EVP_DigestFinal_ex(md.ctx, inner, &inner_len) == 1 &&
-                    EVP_MD_CTX_copy_ex(md.ctx, key.hmac_outer) == 1 &&
-                    EVP_DigestUpdate(md.ctx, inner, inner_len) == 1 &&
-                    EVP_DigestFinal_ex(md.ctx, tag, &tag_len) == 1 && tag_len == key.sig_len &&
+    size_t tag_len = 0;
+    const bool ok = EVP_MAC_update(ctx, in, input.size()) == 1 &&
+                    EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
                     CRYPTO_memcmp(tag, s, tag_len) == 0;
+    EVP_MAC_CTX_free(ctx);
     return ok;
   }
   if (key.pkey == nullptr) return false;
@@ -462,7 +296,9 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
   } else if (sig.size() != key.sig_len) {
     return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
   }
-  if (key.verify_template == nullptr || EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
+  thread_local ThreadMdCtx md;
+  if (md.ctx == nullptr || key.verify_template == nullptr ||
+      EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
     return false;
   }
   const bool ok = EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
@@ -488,7 +324,7 @@ bool VerifySignature(const Key& key, std::string_view input, std::string_view si
   if (VerifySignatureImpl(key, input, sig)) return true;
   // Leave no failure residue in the host thread's OpenSSL error queue (an
   // HMAC mismatch pushes none, so skip the thread-local lookup there).
-  if (!IsHmac(key.alg)) ERR_clear_error();
+  if (key.mac == nullptr) ERR_clear_error();
   return false;
 }
 

@@ -30,8 +30,8 @@ inline absl::string_view AV(std::string_view s) { return absl::string_view(s.dat
 
 // One verification key, bound to one algorithm, with its OpenSSL objects
 // prepared at load time. Immutable after construction; OpenSSL objects are
-// only read (EVP_PKEY shared across threads; the prepared digest contexts
-// are copied per verification).
+// only read (EVP_PKEY shared across threads; the MAC context is duplicated
+// per verification).
 struct Key {
   Key() = default;
   Key(const Key&) = delete;
@@ -41,8 +41,7 @@ struct Key {
   std::string kid;
   jwt::Algorithm alg = jwt::Algorithm::kHS256;
   EVP_PKEY* pkey = nullptr;               // RSA / EC / Ed keys
-  EVP_MD_CTX* hmac_inner = nullptr;       // HMAC: digest of (K' xor ipad) absorbed
-  EVP_MD_CTX* hmac_outer = nullptr;       // HMAC: digest of (K' xor opad) absorbed
+  EVP_MAC_CTX* mac = nullptr;             // HMAC: initialised with the secret
   EVP_MD_CTX* verify_template = nullptr;  // asymmetric: DigestVerifyInit done (PSS set)
   const EVP_MD* md = nullptr;             // digest (not owned: fetched once, static)
   size_t sig_len = 0;              // exact JWS signature length (0: RSA, checked against modulus)
@@ -62,20 +61,10 @@ const EVP_MD* DigestFor(jwt::Algorithm alg);
 // Strict unpadded base64url (RFC 4648 §5): alphabet A-Z a-z 0-9 - _ only,
 // length % 4 != 1, unused trailing bits zero (canonical, RFC 4648 §3.5).
 bool IsStrictBase64Url(std::string_view in);
-// Decoded size of `n` base64url characters (n % 4 != 1).
-inline size_t Base64UrlDecodedSize(size_t n) {
-  return n / 4 * 3 + (n % 4 == 3 ? 2 : n % 4 == 2 ? 1 : 0);
-}
-// Validates as above and decodes in one pass (a 256-entry table) into `out`,
-// which must hold Base64UrlDecodedSize(in.size()) bytes. On failure returns
-// false; `out` then holds unspecified bytes.
-bool DecodeBase64Url(std::string_view in, char* out);
-// The same into a string (resized to the decoded size).
+// Validates as above, then decodes into `out` (its capacity is reused).
 bool DecodeBase64Url(std::string_view in, std::string* out);
-
-// HMAC (RFC 2104) keyed once: prepares `key->hmac_inner`/`hmac_outer` from
-// `secret` with `key->md`. False on OpenSSL failure.
-bool PrepareHmac(Key* key, std::string_view secret);
+// Decodes input that already passed IsStrictBase64Url.
+bool DecodeValidatedBase64Url(std::string_view in, std::string* out);
 
 // Prepares `key->verify_template` (asymmetric keys). False on OpenSSL failure.
 bool PrepareVerifyTemplate(Key* key);

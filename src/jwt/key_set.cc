@@ -210,12 +210,26 @@ absl::StatusOr<std::unique_ptr<Key>> MakeHmacKey(std::string_view kid, std::stri
     return Invalid(absl::StrCat("HMAC secret for ", AV(jwt::AlgorithmName(alg)),
                                 " must be at least ", HashLen(alg), " bytes (RFC 7518 §3.2)"));
   }
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (hmac == nullptr) return absl::InternalError("OpenSSL has no HMAC");
   auto key = std::make_unique<Key>();
   key->kid = std::string(kid);
   key->alg = alg;
   key->md = DigestFor(alg);
   key->sig_len = HashLen(alg);
-  if (!PrepareHmac(key.get(), secret)) return absl::InternalError("HMAC context setup failed");
+  key->mac = EVP_MAC_CTX_new(hmac);
+  const char* digest = alg == Algorithm::kHS256   ? "SHA256"
+                       : alg == Algorithm::kHS384 ? "SHA384"
+                                                  : "SHA512";
+  OSSL_PARAM params[2] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  if (key->mac == nullptr ||
+      EVP_MAC_init(key->mac, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                   params) != 1) {
+    ERR_clear_error();
+    return absl::InternalError("HMAC context setup failed");
+  }
   return key;
 }
 

@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <memory>
-#include <new>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -28,41 +26,33 @@ constexpr size_t kMaxHeaderMembers = 64;
 constexpr size_t kMaxClaims = 256;
 constexpr size_t kMaxRequiredClaims = 64;
 
-// A decode buffer followed by simdjson's read-ahead padding (zeroed once).
-class PaddedBuffer {
- public:
-  explicit PaddedBuffer(size_t capacity) { Grow(capacity); }
-  // Room for `n` bytes plus the padding; grows (once per larger limit) only
-  // when a verifier with limits above the defaults sees a larger segment.
-  char* Get(size_t n) {
-    if (n > capacity_) Grow(n);
-    return data_.get();
-  }
-
- private:
-  void Grow(size_t n) {
-    data_.reset(new char[n + simdjson::SIMDJSON_PADDING]());
-    capacity_ = n;
-  }
-  std::unique_ptr<char[]> data_;
-  size_t capacity_ = 0;
-};
-
 struct Scratch {
   simdjson::dom::parser header_parser;
   simdjson::dom::parser payload_parser;
-  // Sized for the default limits (4 KiB header segment, 16 KiB token).
-  PaddedBuffer header{3 * 1024};
-  PaddedBuffer payload{12 * 1024};
+  std::string header;
+  std::string payload;
+  std::string signature;
 };
 
 Scratch& GetScratch() {
-  thread_local Scratch scratch;
+  // Sized once for the default limits, so later tokens never reallocate
+  // (verifiers configured with larger limits grow them on demand).
+  thread_local Scratch scratch = [] {
+    Scratch s;
+    s.header.reserve(4096 + simdjson::SIMDJSON_PADDING);
+    s.payload.reserve(16384 + simdjson::SIMDJSON_PADDING);
+    s.signature.reserve(1024);
+    return s;
+  }();
   return scratch;
 }
 
-// Largest JWS signature: RSA-16384 (the key size limit), 2048 bytes.
-constexpr size_t kMaxSignatureBytes = 2048;
+// Makes room for simdjson's read-ahead padding past the decoded bytes.
+void Pad(std::string* s) {
+  if (s->capacity() < s->size() + simdjson::SIMDJSON_PADDING) {
+    s->reserve(s->size() + simdjson::SIMDJSON_PADDING);
+  }
+}
 
 bool IsRegisteredHeader(std::string_view name) {
   // RFC 7515 §4.1 and RFC 7516 §4.1 / RFC 7518 §4.6-4.8 header names: never
@@ -73,36 +63,8 @@ bool IsRegisteredHeader(std::string_view name) {
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
-// Up to N string_views, without zero-filling the storage: these lists sit on
-// the hot path, and 256 claims' worth would be 4 KiB of stores per token.
 template <size_t N>
-class ViewList {
- public:
-  static constexpr size_t capacity() { return N; }
-  [[nodiscard]] size_t size() const { return size_; }
-  [[nodiscard]] bool full() const { return size_ == N; }
-  void push_back(std::string_view v) {
-    EDGEKIT_DCHECK(size_ < N);
-    new (raw_ + size_ * sizeof(std::string_view)) std::string_view(v);
-    ++size_;
-  }
-  void clear() { size_ = 0; }
-  std::string_view* begin() { return std::launder(reinterpret_cast<std::string_view*>(raw_)); }
-  std::string_view* end() { return begin() + size_; }
-  const std::string_view* begin() const {
-    return std::launder(reinterpret_cast<const std::string_view*>(raw_));
-  }
-  const std::string_view* end() const { return begin() + size_; }
-  std::string_view operator[](size_t i) const { return begin()[i]; }
-
- private:
-  alignas(std::string_view) unsigned char raw_[N * sizeof(std::string_view)];
-  size_t size_ = 0;
-};
-
-template <size_t N>
-bool HasDuplicates(ViewList<N>& names) {
-  const size_t count = names.size();
+bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
   if (count <= 16) {
     for (size_t i = 1; i < count; ++i) {
       for (size_t j = 0; j < i; ++j) {
@@ -116,8 +78,9 @@ bool HasDuplicates(ViewList<N>& names) {
     }
     return false;
   }
-  std::sort(names.begin(), names.end());
-  return std::adjacent_find(names.begin(), names.end()) != names.end();
+  std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count));
+  return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count)) !=
+         names.begin() + static_cast<std::ptrdiff_t>(count);
 }
 
 bool TypeMatches(std::string_view typ, std::string_view expected) {
@@ -147,75 +110,6 @@ inline bool Is(std::string_view name, const char (&lit)[N]) {
   return true;
 }
 
-inline bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Scans a quoted string of printable ASCII (0x20-0x7E) without escapes at
-// `*i` (on the opening quote); sets `*out` to its contents.
-inline bool ScanPlainString(std::string_view s, size_t* i, std::string_view* out) {
-  size_t j = *i;
-  if (j >= s.size() || s[j] != '"') return false;
-  const size_t start = ++j;
-  for (; j < s.size(); ++j) {
-    const auto c = static_cast<unsigned char>(s[j]);
-    if (c == '"') break;
-    if (c < 0x20 || c > 0x7E || c == '\\') return false;
-  }
-  if (j == s.size()) return false;
-  *out = s.substr(start, j - start);
-  *i = j + 1;
-  return true;
-}
-
-// The fast path for JOSE headers: true iff `s` is exactly a JSON object whose
-// members all have string values, every name and value printable ASCII
-// without escapes (so the raw bytes are the unescaped strings and duplicate
-// names compare bytewise), at most `names->size()` members, and no member is
-// named "crit" (which needs an array). Then `names`/`values` view into `s`
-// (both empty on entry).
-// Any other input, valid JSON or not, returns false and the caller parses it
-// with simdjson; this scan never accepts what simdjson would reject.
-template <size_t N>
-bool ScanFlatStringObject(std::string_view s, ViewList<N>* names, ViewList<N>* values) {
-  size_t i = 0;
-  size_t n = 0;
-  const auto skip = [&s, &i] {
-    while (i < s.size() && IsJsonSpace(s[i])) ++i;
-  };
-  skip();
-  if (i == s.size() || s[i] != '{') return false;
-  ++i;
-  skip();
-  if (i < s.size() && s[i] == '}') {
-    ++i;
-  } else {
-    while (true) {
-      if (n == N) return false;
-      std::string_view name, value;
-      if (!ScanPlainString(s, &i, &name)) return false;
-      skip();
-      if (i == s.size() || s[i] != ':') return false;
-      ++i;
-      skip();
-      if (!ScanPlainString(s, &i, &value)) return false;
-      if (Is(name, "crit")) return false;
-      names->push_back(name);
-      values->push_back(value);
-      ++n;
-      skip();
-      if (i == s.size()) return false;
-      if (s[i] == '}') {
-        ++i;
-        break;
-      }
-      if (s[i] != ',') return false;
-      ++i;
-      skip();
-    }
-  }
-  skip();
-  return i == s.size();
-}
-
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
     return std::numeric_limits<int64_t>::max();
@@ -230,7 +124,7 @@ struct Verifier::Checked {
   Algorithm alg = Algorithm::kHS256;
   std::string_view kid;
   std::string_view typ;
-  std::string_view payload;  // decoded, in this thread's scratch buffer
+  std::string_view payload_b64;
 };
 
 absl::StatusOr<std::unique_ptr<Verifier>> Verifier::Create(VerifierOptions options,
@@ -331,72 +225,49 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   if (header_b64.size() > options_.max_header_bytes) return Verdict::kOversized;
   if (header_b64.empty()) return Verdict::kMalformed;
   // Stray bytes anywhere make the token malformed, before any key work (the
-  // signature segment is checked when it is decoded): header and payload are
-  // validated and decoded here, in one pass each, before the header is read.
+  // signature segment is checked when it is decoded, the header right below).
+  if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
+
   Scratch& scratch = GetScratch();
-  const size_t header_size = jwt_internal::Base64UrlDecodedSize(header_b64.size());
-  char* header_data = scratch.header.Get(header_size);
-  if (!jwt_internal::DecodeBase64Url(header_b64, header_data)) return Verdict::kMalformed;
-  const size_t payload_size = jwt_internal::Base64UrlDecodedSize(payload_b64.size());
-  char* const payload_data = scratch.payload.Get(payload_size);
-  if (!jwt_internal::DecodeBase64Url(payload_b64, payload_data)) return Verdict::kMalformed;
-  ViewList<kMaxHeaderMembers> names;
+  if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
+  Pad(&scratch.header);
+  simdjson::dom::element root;
+  if (scratch.header_parser
+          .parse(reinterpret_cast<const uint8_t*>(scratch.header.data()), scratch.header.size(),
+                 false)
+          .get(root) != simdjson::SUCCESS) {
+    return Verdict::kMalformed;
+  }
+  simdjson::dom::object header;
+  if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
+
+  std::array<std::string_view, kMaxHeaderMembers> names;
+  size_t count = 0;
   std::string_view alg_name, kid, typ;
   bool has_alg = false, has_kid = false, has_typ = false, embedded = false;
   simdjson::dom::element crit;
   bool has_crit = false;
-  ViewList<kMaxHeaderMembers> values;
-  if (ScanFlatStringObject(std::string_view(header_data, header_size), &names, &values)) {
-    // The common header: string members only, plain ASCII (see above).
-    for (size_t i = 0; i < names.size(); ++i) {
-      const std::string_view name = names[i];
-      if (Is(name, "alg")) {
-        alg_name = values[i];
-        has_alg = true;
-      } else if (Is(name, "kid")) {
-        kid = values[i];
-        has_kid = true;
-      } else if (Is(name, "typ")) {
-        typ = values[i];
-        has_typ = true;
-      } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
-        embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
-      }
-    }
-  } else {
-    // Anything else (escapes, non-ASCII, crit, non-string values, errors):
-    // the full parser decides.
-    names.clear();
-    simdjson::dom::element root;
-    if (scratch.header_parser
-            .parse(reinterpret_cast<const uint8_t*>(header_data), header_size, false)
-            .get(root) != simdjson::SUCCESS) {
-      return Verdict::kMalformed;
-    }
-    simdjson::dom::object header;
-    if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
-    for (simdjson::dom::key_value_pair field : header) {
-      if (names.full()) return Verdict::kMalformed;
-      const std::string_view name = field.key;
-      names.push_back(name);
-      if (Is(name, "alg")) {
-        if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
-        has_alg = true;
-      } else if (Is(name, "kid")) {
-        if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
-        has_kid = true;
-      } else if (Is(name, "typ")) {
-        if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
-        has_typ = true;
-      } else if (Is(name, "crit")) {
-        crit = field.value;
-        has_crit = true;
-      } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
-        embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
-      }
+  for (simdjson::dom::key_value_pair field : header) {
+    if (count == names.size()) return Verdict::kMalformed;
+    const std::string_view name = field.key;
+    names[count++] = name;
+    if (Is(name, "alg")) {
+      if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
+      has_alg = true;
+    } else if (Is(name, "kid")) {
+      if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
+      has_kid = true;
+    } else if (Is(name, "typ")) {
+      if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
+      has_typ = true;
+    } else if (Is(name, "crit")) {
+      crit = field.value;
+      has_crit = true;
+    } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
+      embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
     }
   }
-  if (HasDuplicates(names)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
+  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
   if (!has_alg) return Verdict::kUnsupportedAlgorithm;
   const std::optional<Algorithm> alg = AlgorithmFromName(alg_name);
   if (!alg) return Verdict::kUnsupportedAlgorithm;  // includes "none" in every case
@@ -409,21 +280,24 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     if (crit.get_array().get(list) != simdjson::SUCCESS || list.size() == 0) {
       return Verdict::kMalformed;
     }
-    ViewList<kMaxHeaderMembers> crit_names;
+    std::array<std::string_view, kMaxHeaderMembers> crit_names;
+    size_t crit_count = 0;
     bool unsupported = false;
     for (simdjson::dom::element e : list) {
       std::string_view ext;
-      if (crit_names.full() || e.get_string().get(ext) != simdjson::SUCCESS ||
-          IsRegisteredHeader(ext) || std::find(names.begin(), names.end(), ext) == names.end()) {
+      if (crit_count == crit_names.size() || e.get_string().get(ext) != simdjson::SUCCESS ||
+          IsRegisteredHeader(ext) ||
+          std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count), ext) ==
+              names.begin() + static_cast<std::ptrdiff_t>(count)) {
         return Verdict::kMalformed;
       }
-      crit_names.push_back(ext);
+      crit_names[crit_count++] = ext;
       if (std::find(options_.understood_crit.begin(), options_.understood_crit.end(), ext) ==
           options_.understood_crit.end()) {
         unsupported = true;
       }
     }
-    if (HasDuplicates(crit_names)) return Verdict::kMalformed;
+    if (HasDuplicates(crit_names, crit_count)) return Verdict::kMalformed;
     if (unsupported) return Verdict::kUnsupportedCrit;
   }
   if (embedded && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
@@ -445,20 +319,14 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const jwt_internal::Key& key = *it->second;
   if (key.alg != *alg) return Verdict::kKeyAlgorithmMismatch;
   if (sig_b64.empty()) return Verdict::kBadSignature;
-  const size_t sig_size = jwt_internal::Base64UrlDecodedSize(sig_b64.size());
-  if (sig_size > kMaxSignatureBytes) {
-    // Longer than any key's signature: still malformed if not base64url.
-    return jwt_internal::IsStrictBase64Url(sig_b64) ? Verdict::kBadSignature : Verdict::kMalformed;
-  }
-  char sig[kMaxSignatureBytes];
-  if (!jwt_internal::DecodeBase64Url(sig_b64, sig)) return Verdict::kMalformed;
-  if (!jwt_internal::VerifySignature(key, token.substr(0, dot2), std::string_view(sig, sig_size))) {
+  if (!jwt_internal::DecodeBase64Url(sig_b64, &scratch.signature)) return Verdict::kMalformed;
+  if (!jwt_internal::VerifySignature(key, token.substr(0, dot2), scratch.signature)) {
     return Verdict::kBadSignature;
   }
   out->alg = *alg;
   out->kid = kid;
   out->typ = typ;
-  out->payload = std::string_view(payload_data, payload_size);
+  out->payload_b64 = payload_b64;
   return Verdict::kOk;
 }
 
@@ -466,7 +334,11 @@ JwsResult Verifier::VerifyJws(std::string_view token, absl::Time now) const {
   JwsResult result;
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
-  if (result.verdict == Verdict::kOk) result.payload.assign(checked.payload);
+  if (result.verdict == Verdict::kOk &&
+      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &result.payload)) {
+    result.verdict = Verdict::kMalformed;
+    result.payload.clear();
+  }
   Count(result.verdict);
   return result;
 }
@@ -485,11 +357,15 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
 }
 
 Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
-  if (checked.payload.empty()) return Verdict::kMalformed;
   Scratch& scratch = GetScratch();
+  if (checked.payload_b64.empty() ||
+      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {
+    return Verdict::kMalformed;
+  }
+  Pad(&scratch.payload);
   simdjson::dom::element root;
   if (scratch.payload_parser
-          .parse(reinterpret_cast<const uint8_t*>(checked.payload.data()), checked.payload.size(),
+          .parse(reinterpret_cast<const uint8_t*>(scratch.payload.data()), scratch.payload.size(),
                  false)
           .get(root) != simdjson::SUCCESS) {
     return Verdict::kMalformed;
@@ -497,16 +373,17 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   simdjson::dom::object claims;
   if (root.get_object().get(claims) != simdjson::SUCCESS) return Verdict::kMalformed;
 
-  ViewList<kMaxClaims> names;
+  std::array<std::string_view, kMaxClaims> names;
+  size_t count = 0;
   uint64_t required_seen = 0;
   const auto& required = options_.required_claims;
   simdjson::dom::element exp, nbf, iat, iss, sub, jti, aud;
   bool has_exp = false, has_nbf = false, has_iat = false, has_iss = false, has_sub = false,
        has_jti = false, has_aud = false;
   for (simdjson::dom::key_value_pair field : claims) {
-    if (names.full()) return Verdict::kMalformed;
+    if (count == names.size()) return Verdict::kMalformed;
     const std::string_view name = field.key;
-    names.push_back(name);
+    names[count++] = name;
     for (size_t i = 0; i < required.size(); ++i) {
       if (required[i] == name) required_seen |= uint64_t{1} << i;
     }
@@ -527,7 +404,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
         aud = field.value, has_aud = true;
     }
   }
-  if (HasDuplicates(names)) return Verdict::kMalformed;  // RFC 7519 §4
+  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7519 §4
 
   // Types (RFC 7519 §4.1): NumericDate is a JSON number; iss/sub/jti strings.
   double exp_s = 0, nbf_s = 0, iat_s = 0;
@@ -606,13 +483,13 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   }
 
   // One buffer: payload, then the unescaped strings the accessors return.
-  const size_t total = checked.payload.size() + checked.kid.size() + checked.typ.size() +
+  const size_t total = scratch.payload.size() + checked.kid.size() + checked.typ.size() +
                        iss_v.size() + sub_v.size() + jti_v.size();
   if (total > std::numeric_limits<uint32_t>::max() / 2) return Verdict::kOversized;
   std::string& data = token->data_;
   data.reserve(total + simdjson::SIMDJSON_PADDING);
-  data.assign(checked.payload.data(), checked.payload.size());
-  token->payload_len_ = checked.payload.size();
+  data.assign(scratch.payload.data(), scratch.payload.size());
+  token->payload_len_ = scratch.payload.size();
   const auto put = [&data](std::string_view v, bool present) {
     Token::Piece p;
     p.offset = static_cast<uint32_t>(data.size());

@@ -63,13 +63,10 @@
 // buffers and two simdjson parsers, sized on its first call for the default
 // limits (a verifier with larger limits grows them once). A successful
 // Verify makes one allocation (the Token's buffer). Verdicts are enums.
-// Typical costs (Release, shared 2-core machine): HS256 ≈ 1.2–1.3× a raw
-// pre-keyed EVP_MAC (HMAC keys keep digest contexts with K^ipad / K^opad
-// absorbed, copied per token); RS256/ES256/EdDSA below a raw
-// EVP_DigestVerifyInit + EVP_DigestVerify (each key keeps a prepared verify
-// context that is copied per token). The JWT layer itself (base64url, JSON,
-// checks, the Token) costs ≈ 0.35–0.5 µs per token. See docs/jwt.md and
-// benchmarks/jwt_benchmark.cc.
+// Typical costs (Release, shared 2-core machine): HS256 ≈ 2.2× a raw
+// pre-keyed HMAC; RS256/ES256/EdDSA at or below a raw EVP_DigestVerifyInit +
+// EVP_DigestVerify (each key keeps a prepared verify context that is copied
+// per token). See docs/jwt.md and benchmarks/jwt_benchmark.cc.
 //
 // Thread-safety: thread-safe. One verifier may be shared by all threads;
 // `SetKeySet` swaps the set atomically while verifications run (each
