@@ -389,7 +389,6 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   }
   const int origin_status = origin.status;
   const std::string origin_reason = std::move(origin.reason);
-  const std::string origin_age = std::string(origin.headers.Get("Age").value_or(""));
   cache::StoreResult s = cache_->Store(creq, origin_status, origin.headers.view(),
                                        std::move(origin.body), t0, t1, &p->ticket);
   if (p->background) return;
@@ -405,11 +404,6 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   res.status = s.status;
   if (s.status == origin_status) res.reason = origin_reason;
   res.headers = s.ResponseHeaders();
-  if (!origin_age.empty() && !res.headers.Contains("Age")) {
-    // Passed on, not stored: the origin's Age travels end to end (RFC 9111
-    // §5.1); StoreResult::ResponseHeaders() leaves it out in that case.
-    res.headers.Add("Age", origin_age);
-  }
   res.body = s.body();
   const bool from_cache =
       s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
