@@ -99,7 +99,7 @@ bool ParseBytePos(std::string_view s, uint64_t* out) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;
   }
-  return absl::SimpleAtoi(Av(s), out);
+  return absl::SimpleAtoi(edgekit::AbslView(s), out);
 }
 
 bool IfRangeMatches(const HttpRequest& req, const HeaderMap& stored) {
@@ -224,7 +224,7 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
     // RFC 9110 §7.6.2: Max-Forwards 0 is answered here; otherwise decremented.
     if (std::optional<std::string_view> mf = request.headers.Get("Max-Forwards")) {
       uint64_t n = 0;
-      if (absl::SimpleAtoi(Av(*mf), &n)) {
+      if (absl::SimpleAtoi(edgekit::AbslView(*mf), &n)) {
         if (n == 0) {
           HttpResponse r;
           r.headers.Add("Via", via_);
@@ -240,7 +240,8 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
                   EqualsIgnoreCase(f.name, "Proxy-Authorization")) {
                 continue;
               }
-              absl::StrAppend(&r.body, Av(f.name), ": ", Av(f.value), "\r\n");
+              absl::StrAppend(&r.body, edgekit::AbslView(f.name), ": ", edgekit::AbslView(f.value),
+                              "\r\n");
             }
           }
           exchange.Respond(std::move(r));
@@ -258,7 +259,7 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
   HttpUrl absolute;
   if (!target.empty() && target.front() == '/') {
     p->origin_target = std::string(target);
-    p->uri = absl::StrCat("http://", host, Av(target));
+    p->uri = absl::StrCat("http://", host, edgekit::AbslView(target));
   } else if (ParseHttpUrl(target, &absolute)) {  // absolute-form
     // RFC 9112 §3.2.2: the target's authority replaces any Host field.
     p->origin_target = absolute.path;
@@ -582,8 +583,9 @@ std::string CachingProxy::MetricsText() const {
   std::string out;
   auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
                        uint64_t value, std::string_view labels = "") {
-    absl::StrAppend(&out, "# HELP ", Av(name), " ", Av(help), "\n# TYPE ", Av(name), " ", Av(type),
-                    "\n", Av(name), Av(labels), " ", value, "\n");
+    absl::StrAppend(&out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
+                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
+                    edgekit::AbslView(name), edgekit::AbslView(labels), " ", value, "\n");
   };
   const cache::CacheCounters c = cache_->counters();
   metric("edgekit_cache_lookups_total", "counter", "Cache lookups.", c.lookups);

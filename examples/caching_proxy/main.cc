@@ -59,7 +59,7 @@ flags:
 
 bool ParseSize(std::string_view s, size_t* out) {
   uint64_t v = 0;
-  if (!absl::SimpleAtoi(edgekit_examples::Av(s), &v)) return false;
+  if (!absl::SimpleAtoi(edgekit::AbslView(s), &v)) return false;
   *out = static_cast<size_t>(v);
   return true;
 }
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit_examples::Av(flag)));
+    if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit::AbslView(flag)));
     const std::string_view value = argv[++i];
     double seconds = 0;
     if (flag == "--listen") {
@@ -123,20 +123,19 @@ int main(int argc, char** argv) {
     } else if (flag == "--admin-token") {
       options.admin_token = std::string(value);
     } else if (flag == "--threads") {
-      if (!absl::SimpleAtoi(edgekit_examples::Av(value), &threads) || threads < 1 ||
-          threads > 256) {
+      if (!absl::SimpleAtoi(edgekit::AbslView(value), &threads) || threads < 1 || threads > 256) {
         return Fail("bad --threads (1..256)");
       }
     } else if (flag == "--connect-timeout") {
-      if (!absl::SimpleAtod(edgekit_examples::Av(value), &seconds) || seconds <= 0)
+      if (!absl::SimpleAtod(edgekit::AbslView(value), &seconds) || seconds <= 0)
         return Fail("bad --connect-timeout");
       options.connect_timeout = absl::Seconds(seconds);
     } else if (flag == "--origin-timeout") {
-      if (!absl::SimpleAtod(edgekit_examples::Av(value), &seconds) || seconds <= 0)
+      if (!absl::SimpleAtod(edgekit::AbslView(value), &seconds) || seconds <= 0)
         return Fail("bad --origin-timeout");
       options.origin_timeout = absl::Seconds(seconds);
     } else {
-      return Fail(absl::StrCat("unknown flag ", edgekit_examples::Av(flag)));
+      return Fail(absl::StrCat("unknown flag ", edgekit::AbslView(flag)));
     }
   }
   if (listen.empty() || origin.empty()) return Fail("--listen and --origin are required");

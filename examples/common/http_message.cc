@@ -58,7 +58,7 @@ bool ParseHostPort(std::string_view s, std::string* host, uint16_t* port) {
   }
   if (h.empty()) return false;
   uint32_t n = 80;
-  if (!p.empty() && (!absl::SimpleAtoi(Av(p), &n) || n > 65535)) return false;
+  if (!p.empty() && (!absl::SimpleAtoi(edgekit::AbslView(p), &n) || n > 65535)) return false;
   if (p.empty() && s.back() == ':') return false;
   *host = std::string(h);
   *port = static_cast<uint16_t>(n);

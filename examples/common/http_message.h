@@ -21,13 +21,10 @@
 #include <string_view>
 
 #include "absl/strings/string_view.h"
+#include "edgekit/base/string_view.h"
 #include "edgekit/http/header_map.h"
 
 namespace edgekit_examples {
-
-// Debian's Abseil has its own absl::string_view (not std::string_view):
-// convert explicitly where the two meet (StrCat, SimpleAtoi...).
-inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // A request as read from a client (server side) or to be sent to an origin
 // (client side).

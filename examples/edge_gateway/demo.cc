@@ -474,9 +474,10 @@ int RunDemo(const DemoOptions& options) {
             ++with_fields;
           }
           if (example.empty()) {
-            example = absl::StrCat("RateLimit-Policy: ", Av(h.Get("RateLimit-Policy").value_or("")),
-                                   " | RateLimit: ", Av(h.Get("RateLimit").value_or("")),
-                                   " | Retry-After: ", Av(h.Get("Retry-After").value_or("")));
+            example = absl::StrCat(
+                "RateLimit-Policy: ", edgekit::AbslView(h.Get("RateLimit-Policy").value_or("")),
+                " | RateLimit: ", edgekit::AbslView(h.Get("RateLimit").value_or("")),
+                " | Retry-After: ", edgekit::AbslView(h.Get("Retry-After").value_or("")));
           }
         }
       }

@@ -148,9 +148,9 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     bo.listeners.push_back([self](const breaker::StateChange& c) {
       edgekit::MutexLock lock(&self->log_mu_);
       if (self->breaker_log_.size() < 1000) {
-        self->breaker_log_.push_back(absl::StrCat(Av(c.breaker_name), ": ", Av(ToString(c.from)),
-                                                  " -> ", Av(ToString(c.to)), " (",
-                                                  Av(ToString(c.reason)), ")"));
+        self->breaker_log_.push_back(absl::StrCat(
+            edgekit::AbslView(c.breaker_name), ": ", edgekit::AbslView(ToString(c.from)), " -> ",
+            edgekit::AbslView(ToString(c.to)), " (", edgekit::AbslView(ToString(c.reason)), ")"));
       }
     });
     absl::StatusOr<std::unique_ptr<breaker::CircuitBreaker>> b =
@@ -213,11 +213,12 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
   auth_by_verdict_[static_cast<size_t>(verdict.verdict)].fetch_add(1, std::memory_order_relaxed);
   if (!verdict.ok()) {
     HttpResponse r = TextResponse(
-        401, absl::StrCat("invalid token: ", Av(jwt::ToString(verdict.verdict)), "\n"));
+        401,
+        absl::StrCat("invalid token: ", edgekit::AbslView(jwt::ToString(verdict.verdict)), "\n"));
     r.headers.Add("WWW-Authenticate",
                   absl::StrCat("Bearer realm=\"edgekit-gateway\", error=\"invalid_token\", "
                                "error_description=\"",
-                               Av(jwt::ToString(verdict.verdict)), "\""));
+                               edgekit::AbslView(jwt::ToString(verdict.verdict)), "\""));
     exchange.Respond(std::move(r));
     return;
   }
@@ -281,8 +282,9 @@ void Gateway::Upstream(HttpRequest out, const HttpRequest& client, HttpClient::C
     arm->refused.fetch_add(1, std::memory_order_relaxed);
     FetchResult refused;
     refused.error = FetchError::kRejected;
-    refused.error_message = absl::StrCat("circuit open for upstream ", arm->name, " (",
-                                         Av(breaker::ToString(permit.rejection())), ")");
+    refused.error_message =
+        absl::StrCat("circuit open for upstream ", arm->name, " (",
+                     edgekit::AbslView(breaker::ToString(permit.rejection())), ")");
     done(std::move(refused));
     return;
   }

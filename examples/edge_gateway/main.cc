@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
       demo_origins = true;
       continue;
     }
-    if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", Av(flag)));
+    if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit::AbslView(flag)));
     const std::string value = argv[++i];
     if (flag == "--listen") {
       listen = value;
@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
         return Fail("bad --threads (1..256)");
       }
     } else {
-      return Fail(absl::StrCat("unknown flag ", Av(flag)));
+      return Fail(absl::StrCat("unknown flag ", edgekit::AbslView(flag)));
     }
   }
 

@@ -195,7 +195,7 @@ bool DecodeBase64Url(std::string_view in, std::string* out) {
 }
 
 bool DecodeValidatedBase64Url(std::string_view in, std::string* out) {
-  return absl::WebSafeBase64Unescape(AV(in), out) && out->size() == in.size() * 3 / 4;
+  return absl::WebSafeBase64Unescape(AbslView(in), out) && out->size() == in.size() * 3 / 4;
 }
 
 size_t EcdsaRawToDer(const Key& key, const uint8_t* raw, uint8_t* der) {

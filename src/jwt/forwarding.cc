@@ -81,19 +81,19 @@ absl::StatusOr<std::string> ClaimToFieldValue(const Token& token, std::string_vi
       if (item.find(',') != std::string::npos || item.empty() ||
           !IsSafeFieldValue(item, options.allow_non_ascii)) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "claim \"", jwt_internal::AV(claim), "\" has an element that cannot be forwarded"));
+            "claim \"", AbslView(claim), "\" has an element that cannot be forwarded"));
       }
     }
     value = absl::StrJoin(*list, ", ");
   } else if (token.Has(claim)) {
-    return absl::InvalidArgumentError(absl::StrCat("claim \"", jwt_internal::AV(claim),
-                                                   "\" has a type that cannot be forwarded"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("claim \"", AbslView(claim), "\" has a type that cannot be forwarded"));
   } else {
-    return absl::NotFoundError(absl::StrCat("claim \"", jwt_internal::AV(claim), "\" is absent"));
+    return absl::NotFoundError(absl::StrCat("claim \"", AbslView(claim), "\" is absent"));
   }
   if (!IsSafeFieldValue(value, options.allow_non_ascii)) {
-    return absl::InvalidArgumentError(absl::StrCat("claim \"", jwt_internal::AV(claim),
-                                                   "\" is not a safe field value (RFC 9110 §5.5)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("claim \"", AbslView(claim), "\" is not a safe field value (RFC 9110 §5.5)"));
   }
   return value;
 }

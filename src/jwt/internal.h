@@ -20,13 +20,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/string_view.h"
 #include "edgekit/jwt/algorithm.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt_internal {
-
-// Debian's Abseil has its own absl::string_view (not std::string_view).
-inline absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // One verification key, bound to one algorithm, with its OpenSSL objects
 // prepared at load time. Immutable after construction; OpenSSL objects are

@@ -39,7 +39,7 @@ constexpr size_t kMaxKidBytes = 1024;
 
 absl::Status Invalid(std::string_view what) {
   ERR_clear_error();
-  return absl::InvalidArgumentError(AV(what));
+  return absl::InvalidArgumentError(AbslView(what));
 }
 
 enum class Family { kHmac, kRsa, kPss, kEcdsa, kEdDsa };
@@ -146,7 +146,7 @@ absl::StatusOr<std::unique_ptr<Key>> FinishKey(std::string_view kid, EVP_PKEY* p
       const bool rsa_pss = EVP_PKEY_is_a(pkey, "RSA-PSS") == 1;
       if (!rsa && !(rsa_pss && FamilyOf(alg) == Family::kPss)) {
         return Invalid(
-            absl::StrCat("key is not an RSA key usable with ", AV(jwt::AlgorithmName(alg))));
+            absl::StrCat("key is not an RSA key usable with ", AbslView(jwt::AlgorithmName(alg))));
       }
       if (EVP_PKEY_get_bits(pkey) < 2048) {
         return Invalid("RSA keys must have at least 2048 bits (RFC 7518 §3.3)");
@@ -173,8 +173,8 @@ absl::StatusOr<std::unique_ptr<Key>> FinishKey(std::string_view kid, EVP_PKEY* p
                                          &group_len) != 1 ||
           curve == nullptr || std::string_view(group, group_len) != curve->group_name) {
         return Invalid(absl::StrCat("key is not an EC key on the curve of ",
-                                    AV(jwt::AlgorithmName(alg)), " (", curve ? curve->jwk_crv : "?",
-                                    ")"));
+                                    AbslView(jwt::AlgorithmName(alg)), " (",
+                                    curve ? curve->jwk_crv : "?", ")"));
       }
       PkeyCtx check{EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr)};
       if (check.ctx == nullptr || EVP_PKEY_public_check(check.ctx) != 1) {
@@ -204,10 +204,11 @@ absl::StatusOr<std::unique_ptr<Key>> FinishKey(std::string_view kid, EVP_PKEY* p
 absl::StatusOr<std::unique_ptr<Key>> MakeHmacKey(std::string_view kid, std::string_view secret,
                                                  Algorithm alg) {
   if (FamilyOf(alg) != Family::kHmac) {
-    return Invalid(absl::StrCat("an HMAC secret cannot be bound to ", AV(jwt::AlgorithmName(alg))));
+    return Invalid(
+        absl::StrCat("an HMAC secret cannot be bound to ", AbslView(jwt::AlgorithmName(alg))));
   }
   if (secret.size() < HashLen(alg)) {
-    return Invalid(absl::StrCat("HMAC secret for ", AV(jwt::AlgorithmName(alg)),
+    return Invalid(absl::StrCat("HMAC secret for ", AbslView(jwt::AlgorithmName(alg)),
                                 " must be at least ", HashLen(alg), " bytes (RFC 7518 §3.2)"));
   }
   static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
@@ -314,7 +315,7 @@ absl::Status ReadJwkFields(simdjson::dom::object obj, JwkFields* f) {
     if (target != nullptr) {
       std::string_view value;
       if (field.value.get_string().get(value) != simdjson::SUCCESS) {
-        return Invalid(absl::StrCat("JWK member \"", AV(name), "\" must be a string"));
+        return Invalid(absl::StrCat("JWK member \"", AbslView(name), "\" must be a string"));
       }
       target->assign(value.data(), value.size());
     } else if (name == "key_ops") {
@@ -342,7 +343,8 @@ absl::Status ReadJwkFields(simdjson::dom::object obj, JwkFields* f) {
 
 absl::Status DecodeMember(const std::string& b64, std::string_view name, std::string* out) {
   if (b64.empty() || !DecodeBase64Url(b64, out)) {
-    return Invalid(absl::StrCat("JWK member \"", AV(name), "\" is not strict unpadded base64url"));
+    return Invalid(
+        absl::StrCat("JWK member \"", AbslView(name), "\" is not strict unpadded base64url"));
   }
   return absl::OkStatus();
 }
@@ -381,7 +383,7 @@ absl::StatusOr<std::unique_ptr<Key>> KeyFromJwk(simdjson::dom::element element,
   if (host_alg) {
     if (alg && *alg != *host_alg) {
       return Invalid(absl::StrCat("JWK alg ", f.alg, " differs from the configured ",
-                                  AV(jwt::AlgorithmName(*host_alg))));
+                                  AbslView(jwt::AlgorithmName(*host_alg))));
     }
     alg = host_alg;
   }
@@ -413,8 +415,8 @@ absl::StatusOr<std::unique_ptr<Key>> KeyFromJwk(simdjson::dom::element element,
     if (curve == nullptr) return Invalid(absl::StrCat("unsupported EC crv \"", f.crv, "\""));
     if (!alg) alg = curve->alg;
     if (*alg != curve->alg) {
-      return Invalid(
-          absl::StrCat("EC ", f.crv, " key cannot be bound to ", AV(jwt::AlgorithmName(*alg))));
+      return Invalid(absl::StrCat("EC ", f.crv, " key cannot be bound to ",
+                                  AbslView(jwt::AlgorithmName(*alg))));
     }
     if (absl::Status s = DecodeMember(f.x, "x", &a); !s.ok()) return s;
     if (absl::Status s = DecodeMember(f.y, "y", &b); !s.ok()) return s;
@@ -453,10 +455,10 @@ absl::Status Commit(KeySetImpl* impl, std::vector<std::unique_ptr<Key>> keys, si
   for (const auto& k : keys) kids.push_back(k->kid);
   std::sort(kids.begin(), kids.end());
   const auto dup = std::adjacent_find(kids.begin(), kids.end());
-  if (dup != kids.end()) return Invalid(absl::StrCat("duplicate kid \"", AV(*dup), "\""));
+  if (dup != kids.end()) return Invalid(absl::StrCat("duplicate kid \"", AbslView(*dup), "\""));
   for (std::string_view kid : kids) {
-    if (impl->by_kid.contains(AV(kid)))
-      return Invalid(absl::StrCat("duplicate kid \"", AV(kid), "\""));
+    if (impl->by_kid.contains(AbslView(kid)))
+      return Invalid(absl::StrCat("duplicate kid \"", AbslView(kid), "\""));
   }
   for (auto& k : keys) {
     impl->by_kid.emplace(k->kid, k.get());
@@ -485,11 +487,9 @@ KeySet::KeySet(std::unique_ptr<KeySetImpl> impl) : impl_(std::move(impl)) {}
 KeySet::~KeySet() = default;
 size_t KeySet::size() const { return impl_->keys.size(); }
 size_t KeySet::skipped_keys() const { return impl_->skipped; }
-bool KeySet::Contains(std::string_view kid) const {
-  return impl_->by_kid.contains(jwt_internal::AV(kid));
-}
+bool KeySet::Contains(std::string_view kid) const { return impl_->by_kid.contains(AbslView(kid)); }
 std::optional<Algorithm> KeySet::AlgorithmOf(std::string_view kid) const {
-  auto it = impl_->by_kid.find(jwt_internal::AV(kid));
+  auto it = impl_->by_kid.find(AbslView(kid));
   if (it == impl_->by_kid.end()) return std::nullopt;
   return it->second->alg;
 }

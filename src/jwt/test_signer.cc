@@ -44,7 +44,7 @@ std::string BioString(BIO* bio) {
 
 absl::Status OsslError(std::string_view what) {
   ERR_clear_error();
-  return absl::InternalError(absl::StrCat("OpenSSL: ", AV(what)));
+  return absl::InternalError(absl::StrCat("OpenSSL: ", AbslView(what)));
 }
 
 std::string BnParam(EVP_PKEY* pkey, const char* name, int pad) {
@@ -80,7 +80,7 @@ absl::StatusOr<std::string> SelfSignedCert(EVP_PKEY* pkey, bool eddsa) {
 
 std::string Base64UrlEncode(std::string_view bytes) {
   std::string out;
-  absl::WebSafeBase64Escape(AV(bytes), &out);
+  absl::WebSafeBase64Escape(AbslView(bytes), &out);
   return out;
 }
 
@@ -125,7 +125,7 @@ absl::StatusOr<TestKey> GenerateTestKey(std::string_view kind) {
   } else if (!eddsa) {
     const int len = kind == "P-384" ? 48 : kind == "P-521" ? 66 : 32;
     key.public_jwk = absl::StrCat(
-        R"({"kty":"EC","crv":")", AV(kind), R"(","x":")",
+        R"({"kty":"EC","crv":")", AbslView(kind), R"(","x":")",
         Base64UrlEncode(BnParam(pkey.get(), OSSL_PKEY_PARAM_EC_PUB_X, len)), R"(","y":")",
         Base64UrlEncode(BnParam(pkey.get(), OSSL_PKEY_PARAM_EC_PUB_Y, len)), R"("})");
   } else {
@@ -133,7 +133,7 @@ absl::StatusOr<TestKey> GenerateTestKey(std::string_view kind) {
     size_t x_len = sizeof(x);
     if (EVP_PKEY_get_raw_public_key(pkey.get(), x, &x_len) != 1) return OsslError("raw key");
     key.public_jwk =
-        absl::StrCat(R"({"kty":"OKP","crv":")", AV(kind), R"(","x":")",
+        absl::StrCat(R"({"kty":"OKP","crv":")", AbslView(kind), R"(","x":")",
                      Base64UrlEncode(std::string_view(reinterpret_cast<char*>(x), x_len)), R"("})");
   }
   absl::StatusOr<std::string> cert = SelfSignedCert(pkey.get(), eddsa);

@@ -85,17 +85,14 @@ bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
 
 bool TypeMatches(std::string_view typ, std::string_view expected) {
   // RFC 7515 §4.1.9: media types are case-insensitive and "application/" may be omitted.
-  if (absl::EqualsIgnoreCase(jwt_internal::AV(typ), jwt_internal::AV(expected))) return true;
+  if (absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected))) return true;
   constexpr std::string_view kApp = "application/";
-  if (typ.size() > kApp.size() &&
-      absl::StartsWithIgnoreCase(jwt_internal::AV(typ), jwt_internal::AV(kApp))) {
-    return absl::EqualsIgnoreCase(jwt_internal::AV(typ.substr(kApp.size())),
-                                  jwt_internal::AV(expected));
+  if (typ.size() > kApp.size() && absl::StartsWithIgnoreCase(AbslView(typ), AbslView(kApp))) {
+    return absl::EqualsIgnoreCase(AbslView(typ.substr(kApp.size())), AbslView(expected));
   }
   if (expected.size() > kApp.size() &&
-      absl::StartsWithIgnoreCase(jwt_internal::AV(expected), jwt_internal::AV(kApp))) {
-    return absl::EqualsIgnoreCase(jwt_internal::AV(typ),
-                                  jwt_internal::AV(expected.substr(kApp.size())));
+      absl::StartsWithIgnoreCase(AbslView(expected), AbslView(kApp))) {
+    return absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected.substr(kApp.size())));
   }
   return false;
 }
@@ -311,7 +308,7 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     set = key_set_;
   }
   const auto& by_kid = set->impl().by_kid;
-  const auto it = by_kid.find(jwt_internal::AV(has_kid ? kid : std::string_view()));
+  const auto it = by_kid.find(AbslView(has_kid ? kid : std::string_view()));
   if (it == by_kid.end()) {
     *refresh_suggested = SuggestRefresh(now);
     return Verdict::kUnknownKey;

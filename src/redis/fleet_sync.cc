@@ -7,6 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "edgekit/base/string_view.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -21,12 +22,7 @@ bool SplitFirst(std::string_view in, std::string_view* head, std::string_view* r
   return true;
 }
 
-// Debian's Abseil has its own string_view type: convert explicitly.
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-bool ParseInt(std::string_view s, int64_t* out) {
-  return absl::SimpleAtoi(absl::string_view(s.data(), s.size()), out);
-}
+bool ParseInt(std::string_view s, int64_t* out) { return absl::SimpleAtoi(AbslView(s), out); }
 
 }  // namespace
 
@@ -48,10 +44,10 @@ absl::Status RevocationSync::Revoke(std::string_view jti, absl::Time expires_at,
   }
   if (expires_at <= now) return absl::OkStatus();  // nothing left to spread
   const std::string exp_ms = absl::StrCat(absl::ToUnixMillis(expires_at));
-  const std::string key = absl::StrCat(options_.key_prefix, Av(jti));
+  const std::string key = absl::StrCat(options_.key_prefix, AbslView(jti));
   auto replies = client_->Pipeline({
       {"SET", key, exp_ms, "PXAT", exp_ms},
-      {"PUBLISH", options_.channel, absl::StrCat(exp_ms, " ", Av(jti))},
+      {"PUBLISH", options_.channel, absl::StrCat(exp_ms, " ", AbslView(jti))},
   });
   if (!replies.ok()) return replies.status();
   for (const Reply& r : *replies) {
@@ -126,9 +122,9 @@ PurgeSync::PurgeSync(std::shared_ptr<Client> client, std::shared_ptr<cache::Http
 absl::StatusOr<size_t> PurgeSync::Publish(std::string_view kind, bool soft, std::string_view value,
                                           size_t purged) {
   const std::string node = options_.node_id.empty() ? "-" : options_.node_id;
-  auto reply =
-      client_->Command({"PUBLISH", options_.channel,
-                        absl::StrCat(node, " ", Av(kind), " ", soft ? "1" : "0", " ", Av(value))});
+  auto reply = client_->Command(
+      {"PUBLISH", options_.channel,
+       absl::StrCat(node, " ", AbslView(kind), " ", soft ? "1" : "0", " ", AbslView(value))});
   if (!reply.ok()) return reply.status();
   if (reply->is_error()) return absl::InternalError(absl::StrCat("redis: ", reply->str));
   return purged;

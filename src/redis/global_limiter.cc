@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "edgekit/base/string_view.h"
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
 #include "redis/scripts.h"
@@ -156,8 +157,7 @@ std::vector<std::string> GlobalLimiter::ScriptArgs(std::string_view key, absl::T
                                                    int64_t cost,
                                                    std::vector<std::string>* keys) const {
   const int64_t now_us = absl::ToUnixMicros(now);
-  const std::string base =
-      absl::StrCat(options_.key_prefix, "{", absl::string_view(key.data(), key.size()), "}");
+  const std::string base = absl::StrCat(options_.key_prefix, "{", AbslView(key), "}");
   if (options_.algorithm == GlobalAlgorithm::kGcra) {
     *keys = {base};
     return {absl::StrCat(now_us), absl::StrCat(impl_->emission_interval_us),

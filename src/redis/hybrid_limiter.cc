@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "edgekit/base/string_view.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -110,7 +111,7 @@ ratelimit::Decision HybridLimiter::Decide(std::string_view key, absl::Time now, 
     m.seen_time = true;
     m.last_sync_ok = now;  // the stale clock starts with the first decision
   }
-  auto it = m.keys.find(absl::string_view(key.data(), key.size()));
+  auto it = m.keys.find(AbslView(key));
   if (it == m.keys.end()) {
     if (m.keys.size() >= options_.max_keys) {
       // Evict the least recently used key with nothing of ours unpushed.
