@@ -27,20 +27,19 @@ bool IsValidFieldValue(std::string_view s) {
 std::string HeaderView::GetCombined(std::string_view name) const {
   std::string out;
   bool first = true;
-  for (const HeaderField& f : fields_) {
-    if (!EqualsIgnoreCase(f.name, name)) continue;
+  ForEachField([&](const HeaderField& f) {
+    if (!EqualsIgnoreCase(f.name, name)) return;
     if (!first) out.append(", ");
     out.append(f.value.data(), f.value.size());
     first = false;
-  }
+  });
   return out;
 }
 
 HeaderMap::HeaderMap(HeaderView view) {
-  entries_.reserve(view.size());
-  for (const HeaderField& f : view) {
+  view.ForEachField([&](const HeaderField& f) {
     entries_.push_back(Entry{std::string(f.name), std::string(f.value)});
-  }
+  });
   Reindex();
 }
 

@@ -137,7 +137,7 @@ TEST_CASE("HeaderMap keeps order and repeated names, with case-insensitive looku
     m.Set("SET-COOKIE", "c=3");
     CHECK(m.Count("set-cookie") == 1);
     CHECK(m.Get("set-cookie") == std::optional<std::string_view>("c=3"));
-    CHECK(m.view()[m.size() - 1].name == "SET-COOKIE");
+    CHECK(m[m.size() - 1].name == "SET-COOKIE");
     CHECK(m.size() == 3);
   }
   SECTION("Set with a value that points into the map itself") {
@@ -148,11 +148,11 @@ TEST_CASE("HeaderMap keeps order and repeated names, with case-insensitive looku
     CHECK(m.Remove("set-cookie") == 2);
     CHECK(m.Remove("set-cookie") == 0);
     CHECK(m.size() == 2);
-    CHECK(m.view()[0].name == "Content-Type");
-    CHECK(m.view()[1].name == "Vary");
+    CHECK(m[0].name == "Content-Type");
+    CHECK(m[1].name == "Vary");
   }
   SECTION("Remove with a name that points into the map itself") {
-    const std::string_view name = m.view()[1].name;  // "Set-Cookie"
+    const std::string_view name = m[1].name;  // "Set-Cookie"
     CHECK(m.Remove(name) == 2);
   }
   SECTION("ForEachListMember works as on a view") {
@@ -168,15 +168,15 @@ TEST_CASE("HeaderMap views stay valid across growth, copies and moves", "[http]"
   // Many short (SSO) strings: each reallocation moves them.
   for (int i = 0; i < 200; ++i) m.Add("h" + std::to_string(i), "v" + std::to_string(i));
   for (int i = 0; i < 200; ++i) {
-    REQUIRE(m.view()[static_cast<size_t>(i)].name == "h" + std::to_string(i));
-    REQUIRE(m.view()[static_cast<size_t>(i)].value == "v" + std::to_string(i));
+    REQUIRE(m[static_cast<size_t>(i)].name == "h" + std::to_string(i));
+    REQUIRE(m[static_cast<size_t>(i)].value == "v" + std::to_string(i));
   }
   HeaderMap copy(m);
-  const char* const copy_first = copy.view()[0].name.data();
+  const char* const copy_first = copy[0].name.data();
   HeaderMap assigned;
   assigned = m;
   HeaderMap moved(std::move(copy));
-  CHECK(moved.view()[0].name.data() == copy_first);  // a move keeps the storage
+  CHECK(moved[0].name.data() == copy_first);  // a move keeps the storage
   HeaderMap move_assigned;
   move_assigned = std::move(assigned);
   for (const HeaderMap* hm : {&m, &moved, &move_assigned}) {

@@ -38,6 +38,8 @@
 #define EDGEKIT_HTTP_HEADER_MAP_H_
 
 #include <cstddef>
+#include <cstring>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -89,30 +91,111 @@ struct HeaderField {
 // recipients retain them.
 [[nodiscard]] EDGEKIT_API bool IsValidFieldValue(std::string_view s);
 
-// A non-owning, read-only view over a sequence of field lines, in order.
+// How a `HeaderView` walks storage that is not a contiguous array of
+// `HeaderField`: specialise `HeaderSource<T>` for the host's own container
+// with
 //
-// IMPORTANT: the view borrows the host's array and the bytes its fields point
-// to; they must outlive the view.
+//   // Positions `cursor` on the first field line.
+//   static void Begin(const T& storage, HeaderCursor& cursor);
+//   // If `cursor` is not at the end: sets `out` to its field line, advances
+//   // and returns true; otherwise returns false.
+//   static bool Next(const T& storage, HeaderCursor& cursor, HeaderField& out);
+//
+// A cursor is 16 bytes of opaque, trivially copyable state (an index, a node
+// pointer, an iterator: see `StoreInCursor` / `LoadFromCursor`). Adapters for
+// Boost.Beast (edgekit/http/beast_headers.h) and nghttp2
+// (edgekit/http/nghttp2_headers.h) are specialisations of this template.
+template <class T>
+struct HeaderSource;
+
+struct HeaderCursor {
+  alignas(8) unsigned char bytes[16];
+};
+
+// Copies a trivially copyable value (an iterator, an index) into a cursor.
+template <class V>
+void StoreInCursor(HeaderCursor& cursor, const V& value) {
+  static_assert(std::is_trivially_copyable_v<V> && sizeof(V) <= sizeof(HeaderCursor::bytes),
+                "a HeaderCursor holds up to 16 bytes of trivially copyable state");
+  std::memcpy(cursor.bytes, &value, sizeof(V));
+}
+template <class V>
+V LoadFromCursor(const HeaderCursor& cursor) {
+  static_assert(std::is_trivially_copyable_v<V> && sizeof(V) <= sizeof(HeaderCursor::bytes),
+                "a HeaderCursor holds up to 16 bytes of trivially copyable state");
+  V value;
+  std::memcpy(&value, cursor.bytes, sizeof(V));
+  return value;
+}
+
+}  // namespace http
+namespace http_internal {
+template <class T, class = void>
+struct HasHeaderSource : std::false_type {};
+template <class T>
+struct HasHeaderSource<T, std::void_t<decltype(sizeof(http::HeaderSource<T>))>> : std::true_type {
+};
+}  // namespace http_internal
+namespace http {
+
+// A non-owning, read-only view over a sequence of field lines, in order: a
+// contiguous array of `HeaderField` (a span, a vector) or any storage with a
+// `HeaderSource` specialisation (Beast's fields, an nghttp2 array), read in
+// place without copying. Lookups over an array cost what a loop over the array
+// costs; over other storage, one indirect call per field line.
+//
+// IMPORTANT: the view borrows the host's storage and the bytes its fields
+// point to; they must outlive the view.
 //
 // Thread-safety: thread-compatible (const methods may be called concurrently).
 class HeaderView {
  public:
-  using const_iterator = absl::Span<const HeaderField>::const_iterator;
+  class const_iterator;
 
   HeaderView() = default;
-  HeaderView(absl::Span<const HeaderField> fields) : fields_(fields) {}  // NOLINT
+  HeaderView(absl::Span<const HeaderField> fields)  // NOLINT
+      : data_(fields.data()), size_(fields.size()) {}
   // Any contiguous container of HeaderField (std::vector, std::array, ...).
   template <class C, class = std::enable_if_t<
                          std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
                          !std::is_same_v<std::decay_t<C>, HeaderView>>>
-  HeaderView(const C& fields ABSL_ATTRIBUTE_LIFETIME_BOUND) : fields_(fields) {}  // NOLINT
+  HeaderView(const C& fields ABSL_ATTRIBUTE_LIFETIME_BOUND)  // NOLINT
+      : HeaderView(absl::Span<const HeaderField>(fields)) {}
+  // Any storage with a `HeaderSource<C>` specialisation, read in place.
+  template <class C, class = std::enable_if_t<
+                         !std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
+                         http_internal::HasHeaderSource<C>::value>,
+            class = void>
+  HeaderView(const C& storage ABSL_ATTRIBUTE_LIFETIME_BOUND)  // NOLINT
+      : storage_(&storage), begin_(&BeginThunk<C>), next_(&NextThunk<C>) {}
+
+  // Calls fn(const HeaderField&) for every field line, in order. If fn
+  // returns bool, returning false stops the walk.
+  template <class Fn>
+  void ForEachField(Fn&& fn) const {
+    if (storage_ == nullptr) {
+      for (size_t i = 0; i < size_; ++i) {
+        if (!Continue(fn, data_[i])) return;
+      }
+      return;
+    }
+    HeaderCursor cursor;
+    begin_(storage_, cursor);
+    HeaderField f;
+    while (next_(storage_, cursor, f)) {
+      if (!Continue(fn, f)) return;
+    }
+  }
 
   // The value of the first field line named `name` (case-insensitive).
   [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const {
-    for (const HeaderField& f : fields_) {
-      if (EqualsIgnoreCase(f.name, name)) return f.value;
-    }
-    return std::nullopt;
+    std::optional<std::string_view> out;
+    ForEachField([&](const HeaderField& f) {
+      if (!EqualsIgnoreCase(f.name, name)) return true;
+      out = f.value;
+      return false;
+    });
+    return out;
   }
 
   [[nodiscard]] bool Contains(std::string_view name) const { return Get(name).has_value(); }
@@ -120,7 +203,7 @@ class HeaderView {
   // Number of field lines named `name`.
   [[nodiscard]] size_t Count(std::string_view name) const {
     size_t n = 0;
-    for (const HeaderField& f : fields_) n += EqualsIgnoreCase(f.name, name) ? 1 : 0;
+    ForEachField([&](const HeaderField& f) { n += EqualsIgnoreCase(f.name, name) ? 1 : 0; });
     return n;
   }
 
@@ -136,22 +219,122 @@ class HeaderView {
   // not split. If fn returns bool, returning false stops the iteration.
   template <class Fn>
   void ForEachListMember(std::string_view name, Fn fn) const {
-    for (const HeaderField& f : fields_) {
-      if (!EqualsIgnoreCase(f.name, name)) continue;
-      if (!http_internal::ForEachMemberOf(f.value, fn)) return;
+    ForEachField([&](const HeaderField& f) {
+      if (!EqualsIgnoreCase(f.name, name)) return true;
+      return http_internal::ForEachMemberOf(f.value, fn);
+    });
+  }
+
+  // Number of field lines: O(1) over an array, one walk otherwise.
+  [[nodiscard]] size_t size() const {
+    if (storage_ == nullptr) return size_;
+    size_t n = 0;
+    ForEachField([&](const HeaderField&) { ++n; });
+    return n;
+  }
+  [[nodiscard]] bool empty() const {
+    if (storage_ == nullptr) return size_ == 0;
+    HeaderCursor cursor;
+    begin_(storage_, cursor);
+    HeaderField f;
+    return !next_(storage_, cursor, f);
+  }
+  [[nodiscard]] inline const_iterator begin() const;
+  [[nodiscard]] inline const_iterator end() const;
+
+ private:
+  using BeginFn = void (*)(const void*, HeaderCursor&);
+  using NextFn = bool (*)(const void*, HeaderCursor&, HeaderField&);
+
+  template <class C>
+  static void BeginThunk(const void* storage, HeaderCursor& cursor) {
+    HeaderSource<C>::Begin(*static_cast<const C*>(storage), cursor);
+  }
+  template <class C>
+  static bool NextThunk(const void* storage, HeaderCursor& cursor, HeaderField& out) {
+    return HeaderSource<C>::Next(*static_cast<const C*>(storage), cursor, out);
+  }
+  template <class Fn>
+  static bool Continue(Fn& fn, const HeaderField& f) {
+    if constexpr (std::is_same_v<std::invoke_result_t<Fn&, const HeaderField&>, bool>) {
+      return fn(f);
+    } else {
+      fn(f);
+      return true;
     }
   }
 
-  [[nodiscard]] size_t size() const { return fields_.size(); }
-  [[nodiscard]] bool empty() const { return fields_.empty(); }
-  [[nodiscard]] const HeaderField& operator[](size_t i) const { return fields_[i]; }
-  [[nodiscard]] const_iterator begin() const { return fields_.begin(); }
-  [[nodiscard]] const_iterator end() const { return fields_.end(); }
-  [[nodiscard]] absl::Span<const HeaderField> fields() const { return fields_; }
+  // Array mode: storage_ == nullptr, fields in [data_, data_ + size_).
+  const HeaderField* data_ = nullptr;
+  size_t size_ = 0;
+  // Source mode: the host's storage and its HeaderSource thunks.
+  const void* storage_ = nullptr;
+  BeginFn begin_ = nullptr;
+  NextFn next_ = nullptr;
+};
+
+// A forward iterator over a HeaderView's field lines. The reference it yields
+// stays valid until the iterator is advanced or destroyed.
+class HeaderView::const_iterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = HeaderField;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const HeaderField*;
+  using reference = const HeaderField&;
+
+  const_iterator() = default;
+  reference operator*() const { return view_->storage_ == nullptr ? *p_ : current_; }
+  pointer operator->() const { return &**this; }
+  const_iterator& operator++() {
+    if (view_->storage_ == nullptr) {
+      ++p_;
+    } else {
+      at_end_ = !view_->next_(view_->storage_, cursor_, current_);
+    }
+    return *this;
+  }
+  const_iterator operator++(int) {
+    const_iterator old = *this;
+    ++*this;
+    return old;
+  }
+  friend bool operator==(const const_iterator& a, const const_iterator& b) {
+    if (a.array_mode()) return a.p_ == b.p_;
+    return a.at_end_ == b.at_end_ &&
+           (a.at_end_ || std::memcmp(a.cursor_.bytes, b.cursor_.bytes, sizeof(a.cursor_)) == 0);
+  }
+  friend bool operator!=(const const_iterator& a, const const_iterator& b) { return !(a == b); }
 
  private:
-  absl::Span<const HeaderField> fields_;
+  friend class HeaderView;
+  bool array_mode() const { return view_ == nullptr || view_->storage_ == nullptr; }
+
+  const HeaderView* view_ = nullptr;
+  const HeaderField* p_ = nullptr;  // array mode
+  HeaderCursor cursor_{};           // source mode: the position after current_
+  HeaderField current_;
+  bool at_end_ = true;
 };
+
+inline HeaderView::const_iterator HeaderView::begin() const {
+  const_iterator it;
+  it.view_ = this;
+  if (storage_ == nullptr) {
+    it.p_ = data_;
+  } else {
+    begin_(storage_, it.cursor_);
+    it.at_end_ = !next_(storage_, it.cursor_, it.current_);
+  }
+  return it;
+}
+
+inline HeaderView::const_iterator HeaderView::end() const {
+  const_iterator it;
+  it.view_ = this;
+  if (storage_ == nullptr) it.p_ = data_ + size_;
+  return it;
+}
 
 // An owning, order-preserving, multi-valued collection of field lines with
 // case-insensitive lookup. Names keep the case they were added with.
@@ -205,6 +388,8 @@ class EDGEKIT_API HeaderMap {
   [[nodiscard]] bool empty() const { return fields_.empty(); }
   [[nodiscard]] const_iterator begin() const { return fields_.begin(); }
   [[nodiscard]] const_iterator end() const { return fields_.end(); }
+  [[nodiscard]] const HeaderField& operator[](size_t i) const { return fields_[i]; }
+  [[nodiscard]] absl::Span<const HeaderField> fields() const { return fields_; }
   [[nodiscard]] HeaderView view() const { return HeaderView(absl::MakeConstSpan(fields_)); }
 
   // Sum over field lines of name.size() + value.size() + kPerFieldOverhead:
