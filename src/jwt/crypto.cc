@@ -16,6 +16,7 @@
 #endif
 
 #include <array>
+#include <atomic>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -34,21 +35,21 @@ constexpr std::array<std::string_view, kVerdictCount> kVerdictNames = {
     "ok",
     "malformed",
     "oversized",
-    "unsupported algorithm",
-    "algorithm not allowed",
-    "unknown key",
-    "key algorithm mismatch",
-    "bad signature",
-    "unsupported crit",
-    "embedded key",
-    "bad type",
-    "malformed claim",
+    "unsupported_algorithm",
+    "algorithm_not_allowed",
+    "unknown_key",
+    "key_algorithm_mismatch",
+    "bad_signature",
+    "unsupported_crit",
+    "embedded_key",
+    "bad_type",
+    "malformed_claim",
     "expired",
-    "not yet valid",
-    "too old",
-    "issuer",
-    "audience",
-    "missing claim",
+    "not_yet_valid",
+    "too_old",
+    "bad_issuer",
+    "bad_audience",
+    "missing_claim",
     "revoked",
 };
 }  // namespace
@@ -96,8 +97,14 @@ namespace jwt_internal {
 
 using jwt::Algorithm;
 
+namespace {
+std::atomic<uint64_t> g_next_key_id{1};
+}  // namespace
+
+Key::Key() : id(g_next_key_id.fetch_add(1, std::memory_order_relaxed)) {}
+
 Key::~Key() {
-  EVP_MD_CTX_free(verify_template);
+  for (EVP_MD_CTX* t : verify_template) EVP_MD_CTX_free(t);
   EVP_PKEY_free(pkey);
   EVP_MAC_CTX_free(mac);
 }
@@ -245,15 +252,17 @@ bool IsEcdsa(Algorithm a) {
   return a == Algorithm::kES256 || a == Algorithm::kES384 || a == Algorithm::kES512;
 }
 
-// Sets up DigestVerify on `ctx` for `key` (RFC 7518 §3.3-3.5, RFC 8037 §3.1).
-bool InitVerify(EVP_MD_CTX* ctx, const Key& key) {
+// Sets up DigestVerify on `ctx` for `key` under `alg` (RFC 7518 §3.3-3.5,
+// RFC 8037 §3.1).
+bool InitVerify(EVP_MD_CTX* ctx, const Key& key, Algorithm alg) {
   EVP_PKEY_CTX* pctx = nullptr;
-  if (EVP_DigestVerifyInit(ctx, &pctx, key.md, nullptr, key.pkey) != 1) return false;
-  if (IsPss(key.alg)) {
+  const EVP_MD* md = DigestFor(alg);
+  if (EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, key.pkey) != 1) return false;
+  if (IsPss(alg)) {
     // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, key.md) != 1) {
+        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1) {
       return false;
     }
   }
@@ -267,28 +276,68 @@ struct ThreadMdCtx {
   ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
 };
 
-}  // namespace
-
-namespace {
-bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_view sig) {
-  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
-  const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
-  if (IsHmac(key.alg)) {
-    if (sig.size() != key.sig_len || key.mac == nullptr) return false;
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(key.mac);
-    if (ctx == nullptr) return false;
-    unsigned char tag[EVP_MAX_MD_SIZE];
-    size_t tag_len = 0;
-    const bool ok = EVP_MAC_update(ctx, in, input.size()) == 1 &&
-                    EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
-                    CRYPTO_memcmp(tag, s, tag_len) == 0;
-    EVP_MAC_CTX_free(ctx);
-    return ok;
+// Per-thread copies of HMAC keys' prepared contexts, re-initialised per
+// token (EVP_MAC_init without a key restarts from the stored inner state:
+// one digest-state copy, no allocation of a whole MAC context). Holds the
+// contexts of the 8 keys this thread used last; a copy lives until it is
+// evicted or the thread exits.
+class ThreadMacCache {
+ public:
+  ThreadMacCache() = default;
+  ThreadMacCache(const ThreadMacCache&) = delete;
+  ThreadMacCache& operator=(const ThreadMacCache&) = delete;
+  ~ThreadMacCache() {
+    for (Entry& e : entries_) EVP_MAC_CTX_free(e.ctx);
   }
-  if (key.pkey == nullptr) return false;
+
+  // A context ready for EVP_MAC_update, or nullptr on OpenSSL failure.
+  EVP_MAC_CTX* Get(const Key& key) {
+    for (Entry& e : entries_) {
+      if (e.key_id == key.id) {
+        if (EVP_MAC_init(e.ctx, nullptr, 0, nullptr) == 1) return e.ctx;
+        return Replace(&e, key);  // a provider without re-init: fresh copy
+      }
+    }
+    Entry& victim = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    return Replace(&victim, key);
+  }
+
+ private:
+  struct Entry {
+    uint64_t key_id = 0;
+    EVP_MAC_CTX* ctx = nullptr;
+  };
+  static EVP_MAC_CTX* Replace(Entry* e, const Key& key) {
+    EVP_MAC_CTX_free(e->ctx);
+    e->ctx = EVP_MAC_CTX_dup(key.mac);  // starts in the prepared state
+    e->key_id = e->ctx != nullptr ? key.id : 0;
+    return e->ctx;
+  }
+  std::array<Entry, 8> entries_{};
+  size_t next_ = 0;
+};
+
+bool VerifyHmac(const Key& key, std::string_view input, std::string_view sig) {
+  if (sig.size() != key.sig_len || key.mac == nullptr) return false;
+  thread_local ThreadMacCache cache;
+  EVP_MAC_CTX* ctx = cache.Get(key);
+  if (ctx == nullptr) return false;
+  unsigned char tag[EVP_MAX_MD_SIZE];
+  size_t tag_len = 0;
+  return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) ==
+             1 &&
+         EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
+         CRYPTO_memcmp(tag, sig.data(), tag_len) == 0;
+}
+
+bool VerifyAsymmetric(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
+  const EVP_MD_CTX* tmpl = key.verify_template[static_cast<size_t>(alg)];
+  if (key.pkey == nullptr || tmpl == nullptr) return false;
+  const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
   unsigned char der[2 * 66 + 12];
   size_t sig_len = sig.size();
-  if (IsEcdsa(key.alg)) {
+  if (IsEcdsa(alg)) {
     if (sig.size() != 2 * key.coord_len) return false;
     sig_len = EcdsaRawToDer(key, s, der);
     if (sig_len == 0) return false;
@@ -297,34 +346,40 @@ bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_vie
     return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
   }
   thread_local ThreadMdCtx md;
-  if (md.ctx == nullptr || key.verify_template == nullptr ||
-      EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
-    return false;
-  }
-  const bool ok = EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
+  if (md.ctx == nullptr || EVP_MD_CTX_copy_ex(md.ctx, tmpl) != 1) return false;
+  const bool ok =
+      EVP_DigestVerify(md.ctx, s, sig_len, reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size()) == 1;
   EVP_MD_CTX_reset(md.ctx);  // drop the key reference now (the next copy would anyway)
   return ok;
 }
+
 }  // namespace
 
-bool PrepareVerifyTemplate(Key* key) {
+bool PrepareVerifyTemplates(Key* key) {
   if (key->pkey == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || !InitVerify(ctx, *key)) {
-    EVP_MD_CTX_free(ctx);
-    ERR_clear_error();
-    return false;
+  for (size_t i = 0; i < jwt::kAlgorithmCount; ++i) {
+    const auto alg = static_cast<Algorithm>(i);
+    if (!key->Allows(alg) || IsHmac(alg)) continue;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    if (ctx == nullptr || !InitVerify(ctx, *key, alg)) {
+      EVP_MD_CTX_free(ctx);
+      ERR_clear_error();
+      return false;
+    }
+    EVP_MD_CTX_free(key->verify_template[i]);
+    key->verify_template[i] = ctx;
   }
-  EVP_MD_CTX_free(key->verify_template);
-  key->verify_template = ctx;
   return true;
 }
 
-bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
-  if (VerifySignatureImpl(key, input, sig)) return true;
-  // Leave no failure residue in the host thread's OpenSSL error queue (an
-  // HMAC mismatch pushes none, so skip the thread-local lookup there).
-  if (key.mac == nullptr) ERR_clear_error();
+bool VerifySignature(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
+  if (!key.Allows(alg)) return false;
+  // An HMAC mismatch pushes nothing onto OpenSSL's error queue; the
+  // asymmetric paths may, so leave no failure residue in the host's thread.
+  if (IsHmac(alg)) return VerifyHmac(key, input, sig);
+  if (VerifyAsymmetric(key, alg, input, sig)) return true;
+  ERR_clear_error();
   return false;
 }
 

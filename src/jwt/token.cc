@@ -1,36 +1,23 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Token: typed access to a verified payload. Accessors re-read the owned
-// payload with a per-thread simdjson parser (no shared mutable state).
+// Token: typed access to a verified payload through the claim index the
+// verifier built (see Verifier::CheckClaims). No JSON parsing here.
 
 #include "edgekit/jwt/token.h"
 
-#include <cmath>
-
-#include "simdjson.h"
+#include <utility>
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
 
-namespace {
-
-// Finds top-level member `name` in `payload`; false if absent or unparsable.
-bool Lookup(const std::string& data, size_t size, std::string_view name,
-            simdjson::dom::element* out) {
-  thread_local simdjson::dom::parser parser;
-  const std::string_view payload(data.data(), size);
-  const bool padded = data.capacity() >= size + simdjson::SIMDJSON_PADDING;
-  simdjson::dom::element root;
-  if (parser.parse(reinterpret_cast<const uint8_t*>(payload.data()), payload.size(), !padded)
-          .get(root) != simdjson::SUCCESS) {
-    return false;
+const Token::Claim* Token::Find(std::string_view name) const {
+  for (size_t i = 0; i < claims_.size(); ++i) {
+    const Claim& c = claims_[i];
+    if (View(c.name) == name) return &c;
+    if (c.kind == Kind::kStringArray) i += c.value.size;  // skip its items
   }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj) != simdjson::SUCCESS) return false;
-  return obj.at_key(name).get(*out) == simdjson::SUCCESS;
+  return nullptr;
 }
-
-}  // namespace
 
 std::optional<absl::Time> Token::expires_at() const {
   if (!exp_) return std::nullopt;
@@ -39,50 +26,30 @@ std::optional<absl::Time> Token::expires_at() const {
   return absl::UnixEpoch() + absl::Seconds(*exp_);
 }
 
-bool Token::Has(std::string_view name) const {
-  simdjson::dom::element e;
-  return Lookup(data_, payload_len_, name, &e);
-}
-
 std::optional<std::string> Token::GetString(std::string_view name) const {
-  simdjson::dom::element e;
-  std::string_view s;
-  if (!Lookup(data_, payload_len_, name, &e) || e.get_string().get(s) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  return std::string(s);
+  const Claim* c = Find(name);
+  if (c == nullptr || c->kind != Kind::kString) return std::nullopt;
+  return std::string(View(c->value));
 }
 
 std::optional<double> Token::GetNumber(std::string_view name) const {
-  simdjson::dom::element e;
-  double d = 0;
-  if (!Lookup(data_, payload_len_, name, &e) || !e.is_number() ||
-      e.get_double().get(d) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
-  return d;
+  const Claim* c = Find(name);
+  if (c == nullptr || c->kind != Kind::kNumber) return std::nullopt;
+  return c->number;
 }
 
 std::optional<bool> Token::GetBool(std::string_view name) const {
-  simdjson::dom::element e;
-  bool b = false;
-  if (!Lookup(data_, payload_len_, name, &e) || e.get_bool().get(b) != simdjson::SUCCESS)
-    return std::nullopt;
-  return b;
+  const Claim* c = Find(name);
+  if (c == nullptr || c->kind != Kind::kBool) return std::nullopt;
+  return c->boolean;
 }
 
 std::optional<std::vector<std::string>> Token::GetStringArray(std::string_view name) const {
-  simdjson::dom::element e;
-  simdjson::dom::array array;
-  if (!Lookup(data_, payload_len_, name, &e) || e.get_array().get(array) != simdjson::SUCCESS) {
-    return std::nullopt;
-  }
+  const Claim* c = Find(name);
+  if (c == nullptr || c->kind != Kind::kStringArray) return std::nullopt;
   std::vector<std::string> out;
-  for (simdjson::dom::element item : array) {
-    std::string_view s;
-    if (item.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
-    out.emplace_back(s);
-  }
+  out.reserve(c->value.size);
+  for (uint32_t i = 1; i <= c->value.size; ++i) out.emplace_back(View(c[i].value));
   return out;
 }
 

@@ -61,7 +61,7 @@ TEST_CASE("a shared verifier verifies on many threads while key sets are swapped
       v->SetKeySet(i % 2 ? set_with_b : set_without_b);
       if (i % 7 == 0) (void)revoked->Revoke("x", absl::FromUnixSeconds(1700003600), Now());
       if (i % 7 == 3) revoked->Unrevoke("x");
-      (void)v->stats();
+      (void)v->counters();
       std::this_thread::yield();
     }
   });
@@ -69,7 +69,7 @@ TEST_CASE("a shared verifier verifies on many threads while key sets are swapped
   stop.store(true);
   swapper.join();
   CHECK(wrong.load() == 0);
-  const jwt::Verifier::Stats s = v->stats();
+  const jwt::VerifierCounters s = v->counters();
   uint64_t total = 0;
   for (uint64_t c : s.by_verdict) total += c;
   CHECK(total >= static_cast<uint64_t>(kThreads * kIters * 3));

@@ -88,19 +88,50 @@ inline std::string Claims(std::string_view extra = "") {
        extra, "}"});
 }
 
-inline std::unique_ptr<jwt::Verifier> MakeVerifier(std::shared_ptr<const jwt::KeySet> set,
-                                                   jwt::VerifierOptions options) {
-  auto v = jwt::Verifier::Create(std::move(options), std::move(set));
+inline std::unique_ptr<jwt::Verifier> MakeVerifier(
+    std::shared_ptr<const jwt::KeySet> set, jwt::VerifierOptions options,
+    edgekit::Clock& clock = edgekit::RealClock::Get()) {
+  auto v = jwt::Verifier::Create(std::move(options), std::move(set), clock);
   REQUIRE(v.ok());
   return std::move(*v);
 }
 
+// Every algorithm, iss and aud not checked (accept_any_*): for tests about
+// other things. Tests that set issuers or audiences clear the matching flag.
 inline jwt::VerifierOptions AllAlgorithms() {
   jwt::VerifierOptions o;
   for (size_t i = 0; i < jwt::kAlgorithmCount; ++i) {
     o.allowed_algorithms.push_back(static_cast<Algorithm>(i));
   }
+  o.accept_any_issuer = true;
+  o.accept_any_audience = true;
   return o;
+}
+
+// Options that check the issuer and audience Claims() carries.
+inline jwt::VerifierOptions Checked(std::initializer_list<Algorithm> algs) {
+  jwt::VerifierOptions o;
+  o.allowed_algorithms = algs;
+  o.allowed_issuers = {"https://idp.example"};
+  o.audiences = {"api"};
+  return o;
+}
+
+// A JWKS document of the given member objects.
+inline std::string Jwks(std::initializer_list<std::string_view> members) {
+  std::string out = R"({"keys":[)";
+  bool first = true;
+  for (std::string_view m : members) {
+    if (!first) out += ",";
+    first = false;
+    out.append(m.data(), m.size());
+  }
+  return out + "]}";
+}
+
+// A public JWK of `kind` (see Key()) with extra members (`"kid":"x",...`) in front.
+inline std::string JwkWith(std::string_view members, const std::string& kind) {
+  return Cat({"{", members, members.empty() ? "" : ",", Key(kind).public_jwk.substr(1)});
 }
 
 // RFC 7515 A.1-A.5 / RFC 8037 A.4 / RFC 7517 A.1 / RFC 7520 §4.1 data.

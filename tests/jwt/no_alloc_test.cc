@@ -40,6 +40,7 @@ TEST_CASE("rejections do not allocate", "[jwt][verifier]") {
   REQUIRE(b.AddJwk(Cat({R"({"kid":"ec",)", Key("P-256").public_jwk.substr(1)})).ok());
   jwt::VerifierOptions o = AllAlgorithms();
   o.audiences = {"api"};
+  o.accept_any_audience = false;
   auto v = MakeVerifier(b.Build(), o);
   const std::string good =
       Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})",

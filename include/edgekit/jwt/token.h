@@ -3,9 +3,11 @@
 // File: token.h
 // -----------------------------------------------------------------------------
 // `Token`: what a successful `Verifier::Verify` returns. It owns the decoded
-// JSON payload and gives typed access to the registered claims (RFC 7519 §4.1)
-// and to any other top-level claim (string, number, bool, string array), for
-// authorization decisions and for forwarding (see forwarding.h).
+// JSON payload and an index of its top-level claims, built once during
+// verification, and gives typed access to the registered claims (RFC 7519
+// §4.1) and to any other top-level claim (string, number, bool, string
+// array), for authorization decisions and for forwarding (see forwarding.h).
+// Accessors read the index: they never parse the payload again.
 //
 // Example:
 //
@@ -26,6 +28,7 @@
 #ifndef EDGEKIT_JWT_TOKEN_H_
 #define EDGEKIT_JWT_TOKEN_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +41,8 @@
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
+
+class Verifier;
 
 class EDGEKIT_API Token {
  public:
@@ -64,8 +69,11 @@ class EDGEKIT_API Token {
     return std::string_view(data_.data(), payload_len_);
   }
 
-  // Typed access to any top-level claim (parses the payload on each call).
-  [[nodiscard]] bool Has(std::string_view name) const;
+  // Number of top-level claims.
+  [[nodiscard]] size_t claim_count() const { return claim_count_; }
+
+  // Typed access to any top-level claim (reads the index built at verification).
+  [[nodiscard]] bool Has(std::string_view name) const { return Find(name) != nullptr; }
   [[nodiscard]] std::optional<std::string> GetString(std::string_view name) const;
   [[nodiscard]] std::optional<double> GetNumber(std::string_view name) const;
   [[nodiscard]] std::optional<bool> GetBool(std::string_view name) const;
@@ -82,6 +90,17 @@ class EDGEKIT_API Token {
     uint32_t size = 0;
     bool present = false;
   };
+  enum class Kind : uint8_t { kString, kNumber, kBool, kNull, kStringArray, kOther, kArrayItem };
+  // One indexed value: a top-level claim, or (kArrayItem) an element of the
+  // string array just before it. `value.size` of a kStringArray is its count.
+  struct Claim {
+    Piece name;
+    Piece value;
+    double number = 0;
+    Kind kind = Kind::kOther;
+    bool boolean = false;
+  };
+  const Claim* Find(std::string_view name) const;
   std::string_view View(Piece p) const { return std::string_view(data_.data() + p.offset, p.size); }
   std::optional<std::string_view> Opt(Piece p) const {
     if (!p.present) return std::nullopt;
@@ -92,10 +111,12 @@ class EDGEKIT_API Token {
   std::optional<double> exp_;
   std::optional<double> nbf_;
   std::optional<double> iat_;
-  // The payload, then kid, typ, iss, sub, jti: one allocation per token.
+  // The payload, then kid, typ, then every claim name and string value.
   std::string data_;
   size_t payload_len_ = 0;
+  size_t claim_count_ = 0;
   Piece kid_, typ_, iss_, sub_, jti_;
+  std::vector<Claim> claims_;
 };
 
 }  // namespace jwt
