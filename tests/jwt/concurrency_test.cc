@@ -76,3 +76,66 @@ TEST_CASE("a shared verifier verifies on many threads while key sets are swapped
   v->SetKeySet(set_with_b);
   CHECK(v->Verify(tb, Now()).verdict == Verdict::kOk);
 }
+
+TEST_CASE("key set swaps under load are seen by every thread's next verification, lock-free",
+          "[jwt][concurrency]") {
+  // Round r installs set S_r = {k0..kr} in every verifier, then publishes r.
+  // A thread that has seen r verifies a kr token and must succeed: the
+  // per-thread key set caches notice the swap through the generation
+  // counter. Six verifiers exceed the four cache entries per thread, so
+  // entries are also evicted and refilled while sets change.
+  constexpr int kRounds = 40;
+  constexpr int kVerifiers = 6;
+  constexpr int kThreads = 3;
+  const std::string secret = Secret().substr(0, 32);
+  std::vector<std::shared_ptr<const jwt::KeySet>> sets;
+  std::vector<std::string> tokens;
+  for (int r = 0; r <= kRounds; ++r) {
+    jwt::KeySetBuilder b;
+    for (int k = 0; k <= r; ++k) {
+      REQUIRE(b.AddHmacSecret("k" + std::to_string(k), secret, Algorithm::kHS256).ok());
+    }
+    sets.push_back(b.Build());
+    tokens.push_back(Sign(Algorithm::kHS256, secret,
+                          Cat({R"({"alg":"HS256","kid":"k)", std::to_string(r), "\"}"}), Claims()));
+  }
+  std::vector<std::unique_ptr<jwt::Verifier>> verifiers;
+  for (int i = 0; i < kVerifiers; ++i) verifiers.push_back(MakeVerifier(sets[0], AllAlgorithms()));
+  const std::string bad = WithSignature(tokens[0], std::string(32, 'x'));
+
+  std::atomic<int> published{0};
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::atomic<long> checks{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; !done.load(std::memory_order_acquire); ++i) {
+        const int round = published.load(std::memory_order_acquire);
+        const jwt::Verifier& v = *verifiers[static_cast<size_t>(i % kVerifiers)];
+        if (v.Verify(tokens[static_cast<size_t>(round)], Now()).verdict != Verdict::kOk) {
+          wrong.fetch_add(1);
+        }
+        if (i % 5 == 0 && v.Verify(bad, Now()).verdict != Verdict::kBadSignature) {
+          wrong.fetch_add(1);
+        }
+        checks.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  for (int r = 1; r <= kRounds; ++r) {
+    for (auto& v : verifiers) v->SetKeySet(sets[static_cast<size_t>(r)]);
+    published.store(r, std::memory_order_release);
+    // Let the readers run on the new sets a little before the next round.
+    const long seen = checks.load();
+    while (checks.load() < seen + 20) std::this_thread::yield();
+  }
+  done.store(true, std::memory_order_release);
+  for (auto& th : threads) th.join();
+  CHECK(wrong.load() == 0);
+  CHECK(checks.load() >= kRounds * 20);
+  for (auto& v : verifiers) {
+    CHECK(v->counters().key_set_swaps == static_cast<uint64_t>(kRounds));
+    CHECK(v->key_set() == sets.back());
+  }
+}
