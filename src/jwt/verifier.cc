@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "jwt/internal.h"
+#include "jwt/jose.h"
 #include "simdjson.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -25,7 +26,6 @@ namespace jwt {
 
 namespace {
 
-constexpr size_t kMaxHeaderMembers = 64;
 constexpr size_t kMaxClaims = 256;
 constexpr size_t kMaxListEntries = 64;  // issuers, audiences, required claims
 constexpr size_t kMaxListEntryBytes = 1024;
@@ -43,8 +43,14 @@ struct Scratch {
   std::string header;
   std::string payload;
   std::string signature;
-  std::array<std::string_view, kMaxHeaderMembers> header_names;
-  std::array<std::string_view, kMaxHeaderMembers> crit_names;
+  // The header segment this thread parsed last and what it said: tokens
+  // signed by one key usually share their header byte for byte.
+  std::string last_header_b64;
+  jwt_internal::HeaderFacts last_header;
+  // The key that header's kid selected, for (verifier, key set generation).
+  uint64_t key_memo_verifier = 0;
+  uint64_t key_memo_generation = 0;
+  const jwt_internal::Key* key_memo = nullptr;
   std::array<std::string_view, kMaxClaims> claim_names;
   std::array<simdjson::dom::element, kMaxClaims> claim_values;
 };
@@ -79,59 +85,6 @@ struct KeySetCache {
   std::array<Entry, 4> entries;
   size_t next = 0;
 };
-
-bool IsRegisteredHeader(std::string_view name) {
-  // RFC 7515 §4.1 and RFC 7516 §4.1 / RFC 7518 §4.6-4.8 header names: never
-  // allowed in crit (RFC 7515 §4.1.11).
-  static constexpr std::array<std::string_view, 20> kNames = {
-      "alg",  "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty",
-      "crit", "enc", "zip", "epk", "apu", "apv", "iv",  "tag",      "p2s", "p2c"};
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
-}
-
-template <size_t N>
-bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
-  if (count <= 16) {
-    for (size_t i = 1; i < count; ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        const std::string_view a = names[i], b = names[j];
-        // Cheap rejections first: most claim names are 3 bytes long.
-        if (a.size() != b.size() || (!a.empty() && (a[0] != b[0] || a.back() != b.back()))) {
-          continue;
-        }
-        if (a == b) return true;
-      }
-    }
-    return false;
-  }
-  std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count));
-  return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count)) !=
-         names.begin() + static_cast<std::ptrdiff_t>(count);
-}
-
-bool TypeMatches(std::string_view typ, std::string_view expected) {
-  // RFC 7515 §4.1.9: media types are case-insensitive and "application/" may be omitted.
-  if (absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected))) return true;
-  constexpr std::string_view kApp = "application/";
-  if (typ.size() > kApp.size() && absl::StartsWithIgnoreCase(AbslView(typ), AbslView(kApp))) {
-    return absl::EqualsIgnoreCase(AbslView(typ.substr(kApp.size())), AbslView(expected));
-  }
-  if (expected.size() > kApp.size() &&
-      absl::StartsWithIgnoreCase(AbslView(expected), AbslView(kApp))) {
-    return absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected.substr(kApp.size())));
-  }
-  return false;
-}
-
-// name == lit for a short literal, without a libc call.
-template <size_t N>
-inline bool Is(std::string_view name, const char (&lit)[N]) {
-  if (name.size() != N - 1) return false;
-  for (size_t i = 0; i + 1 < N; ++i) {
-    if (name[i] != lit[i]) return false;
-  }
-  return true;
-}
 
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
@@ -236,6 +189,8 @@ Verifier::Verifier(VerifierOptions options, std::shared_ptr<const KeySet> key_se
       key_set_(std::move(key_set)),
       next_refresh_ns_(std::numeric_limits<int64_t>::min()) {
   for (Algorithm a : options_.allowed_algorithms) allowed_mask_ |= 1u << static_cast<unsigned>(a);
+  leeway_seconds_ = absl::ToDoubleSeconds(options_.leeway);
+  if (options_.max_token_age) max_age_seconds_ = absl::ToDoubleSeconds(*options_.max_token_age);
 }
 
 Verifier::~Verifier() = default;
@@ -264,12 +219,13 @@ std::shared_ptr<const KeySet> Verifier::key_set() const {
   return key_set_;
 }
 
-const KeySet& Verifier::CurrentKeySet() const {
+const KeySet& Verifier::CurrentKeySet(uint64_t* generation_out) const {
   thread_local KeySetCache cache;
   const uint64_t generation = generation_.load(std::memory_order_acquire);
   KeySetCache::Entry* entry = nullptr;
   for (KeySetCache::Entry& e : cache.entries) {
     if (e.verifier_id == id_) {
+      *generation_out = e.generation;
       if (e.generation == generation) return *e.set;
       entry = &e;
       break;
@@ -290,6 +246,7 @@ const KeySet& Verifier::CurrentKeySet() const {
   entry->set.swap(fresh);
   entry->verifier_id = id_;
   entry->generation = fresh_generation;
+  *generation_out = fresh_generation;
   return *entry->set;
 }
 
@@ -383,102 +340,63 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
 
   Scratch& scratch = GetScratch();
-  if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
-  Pad(&scratch.header);
-  simdjson::dom::element root;
-  if (scratch.header_parser
-          .parse(reinterpret_cast<const uint8_t*>(scratch.header.data()), scratch.header.size(),
-                 false)
-          .get(root) != simdjson::SUCCESS) {
-    return Verdict::kMalformed;
-  }
-  simdjson::dom::object header;
-  if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
-
-  auto& names = scratch.header_names;
-  size_t count = 0;
-  std::string_view alg_name, kid, typ;
-  bool has_alg = false, has_kid = false, has_typ = false, embedded = false, has_b64 = false;
-  simdjson::dom::element crit;
-  bool has_crit = false;
-  for (simdjson::dom::key_value_pair field : header) {
-    if (count == names.size()) return Verdict::kMalformed;
-    const std::string_view name = field.key;
-    names[count++] = name;
-    if (Is(name, "alg")) {
-      if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_alg = true;
-    } else if (Is(name, "kid")) {
-      if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_kid = true;
-    } else if (Is(name, "typ")) {
-      if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_typ = true;
-    } else if (Is(name, "crit")) {
-      crit = field.value;
-      has_crit = true;
-    } else if (Is(name, "b64")) {
-      has_b64 = true;  // RFC 7797: not implemented (see below)
-    } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
-      embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
-    }
-  }
-  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
-  if (!has_alg) return Verdict::kUnsupportedAlgorithm;
-  const std::optional<Algorithm> alg = AlgorithmFromName(alg_name);
-  if (!alg) return Verdict::kUnsupportedAlgorithm;  // includes "none" in every case
-  if ((allowed_mask_ & (1u << static_cast<unsigned>(*alg))) == 0) {
-    return Verdict::kAlgorithmNotAllowed;
-  }
-  if (has_crit) {
-    // RFC 7515 §4.1.11: a non-empty array of distinct names of present,
-    // non-registered members. edgekit implements no extension (and
-    // understood_crit is empty, see ValidateOptions): a valid crit is
-    // unsupported.
-    simdjson::dom::array list;
-    if (crit.get_array().get(list) != simdjson::SUCCESS || list.size() == 0) {
+  const jwt_internal::HeaderFacts& h = scratch.last_header;
+  if (header_b64 != scratch.last_header_b64) {
+    scratch.last_header_b64.clear();  // no stale facts if this header is malformed
+    scratch.key_memo_verifier = 0;
+    if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
+    Pad(&scratch.header);
+    if (!jwt_internal::ParseHeader(scratch.header_parser, scratch.header, &scratch.last_header)) {
       return Verdict::kMalformed;
     }
-    auto& crit_names = scratch.crit_names;
-    size_t crit_count = 0;
-    for (simdjson::dom::element e : list) {
-      std::string_view ext;
-      if (crit_count == crit_names.size() || e.get_string().get(ext) != simdjson::SUCCESS ||
-          IsRegisteredHeader(ext) ||
-          std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count), ext) ==
-              names.begin() + static_cast<std::ptrdiff_t>(count)) {
-        return Verdict::kMalformed;
-      }
-      crit_names[crit_count++] = ext;
-    }
-    if (HasDuplicates(crit_names, crit_count)) return Verdict::kMalformed;
-    return Verdict::kUnsupportedCrit;
+    scratch.last_header_b64.assign(header_b64.data(), header_b64.size());
   }
+  if (!h.has_alg || !h.alg) return Verdict::kUnsupportedAlgorithm;  // "none" in every case too
+  const Algorithm alg = *h.alg;
+  if ((allowed_mask_ & (1u << static_cast<unsigned>(alg))) == 0) {
+    return Verdict::kAlgorithmNotAllowed;
+  }
+  // RFC 7515 §4.1.11: edgekit implements no extension (understood_crit is
+  // empty, see ValidateOptions), so a valid crit is unsupported.
+  if (h.crit == jwt_internal::CritState::kMalformed) return Verdict::kMalformed;
+  if (h.crit == jwt_internal::CritState::kValid) return Verdict::kUnsupportedCrit;
   // RFC 7797 §6: "b64" must be listed in crit when used; without crit a
   // verifier that ignored it would read a b64:false payload as base64url.
-  if (has_b64) return Verdict::kMalformed;
-  if (embedded && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
-  if (!options_.expected_type.empty() && (!has_typ || !TypeMatches(typ, options_.expected_type))) {
+  if (h.has_b64) return Verdict::kMalformed;
+  if (h.embedded_key && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
+  if (!options_.expected_type.empty() &&
+      (!h.has_typ || !jwt_internal::TypeMatches(h.typ, options_.expected_type))) {
     return Verdict::kBadType;
   }
+  const std::string_view kid = h.kid;
 
-  const auto& by_kid = CurrentKeySet().impl_->by_kid;
-  const auto it = by_kid.find(AbslView(has_kid ? kid : std::string_view()));
-  if (it == by_kid.end()) {
-    out->kid = kid;
-    out->refresh_suggested = SuggestRefresh(now);
-    return Verdict::kUnknownKey;
+  // (verifier id, generation) names one key set instance: ids are never
+  // reused and generations only grow, so a memo for them cannot dangle
+  // while this thread's key set cache holds that set.
+  uint64_t generation = 0;
+  const KeySet& set = CurrentKeySet(&generation);
+  if (scratch.key_memo_verifier != id_ || scratch.key_memo_generation != generation) {
+    const auto& by_kid = set.impl_->by_kid;
+    const auto it = by_kid.find(AbslView(kid));
+    if (it == by_kid.end()) {
+      out->kid = kid;
+      out->refresh_suggested = SuggestRefresh(now);
+      return Verdict::kUnknownKey;
+    }
+    scratch.key_memo = it->second;
+    scratch.key_memo_verifier = id_;
+    scratch.key_memo_generation = generation;
   }
-  const jwt_internal::Key& key = *it->second;
-  if (!key.Allows(*alg)) return Verdict::kKeyAlgorithmMismatch;
+  const jwt_internal::Key& key = *scratch.key_memo;
+  if (!key.Allows(alg)) return Verdict::kKeyAlgorithmMismatch;
   if (sig_b64.empty()) return Verdict::kBadSignature;
   if (!jwt_internal::DecodeBase64Url(sig_b64, &scratch.signature)) return Verdict::kMalformed;
-  if (!jwt_internal::VerifySignature(key, *alg, token.substr(0, dot2), scratch.signature)) {
+  if (!jwt_internal::VerifySignature(key, alg, token.substr(0, dot2), scratch.signature)) {
     return Verdict::kBadSignature;
   }
-  out->alg = *alg;
+  out->alg = alg;
   out->kid = kid;
-  out->typ = typ;
+  out->typ = h.typ;
   out->payload_b64 = payload_b64;
   return Verdict::kOk;
 }
@@ -512,31 +430,6 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
   Report(checked, now);
   return result;
 }
-
-namespace {
-
-// Bytes and entries the claim index of `names`/`values` needs at most.
-void MeasureIndex(const std::string_view* names, const simdjson::dom::element* values, size_t count,
-                  size_t* bytes, size_t* entries) {
-  for (size_t i = 0; i < count; ++i) {
-    *bytes += names[i].size();
-    ++*entries;
-    std::string_view s;
-    simdjson::dom::array array;
-    if (values[i].get_string().get(s) == simdjson::SUCCESS) {
-      *bytes += s.size();
-    } else if (values[i].get_array().get(array) == simdjson::SUCCESS) {
-      for (simdjson::dom::element item : array) {
-        if (item.get_string().get(s) == simdjson::SUCCESS) {
-          *bytes += s.size();
-          ++*entries;
-        }
-      }
-    }
-  }
-}
-
-}  // namespace
 
 Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
   Scratch& scratch = GetScratch();
@@ -573,31 +466,23 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
       if (required[i] == name) required_seen |= uint64_t{1} << i;
     }
     if (name.size() == 3) {
-      if (Is(name, "exp"))
+      if (jwt_internal::Is(name, "exp"))
         exp = field.value, has_exp = true;
-      else if (Is(name, "nbf"))
+      else if (jwt_internal::Is(name, "nbf"))
         nbf = field.value, has_nbf = true;
-      else if (Is(name, "iat"))
+      else if (jwt_internal::Is(name, "iat"))
         iat = field.value, has_iat = true;
-      else if (Is(name, "iss"))
+      else if (jwt_internal::Is(name, "iss"))
         iss = field.value, has_iss = true;
-      else if (Is(name, "sub"))
+      else if (jwt_internal::Is(name, "sub"))
         sub = field.value, has_sub = true;
-      else if (Is(name, "jti"))
+      else if (jwt_internal::Is(name, "jti"))
         jti = field.value, has_jti = true;
-      else if (Is(name, "aud"))
+      else if (jwt_internal::Is(name, "aud"))
         aud = field.value, has_aud = true;
     }
   }
-  // RFC 7519 §4. HasDuplicates may reorder its array: check a copy of the
-  // names when the index still needs them in payload order.
-  if (count <= 16) {
-    if (HasDuplicates(names, count)) return Verdict::kMalformed;
-  } else {
-    std::array<std::string_view, kMaxClaims> sorted;
-    std::copy(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count), sorted.begin());
-    if (HasDuplicates(sorted, count)) return Verdict::kMalformed;
-  }
+  if (jwt_internal::HasDuplicateNames(names.data(), count)) return Verdict::kMalformed;  // §4
 
   // Types (RFC 7519 §4.1): NumericDate is a JSON number; iss/sub/jti strings.
   double exp_s = 0, nbf_s = 0, iat_s = 0;
@@ -625,7 +510,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   }
 
   const double now_s = static_cast<double>(absl::ToUnixNanos(now)) * 1e-9;
-  const double leeway_s = absl::ToDoubleSeconds(options_.leeway);
+  const double leeway_s = leeway_seconds_;
   if (!has_exp) {
     if (options_.require_exp) return Verdict::kMissingClaim;
   } else if (now_s >= exp_s + leeway_s) {
@@ -635,7 +520,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   if (options_.max_token_age) {
     if (!has_iat) return Verdict::kMissingClaim;
     if (iat_s > now_s + leeway_s) return Verdict::kNotYetValid;
-    if (now_s - iat_s > absl::ToDoubleSeconds(*options_.max_token_age) + leeway_s) {
+    if (now_s - iat_s > max_age_seconds_ + leeway_s) {
       return Verdict::kTooOld;
     }
   }
@@ -676,72 +561,13 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
     return Verdict::kRevoked;
   }
 
-  // The Token: one buffer (payload, kid, typ, names and string values) and
-  // one index, sized exactly.
-  size_t bytes = scratch.payload.size() + checked.kid.size() + checked.typ.size();
-  size_t entries = 0;
-  MeasureIndex(names.data(), values.data(), count, &bytes, &entries);
-  if (bytes > std::numeric_limits<uint32_t>::max() / 2) return Verdict::kOversized;
-  std::string& data = token->data_;
-  data.reserve(bytes);
-  data.assign(scratch.payload.data(), scratch.payload.size());
-  token->payload_len_ = scratch.payload.size();
-  const auto put = [&data](std::string_view v) {
-    Token::Piece p;
-    p.offset = static_cast<uint32_t>(data.size());
-    p.size = static_cast<uint32_t>(v.size());
-    p.present = true;
-    data.append(v.data(), v.size());
-    return p;
-  };
-  token->alg_ = checked.alg;
-  token->kid_ = put(checked.kid);
-  token->typ_ = put(checked.typ);
-  std::vector<Token::Claim>& index = token->claims_;
-  index.reserve(entries);
-  for (size_t i = 0; i < count; ++i) {
-    const size_t at = index.size();
-    index.emplace_back().name = put(names[i]);
-    const simdjson::dom::element v = values[i];
-    std::string_view s;
-    simdjson::dom::array array;
-    Token::Kind kind = Token::Kind::kOther;
-    if (v.get_string().get(s) == simdjson::SUCCESS) {
-      kind = Token::Kind::kString;
-      index[at].value = put(s);
-    } else if (v.is_number() && v.get_double().get(index[at].number) == simdjson::SUCCESS) {
-      kind = Token::Kind::kNumber;
-    } else if (v.get_bool().get(index[at].boolean) == simdjson::SUCCESS) {
-      kind = Token::Kind::kBool;
-    } else if (v.is_null()) {
-      kind = Token::Kind::kNull;
-    } else if (v.get_array().get(array) == simdjson::SUCCESS) {
-      bool all_strings = true;
-      for (simdjson::dom::element item : array) all_strings &= item.is_string();
-      if (all_strings) {
-        kind = Token::Kind::kStringArray;
-        uint32_t items = 0;
-        for (simdjson::dom::element item : array) {
-          if (item.get_string().get(s) != simdjson::SUCCESS) continue;  // checked above
-          Token::Claim& e = index.emplace_back();
-          e.kind = Token::Kind::kArrayItem;
-          e.value = put(s);
-          ++items;
-        }
-        index[at].value.size = items;
-      }
-    }
-    index[at].kind = kind;
-    if (names[i].size() == 3 && kind == Token::Kind::kString) {
-      if (Is(names[i], "iss")) token->iss_ = index[at].value;
-      if (Is(names[i], "sub")) token->sub_ = index[at].value;
-      if (Is(names[i], "jti")) token->jti_ = index[at].value;
-    }
+  if (!jwt_internal::TokenBuilder::Build(
+          checked.alg, checked.kid, checked.typ, scratch.payload, names.data(), values.data(),
+          count, has_exp ? std::optional<double>(exp_s) : std::nullopt,
+          has_nbf ? std::optional<double>(nbf_s) : std::nullopt,
+          has_iat ? std::optional<double>(iat_s) : std::nullopt, token)) {
+    return Verdict::kOversized;
   }
-  token->claim_count_ = count;
-  if (has_exp) token->exp_ = exp_s;
-  if (has_nbf) token->nbf_ = nbf_s;
-  if (has_iat) token->iat_ = iat_s;
   return Verdict::kOk;
 }
 

@@ -77,7 +77,7 @@
 #include "absl/status/status.h"
 #include "edgekit/base/config.h"
 #include "edgekit/jwt/algorithm.h"
-#include "edgekit/jwt/internal/key_set_fwd.h"
+#include "edgekit/jwt/internal/fwd.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {

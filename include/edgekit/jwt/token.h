@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
 #include "edgekit/jwt/algorithm.h"
+#include "edgekit/jwt/internal/fwd.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
@@ -47,6 +49,11 @@ class Verifier;
 class EDGEKIT_API Token {
  public:
   Token() = default;
+  Token(const Token& other);
+  Token& operator=(const Token& other);
+  Token(Token&& other) noexcept;
+  Token& operator=(Token&& other) noexcept;
+  ~Token();
 
   // Header.
   [[nodiscard]] Algorithm algorithm() const { return alg_; }
@@ -65,9 +72,7 @@ class EDGEKIT_API Token {
   [[nodiscard]] std::optional<absl::Time> expires_at() const;
 
   // The decoded payload (JSON text).
-  [[nodiscard]] std::string_view payload() const {
-    return std::string_view(data_.data(), payload_len_);
-  }
+  [[nodiscard]] std::string_view payload() const { return View(payload_); }
 
   // Number of top-level claims.
   [[nodiscard]] size_t claim_count() const { return claim_count_; }
@@ -83,8 +88,8 @@ class EDGEKIT_API Token {
   [[nodiscard]] std::vector<std::string> Audiences() const;
 
  private:
-  friend class Verifier;
-  // A piece of data_ (offsets, so copies stay valid).
+  friend class jwt_internal::TokenBuilder;
+  // A piece of the byte area (offsets, so copies stay valid).
   struct Piece {
     uint32_t offset = 0;
     uint32_t size = 0;
@@ -101,7 +106,12 @@ class EDGEKIT_API Token {
     bool boolean = false;
   };
   const Claim* Find(std::string_view name) const;
-  std::string_view View(Piece p) const { return std::string_view(data_.data() + p.offset, p.size); }
+  const Claim* claims() const { return reinterpret_cast<const Claim*>(buffer_.get()); }
+  std::string_view View(Piece p) const {
+    if (p.size == 0) return std::string_view();
+    return std::string_view(reinterpret_cast<const char*>(buffer_.get()) + bytes_offset_ + p.offset,
+                            p.size);
+  }
   std::optional<std::string_view> Opt(Piece p) const {
     if (!p.present) return std::nullopt;
     return View(p);
@@ -111,12 +121,14 @@ class EDGEKIT_API Token {
   std::optional<double> exp_;
   std::optional<double> nbf_;
   std::optional<double> iat_;
-  // The payload, then kid, typ, then every claim name and string value.
-  std::string data_;
-  size_t payload_len_ = 0;
-  size_t claim_count_ = 0;
-  Piece kid_, typ_, iss_, sub_, jti_;
-  std::vector<Claim> claims_;
+  // One allocation: `entries_` Claim records, then the bytes (the payload,
+  // kid, typ, then every claim name and string value).
+  std::unique_ptr<unsigned char[]> buffer_;
+  size_t buffer_size_ = 0;
+  size_t bytes_offset_ = 0;  // entries_ * sizeof(Claim)
+  uint32_t entries_ = 0;
+  uint32_t claim_count_ = 0;
+  Piece payload_, kid_, typ_, iss_, sub_, jti_;
 };
 
 }  // namespace jwt

@@ -244,7 +244,7 @@ class EDGEKIT_API Verifier {
  private:
   struct Checked;
   Verifier(VerifierOptions options, std::shared_ptr<const KeySet> key_set, Clock& clock);
-  const KeySet& CurrentKeySet() const;
+  const KeySet& CurrentKeySet(uint64_t* generation) const;
   Verdict CheckSignature(std::string_view token, absl::Time now, Checked* out) const;
   Verdict CheckClaims(const Checked& checked, absl::Time now, Token* token) const;
   bool SuggestRefresh(absl::Time now) const;
@@ -259,6 +259,8 @@ class EDGEKIT_API Verifier {
   Clock& clock_;
   const uint64_t id_;  // process-unique: keys the per-thread key set caches
   uint32_t allowed_mask_ = 0;
+  double leeway_seconds_ = 0;
+  double max_age_seconds_ = 0;
   mutable Mutex mu_;
   std::shared_ptr<const KeySet> key_set_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> generation_{1};  // bumped (under mu_) by every swap
