@@ -20,7 +20,7 @@ std::shared_ptr<const jwt::KeySet> OneHmac(std::string_view kid, const std::stri
 }  // namespace
 
 TEST_CASE("a swapped key under the same kid is used at once", "[jwt][verifier]") {
-  const std::string a = Secret().substr(0, 32), b = Secret().substr(32, 32);
+  const std::string a = Secret().substr(0, 32), b = Secret().substr(1, 32);  // different secrets
   const std::string header = R"({"alg":"HS256","kid":"k"})";
   const std::string ta = Sign(Algorithm::kHS256, a, header, Claims());
   const std::string tb = Sign(Algorithm::kHS256, b, header, Claims());
@@ -39,7 +39,7 @@ TEST_CASE("a swapped key under the same kid is used at once", "[jwt][verifier]")
 
 TEST_CASE("verifiers sharing a thread and a header keep their own keys and options",
           "[jwt][verifier]") {
-  const std::string a = Secret().substr(0, 32), b = Secret().substr(32, 32);
+  const std::string a = Secret().substr(0, 32), b = Secret().substr(1, 32);  // different secrets
   const std::string header = R"({"alg":"HS256","kid":"k","typ":"at+jwt"})";
   const std::string ta = Sign(Algorithm::kHS256, a, header, Claims());
   auto va = MakeVerifier(OneHmac("k", a), AllAlgorithms());
