@@ -68,12 +68,14 @@ bool ParseHeader(simdjson::dom::parser& parser, const std::string& json, HeaderF
 // Gives a verified Token its bytes and claim index: one allocation.
 class TokenBuilder {
  public:
-  // `names`/`values`: the payload's top-level members in order. False when
-  // the token would exceed the index's 32-bit offsets.
+  // `names`/`values`: the payload's top-level members in order. Emplaces the
+  // Token in `out`; false (nothing emplaced) when it would exceed the index's
+  // 32-bit offsets.
   static bool Build(jwt::Algorithm alg, std::string_view kid, std::string_view typ,
                     std::string_view payload, const std::string_view* names,
                     const simdjson::dom::element* values, size_t count, std::optional<double> exp,
-                    std::optional<double> nbf, std::optional<double> iat, jwt::Token* token);
+                    std::optional<double> nbf, std::optional<double> iat,
+                    std::optional<jwt::Token>* out);
 };
 
 }  // namespace jwt_internal

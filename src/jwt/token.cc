@@ -16,6 +16,19 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
 
+Token::Token() noexcept
+    : alg_(Algorithm::kHS256),
+      buffer_size_(0),
+      bytes_offset_(0),
+      entries_(0),
+      claim_count_(0),
+      payload_(),
+      kid_(),
+      typ_(),
+      iss_(),
+      sub_(),
+      jti_() {}
+
 Token::Token(const Token& other)
     : alg_(other.alg_),
       exp_(other.exp_),
@@ -44,7 +57,7 @@ Token& Token::operator=(const Token& other) {
   return *this;
 }
 
-Token::Token(Token&& other) noexcept { *this = std::move(other); }
+Token::Token(Token&& other) noexcept : Token() { *this = std::move(other); }
 
 Token& Token::operator=(Token&& other) noexcept {
   if (this == &other) return *this;
@@ -126,7 +139,7 @@ bool TokenBuilder::Build(jwt::Algorithm alg, std::string_view kid, std::string_v
                          std::string_view payload, const std::string_view* names,
                          const simdjson::dom::element* values, size_t count,
                          std::optional<double> exp, std::optional<double> nbf,
-                         std::optional<double> iat, Token* token) {
+                         std::optional<double> iat, std::optional<Token>* out) {
   using Kind = Token::Kind;
   // One pass into one allocation sized from above: at most one record per
   // claim and per array element (array sizes are on simdjson's tape), and
@@ -142,6 +155,7 @@ bool TokenBuilder::Build(jwt::Algorithm alg, std::string_view kid, std::string_v
     return false;
   }
   const size_t bytes_offset = max_entries * sizeof(Token::Claim);
+  Token* const token = &out->emplace(Token::BuildKey());
   token->buffer_.reset(new unsigned char[bytes_offset + max_bytes]);
   token->bytes_offset_ = bytes_offset;
   token->claim_count_ = static_cast<uint32_t>(count);

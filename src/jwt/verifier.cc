@@ -420,18 +420,15 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
   VerifyResult result;
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked);
-  if (result.verdict == Verdict::kOk) {
-    Token& t = result.token.emplace();
-    result.verdict = CheckClaims(checked, now, &t);
-    if (result.verdict != Verdict::kOk) result.token.reset();
-  }
+  if (result.verdict == Verdict::kOk) result.verdict = CheckClaims(checked, now, &result.token);
   result.refresh_suggested = checked.refresh_suggested;
   Count(result.verdict);
   Report(checked, now);
   return result;
 }
 
-Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
+Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now,
+                              std::optional<Token>* token) const {
   Scratch& scratch = GetScratch();
   if (checked.payload_b64.empty() ||
       !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {

@@ -48,7 +48,16 @@ class Verifier;
 
 class EDGEKIT_API Token {
  public:
-  Token() = default;
+  // A key only edgekit's verifier can make: tokens come from Verify().
+  class BuildKey {
+   private:
+    friend class jwt_internal::TokenBuilder;
+    BuildKey() {}  // user-provided: BuildKey{} from outside does not compile
+  };
+
+  Token() noexcept;
+  // Leaves the fields for the verifier to fill in (not for use outside edgekit).
+  explicit Token(BuildKey /*key*/) noexcept {}
   Token(const Token& other);
   Token& operator=(const Token& other);
   Token(Token&& other) noexcept;
@@ -90,10 +99,12 @@ class EDGEKIT_API Token {
  private:
   friend class jwt_internal::TokenBuilder;
   // A piece of the byte area (offsets, so copies stay valid).
+  // No member initializers: the verifier writes every field of a Token it
+  // builds, so nothing is zeroed twice on the hot path.
   struct Piece {
-    uint32_t offset = 0;
-    uint32_t size = 0;
-    bool present = false;
+    uint32_t offset;
+    uint32_t size;
+    bool present;
   };
   enum class Kind : uint8_t { kString, kNumber, kBool, kNull, kStringArray, kOther, kArrayItem };
   // One indexed value: a top-level claim, or (kArrayItem) an element of the
@@ -117,17 +128,17 @@ class EDGEKIT_API Token {
     return View(p);
   }
 
-  Algorithm alg_ = Algorithm::kHS256;
+  Algorithm alg_;
   std::optional<double> exp_;
   std::optional<double> nbf_;
   std::optional<double> iat_;
   // One allocation: `entries_` Claim records, then the bytes (the payload,
   // kid, typ, then every claim name and string value).
   std::unique_ptr<unsigned char[]> buffer_;
-  size_t buffer_size_ = 0;
-  size_t bytes_offset_ = 0;  // entries_ * sizeof(Claim)
-  uint32_t entries_ = 0;
-  uint32_t claim_count_ = 0;
+  size_t buffer_size_;
+  size_t bytes_offset_;  // first byte after the Claim records
+  uint32_t entries_;
+  uint32_t claim_count_;
   Piece payload_, kid_, typ_, iss_, sub_, jti_;
 };
 

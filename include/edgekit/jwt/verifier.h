@@ -246,7 +246,7 @@ class EDGEKIT_API Verifier {
   Verifier(VerifierOptions options, std::shared_ptr<const KeySet> key_set, Clock& clock);
   const KeySet& CurrentKeySet(uint64_t* generation) const;
   Verdict CheckSignature(std::string_view token, absl::Time now, Checked* out) const;
-  Verdict CheckClaims(const Checked& checked, absl::Time now, Token* token) const;
+  Verdict CheckClaims(const Checked& checked, absl::Time now, std::optional<Token>* token) const;
   bool SuggestRefresh(absl::Time now) const;
   void Report(const Checked& checked, absl::Time now) const;
   void AnnounceKeySet(const KeySet& set) const;
