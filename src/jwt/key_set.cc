@@ -14,6 +14,7 @@
 #include <array>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "edgekit/jwt/key_set.h"
@@ -404,6 +405,7 @@ absl::Status KeySetBuilder::AddJwks(std::string_view jwks_json, const JwksOption
     return absl::InvalidArgumentError("JWKS has more keys than JwksOptions::max_keys");
   }
   std::vector<std::unique_ptr<Key>> keys;
+  absl::flat_hash_set<std::string_view> kids;  // views into `keys`' kids
   std::vector<KeySkipped> skipped;
   size_t index = 0;
   for (simdjson::dom::element element : key_array) {
@@ -412,10 +414,9 @@ absl::Status KeySetBuilder::AddJwks(std::string_view jwks_json, const JwksOption
     std::unique_ptr<Key> key =
         jwt_internal::KeyFromJwk(element, std::nullopt, &options, &kid, &why);
     if (key != nullptr) {
-      const bool taken =
-          impl_->by_kid.contains(key->kid) ||
-          std::any_of(keys.begin(), keys.end(), [&](const auto& k) { return k->kid == key->kid; });
+      const bool taken = impl_->by_kid.contains(key->kid) || kids.contains(key->kid);
       if (!taken) {
+        kids.insert(key->kid);
         keys.push_back(std::move(key));
         ++index;
         continue;

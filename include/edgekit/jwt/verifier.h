@@ -70,12 +70,14 @@
 // Cost: verification takes no lock. Each thread keeps the key set it used
 // last for each verifier (up to 4 verifiers per thread), checked against an
 // atomic generation counter per call; after `SetKeySet` each thread takes the
-// new set once, under the verifier's mutex. A thread's copy of a replaced set
-// is released when that thread next verifies with this verifier, or when the
-// thread exits. Rejections never allocate: each thread keeps scratch buffers
-// and two simdjson parsers, sized on its first call for the default limits.
-// A successful Verify makes two allocations (the Token's buffer and claim
-// index). Measured costs against raw OpenSSL: docs/jwt.md.
+// new set once, under the verifier's mutex. A thread's reference to a
+// replaced set is dropped when that thread next verifies with this verifier,
+// or when it exits. Each thread also remembers the header segment it parsed
+// last and the key its kid selected (tokens from one key share their header
+// byte for byte). Rejections never allocate: each thread keeps scratch
+// buffers and simdjson parsers, sized on its first call for the default
+// limits. A successful Verify allocates once (the Token). Measured costs
+// against raw OpenSSL: docs/jwt.md.
 //
 // Thread-safety: thread-safe. One verifier may be shared by all threads;
 // `SetKeySet` swaps the set atomically while verifications run (each
