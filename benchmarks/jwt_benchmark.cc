@@ -21,6 +21,8 @@
 //   BM_OpenSslFreshContextFloor/<alg>  EVP_MD_CTX_new + EVP_DigestVerifyInit +
 //                          EVP_DigestVerify per call: what a verifier pays
 //                          without a prepared context.
+//   BM_JwtVerify/HS256_AlternatingHeaders  two kids in turn, so no call finds
+//                          its header in the thread's memo of the last one.
 //   BM_JwtReject/<case>    rejection paths (bad HS256 signature, malformed).
 //
 // Build in Release; compare ratios within one run (docs/jwt.md).
@@ -233,6 +235,24 @@ void BM_OpenSslFreshContextFloor(benchmark::State& state, Algorithm alg) {
   }
 }
 
+// Two kids in turn: every call meets a header other than the thread's last
+// one, so the header is decoded, parsed and its kid looked up each time.
+void BM_JwtVerifyAlternatingHeaders(benchmark::State& state) {
+  Fixture& f = Get(Algorithm::kHS256);
+  const std::string payload =
+      R"({"iss":"https://idp.example.com","sub":"user-12345","aud":"api.example.com",)"
+      R"("exp":4102444800,"nbf":1700000000,"iat":1700000000,"jti":"b6f1c2d4","scope":"read write"})";
+  const std::string other = Must(edgekit::jwt_internal::SignTokenForTest(
+      Algorithm::kHS256, kSecret, R"({"alg":"HS256","typ":"JWT","kid":"other-0"})", payload));
+  const std::string* tokens[2] = {&f.token, &other};
+  if (!f.verifier->Verify(other, kNow).ok()) state.SkipWithError("token does not verify");
+  size_t i = 0;
+  for (auto _ : state) {
+    jwt::VerifyResult r = f.verifier->Verify(*tokens[i++ & 1], kNow);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
 void BM_JwtReject(benchmark::State& state, int which) {
   Fixture& f = Get(Algorithm::kHS256);
   std::string token = f.token;
@@ -252,6 +272,7 @@ void BM_JwtReject(benchmark::State& state, int which) {
 BENCHMARK_CAPTURE(BM_JwtVerify, HS256, Algorithm::kHS256);
 BENCHMARK_CAPTURE(BM_OpenSslFloor, HS256, Algorithm::kHS256);
 BENCHMARK(BM_OpenSslMacReinit)->Name("BM_OpenSslMacReinit/HS256");
+BENCHMARK(BM_JwtVerifyAlternatingHeaders)->Name("BM_JwtVerify/HS256_AlternatingHeaders");
 BENCHMARK_CAPTURE(BM_JwtVerify, RS256, Algorithm::kRS256);
 BENCHMARK_CAPTURE(BM_OpenSslFloor, RS256, Algorithm::kRS256);
 BENCHMARK_CAPTURE(BM_OpenSslFreshContextFloor, RS256, Algorithm::kRS256);
