@@ -64,13 +64,11 @@ struct KeySetImpl {
 // Digest for an algorithm (nullptr for EdDSA). Fetched once, process-wide.
 const EVP_MD* DigestFor(jwt::Algorithm alg);
 
-// Strict unpadded base64url (RFC 4648 §5): alphabet A-Z a-z 0-9 - _ only,
-// length % 4 != 1, unused trailing bits zero (canonical, RFC 4648 §3.5).
-bool IsStrictBase64Url(std::string_view in);
-// Validates as above, then decodes into `out` (its capacity is reused).
+// Strict unpadded base64url (RFC 4648 §5) into `out` (its capacity is
+// reused): alphabet A-Z a-z 0-9 - _ only, no padding or whitespace, length
+// % 4 != 1, unused trailing bits zero (canonical, RFC 4648 §3.5). Decoding
+// is Abseil's; the strictness checks are on its result.
 bool DecodeBase64Url(std::string_view in, std::string* out);
-// Decodes input that already passed IsStrictBase64Url.
-bool DecodeValidatedBase64Url(std::string_view in, std::string* out);
 
 // Prepares `key->verify_template[a]` for every bound algorithm `a`
 // (asymmetric keys). False on OpenSSL failure.

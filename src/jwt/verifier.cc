@@ -168,7 +168,7 @@ struct Verifier::Checked {
   Algorithm alg = Algorithm::kHS256;
   std::string_view kid;
   std::string_view typ;
-  std::string_view payload_b64;
+  std::string_view payload;  // decoded (the thread's scratch buffer)
   bool refresh_suggested = false;
 };
 
@@ -335,10 +335,9 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const std::string_view sig_b64 = token.substr(dot2 + 1);
   if (header_b64.size() > options_.max_header_bytes) return Verdict::kOversized;
   if (header_b64.empty()) return Verdict::kMalformed;
-  // Stray bytes anywhere make the token malformed, before any key work (the
-  // signature segment is checked when it is decoded, the header right below).
-  if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
-
+  // A malformed header or payload makes the token malformed before any other
+  // verdict and any key work (the signature segment is checked when it is
+  // decoded).
   Scratch& scratch = GetScratch();
   const jwt_internal::HeaderFacts& h = scratch.last_header;
   if (header_b64 != scratch.last_header_b64) {
@@ -351,6 +350,8 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
     }
     scratch.last_header_b64.assign(header_b64.data(), header_b64.size());
   }
+  if (!jwt_internal::DecodeBase64Url(payload_b64, &scratch.payload)) return Verdict::kMalformed;
+  Pad(&scratch.payload);
   if (!h.has_alg || !h.alg) return Verdict::kUnsupportedAlgorithm;  // "none" in every case too
   const Algorithm alg = *h.alg;
   if ((allowed_mask_ & (1u << static_cast<unsigned>(alg))) == 0) {
@@ -397,7 +398,7 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   out->alg = alg;
   out->kid = kid;
   out->typ = h.typ;
-  out->payload_b64 = payload_b64;
+  out->payload = scratch.payload;
   return Verdict::kOk;
 }
 
@@ -405,11 +406,7 @@ JwsResult Verifier::VerifyJws(std::string_view token, absl::Time now) const {
   JwsResult result;
   Checked checked;
   result.verdict = CheckSignature(token, now, &checked);
-  if (result.verdict == Verdict::kOk &&
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &result.payload)) {
-    result.verdict = Verdict::kMalformed;
-    result.payload.clear();
-  }
+  if (result.verdict == Verdict::kOk) result.payload.assign(checked.payload);
   result.refresh_suggested = checked.refresh_suggested;
   Count(result.verdict);
   Report(checked, now);
@@ -430,11 +427,7 @@ VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
 Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now,
                               std::optional<Token>* token) const {
   Scratch& scratch = GetScratch();
-  if (checked.payload_b64.empty() ||
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {
-    return Verdict::kMalformed;
-  }
-  Pad(&scratch.payload);
+  if (checked.payload.empty()) return Verdict::kMalformed;
   simdjson::dom::element root;
   if (scratch.payload_parser
           .parse(reinterpret_cast<const uint8_t*>(scratch.payload.data()), scratch.payload.size(),
