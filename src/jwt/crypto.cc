@@ -101,6 +101,7 @@ Key::Key() : id(g_next_key_id.fetch_add(1, std::memory_order_relaxed)) {}
 
 Key::~Key() {
   for (EVP_MD_CTX* t : verify_template) EVP_MD_CTX_free(t);
+  for (EVP_PKEY_CTX* c : verify_pctx) EVP_PKEY_CTX_free(c);
   EVP_PKEY_free(pkey);
   EVP_MAC_CTX_free(mac);
 }
@@ -222,76 +223,103 @@ bool IsEcdsa(Algorithm a) {
   return a == Algorithm::kES256 || a == Algorithm::kES384 || a == Algorithm::kES512;
 }
 
-// Sets up DigestVerify on `ctx` for `key` under `alg` (RFC 7518 §3.3-3.5,
-// RFC 8037 §3.1).
-bool InitVerify(EVP_MD_CTX* ctx, const Key& key, Algorithm alg) {
-  EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* md = DigestFor(alg);
-  if (EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, key.pkey) != 1) return false;
-  if (IsPss(alg)) {
-    // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1) {
-      return false;
-    }
-  }
-  return true;
+// RFC 7518 §3.5: PSS with MGF1 over the same hash, salt length = hash length.
+bool SetPss(EVP_PKEY_CTX* pctx, const EVP_MD* md) {
+  return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
 }
 
-// One reusable EVP_MD_CTX per thread: each verification copies the key's
-// prepared template into it (cheaper than EVP_DigestVerifyInit per token).
-struct ThreadMdCtx {
+// EdDSA (RFC 8037 §3.1): one-shot DigestVerify, prepared once per key.
+EVP_MD_CTX* PrepareEdDsa(const Key& key) {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
-};
+  if (ctx == nullptr || EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key.pkey) != 1) {
+    EVP_MD_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
 
-// Per-thread copies of HMAC keys' prepared contexts, re-initialised per
-// token (EVP_MAC_init without a key restarts from the stored inner state:
-// one digest-state copy, no allocation of a whole MAC context). Holds the
-// contexts of the 8 keys this thread used last; a copy lives until it is
-// evicted or the thread exits.
-class ThreadMacCache {
+// RS*/PS*/ES* (RFC 7518 §3.3-3.5): verification of a digest, prepared once
+// per key and algorithm (padding, PSS parameters, digest type).
+EVP_PKEY_CTX* PreparePrehashed(const Key& key, Algorithm alg) {
+  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey, nullptr);
+  const EVP_MD* md = DigestFor(alg);
+  const bool ok =
+      pctx != nullptr && EVP_PKEY_verify_init(pctx) == 1 &&
+      (IsEcdsa(alg) || (IsPss(alg) ? SetPss(pctx, md)
+                                   : EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1)) &&
+      EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
+  if (!ok) {
+    EVP_PKEY_CTX_free(pctx);
+    return nullptr;
+  }
+  return pctx;
+}
+
+// Per-thread copies of keys' prepared OpenSSL contexts, for the 8 (key,
+// algorithm) pairs this thread used last: contexts are not shareable across
+// threads, and a copy made once is cheaper than one per token. A copy lives
+// until it is evicted or the thread exits.
+template <typename Ctx, Ctx* (*Dup)(const Ctx*), void (*Free)(Ctx*)>
+class ThreadContextCache {
  public:
-  ThreadMacCache() = default;
-  ThreadMacCache(const ThreadMacCache&) = delete;
-  ThreadMacCache& operator=(const ThreadMacCache&) = delete;
-  ~ThreadMacCache() {
-    for (Entry& e : entries_) EVP_MAC_CTX_free(e.ctx);
+  ThreadContextCache() = default;
+  ThreadContextCache(const ThreadContextCache&) = delete;
+  ThreadContextCache& operator=(const ThreadContextCache&) = delete;
+  ~ThreadContextCache() {
+    for (Entry& e : entries_) Free(e.ctx);
   }
 
-  // A context ready for EVP_MAC_update, or nullptr on OpenSSL failure.
-  EVP_MAC_CTX* Get(const Key& key) {
+  // This thread's context for (key, alg); `*fresh` when just copied from
+  // `prepared` (nullptr on OpenSSL failure).
+  Ctx* Get(const Key& key, Algorithm alg, const Ctx* prepared, bool* fresh) {
+    *fresh = false;
     for (Entry& e : entries_) {
-      if (e.key_id == key.id) {
-        if (EVP_MAC_init(e.ctx, nullptr, 0, nullptr) == 1) return e.ctx;
-        return Replace(&e, key);  // a provider without re-init: fresh copy
-      }
+      if (e.key_id == key.id && e.alg == alg && e.ctx != nullptr) return e.ctx;
     }
     Entry& victim = entries_[next_];
     next_ = (next_ + 1) % entries_.size();
-    return Replace(&victim, key);
+    *fresh = true;
+    return Replace(&victim, key, alg, prepared);
+  }
+  Ctx* Replace(const Key& key, Algorithm alg, const Ctx* prepared) {
+    for (Entry& e : entries_) {
+      if (e.key_id == key.id && e.alg == alg) return Replace(&e, key, alg, prepared);
+    }
+    return nullptr;
   }
 
  private:
   struct Entry {
     uint64_t key_id = 0;
-    EVP_MAC_CTX* ctx = nullptr;
+    Algorithm alg = Algorithm::kHS256;
+    Ctx* ctx = nullptr;
   };
-  static EVP_MAC_CTX* Replace(Entry* e, const Key& key) {
-    EVP_MAC_CTX_free(e->ctx);
-    e->ctx = EVP_MAC_CTX_dup(key.mac);  // starts in the prepared state
+  static Ctx* Replace(Entry* e, const Key& key, Algorithm alg, const Ctx* prepared) {
+    Free(e->ctx);
+    e->ctx = Dup(prepared);
     e->key_id = e->ctx != nullptr ? key.id : 0;
+    e->alg = alg;
     return e->ctx;
   }
   std::array<Entry, 8> entries_{};
   size_t next_ = 0;
 };
 
-bool VerifyHmac(const Key& key, std::string_view input, std::string_view sig) {
+using ThreadMacCache = ThreadContextCache<EVP_MAC_CTX, EVP_MAC_CTX_dup, EVP_MAC_CTX_free>;
+using ThreadPkeyCache = ThreadContextCache<EVP_PKEY_CTX, EVP_PKEY_CTX_dup, EVP_PKEY_CTX_free>;
+
+bool VerifyHmac(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
   if (sig.size() != key.sig_len || key.mac == nullptr) return false;
   thread_local ThreadMacCache cache;
-  EVP_MAC_CTX* ctx = cache.Get(key);
+  bool fresh = false;
+  EVP_MAC_CTX* ctx = cache.Get(key, alg, key.mac, &fresh);
+  // A fresh copy is in the prepared state; a reused one restarts from the
+  // stored inner state (EVP_MAC_init without a key: one digest-state copy).
+  if (ctx != nullptr && !fresh && EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) {
+    ctx = cache.Replace(key, alg, key.mac);  // a provider without re-init
+  }
   if (ctx == nullptr) return false;
   unsigned char tag[EVP_MAX_MD_SIZE];
   size_t tag_len = 0;
@@ -301,10 +329,27 @@ bool VerifyHmac(const Key& key, std::string_view input, std::string_view sig) {
          CRYPTO_memcmp(tag, sig.data(), tag_len) == 0;
 }
 
+struct ThreadMdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
+};
+
 bool VerifyAsymmetric(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
-  const EVP_MD_CTX* tmpl = key.verify_template[static_cast<size_t>(alg)];
-  if (key.pkey == nullptr || tmpl == nullptr) return false;
+  if (key.pkey == nullptr) return false;
   const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  thread_local ThreadMdCtx md;
+  if (md.ctx == nullptr) return false;
+  if (alg == Algorithm::kEdDSA) {
+    // One-shot: copy the key's prepared DigestVerify context.
+    const EVP_MD_CTX* tmpl = key.verify_template[static_cast<size_t>(alg)];
+    if (tmpl == nullptr || sig.size() != key.sig_len || EVP_MD_CTX_copy_ex(md.ctx, tmpl) != 1) {
+      return false;
+    }
+    const bool ok = EVP_DigestVerify(md.ctx, s, sig.size(), in, input.size()) == 1;
+    EVP_MD_CTX_reset(md.ctx);  // drop the key reference now
+    return ok;
+  }
   unsigned char der[2 * 66 + 12];
   size_t sig_len = sig.size();
   if (IsEcdsa(alg)) {
@@ -313,15 +358,19 @@ bool VerifyAsymmetric(const Key& key, Algorithm alg, std::string_view input, std
     if (sig_len == 0) return false;
     s = der;
   } else if (sig.size() != key.sig_len) {
-    return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
+    return false;  // RSA: exactly the modulus size
   }
-  thread_local ThreadMdCtx md;
-  if (md.ctx == nullptr || EVP_MD_CTX_copy_ex(md.ctx, tmpl) != 1) return false;
-  const bool ok =
-      EVP_DigestVerify(md.ctx, s, sig_len, reinterpret_cast<const unsigned char*>(input.data()),
-                       input.size()) == 1;
-  EVP_MD_CTX_reset(md.ctx);  // drop the key reference now (the next copy would anyway)
-  return ok;
+  const EVP_PKEY_CTX* prepared = key.verify_pctx[static_cast<size_t>(alg)];
+  if (prepared == nullptr) return false;
+  thread_local ThreadPkeyCache cache;
+  bool fresh = false;
+  EVP_PKEY_CTX* pctx = cache.Get(key, alg, prepared, &fresh);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  return pctx != nullptr && EVP_DigestInit_ex(md.ctx, DigestFor(alg), nullptr) == 1 &&
+         EVP_DigestUpdate(md.ctx, in, input.size()) == 1 &&
+         EVP_DigestFinal_ex(md.ctx, digest, &digest_len) == 1 &&
+         EVP_PKEY_verify(pctx, s, sig_len, digest, digest_len) == 1;
 }
 
 }  // namespace
@@ -331,14 +380,20 @@ bool PrepareVerifyTemplates(Key* key) {
   for (size_t i = 0; i < jwt::kAlgorithmCount; ++i) {
     const auto alg = static_cast<Algorithm>(i);
     if (!key->Allows(alg) || IsHmac(alg)) continue;
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    if (ctx == nullptr || !InitVerify(ctx, *key, alg)) {
-      EVP_MD_CTX_free(ctx);
+    bool ok = false;
+    if (alg == Algorithm::kEdDSA) {
+      EVP_MD_CTX_free(key->verify_template[i]);
+      key->verify_template[i] = PrepareEdDsa(*key);
+      ok = key->verify_template[i] != nullptr;
+    } else {
+      EVP_PKEY_CTX_free(key->verify_pctx[i]);
+      key->verify_pctx[i] = PreparePrehashed(*key, alg);
+      ok = key->verify_pctx[i] != nullptr;
+    }
+    if (!ok) {
       ERR_clear_error();
       return false;
     }
-    EVP_MD_CTX_free(key->verify_template[i]);
-    key->verify_template[i] = ctx;
   }
   return true;
 }
@@ -347,7 +402,7 @@ bool VerifySignature(const Key& key, Algorithm alg, std::string_view input, std:
   if (!key.Allows(alg)) return false;
   // An HMAC mismatch pushes nothing onto OpenSSL's error queue; the
   // asymmetric paths may, so leave no failure residue in the host's thread.
-  if (IsHmac(alg)) return VerifyHmac(key, input, sig);
+  if (IsHmac(alg)) return VerifyHmac(key, alg, input, sig);
   if (VerifyAsymmetric(key, alg, input, sig)) return true;
   ERR_clear_error();
   return false;

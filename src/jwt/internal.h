@@ -48,8 +48,11 @@ struct Key {
   uint32_t alg_mask = 0;       // bit i: Algorithm(i) may be verified
   EVP_PKEY* pkey = nullptr;    // RSA / EC / Ed keys
   EVP_MAC_CTX* mac = nullptr;  // HMAC: initialised with the secret
-  // Asymmetric: one DigestVerifyInit'ed context per bound algorithm (PSS set).
+  // EdDSA: a DigestVerifyInit'ed context. RS*/PS*/ES*: a verify-initialised
+  // EVP_PKEY_CTX per bound algorithm (padding, PSS parameters, digest set),
+  // used on a digest of the signing input.
   std::array<EVP_MD_CTX*, jwt::kAlgorithmCount> verify_template{};
+  std::array<EVP_PKEY_CTX*, jwt::kAlgorithmCount> verify_pctx{};
   size_t sig_len = 0;              // exact JWS signature length (RSA: modulus size)
   size_t coord_len = 0;            // ES*: bytes per coordinate / per r and s
   const uint8_t* order = nullptr;  // ES*: big-endian group order n (coord_len bytes)
@@ -70,13 +73,15 @@ const EVP_MD* DigestFor(jwt::Algorithm alg);
 // is Abseil's; the strictness checks are on its result.
 bool DecodeBase64Url(std::string_view in, std::string* out);
 
-// Prepares `key->verify_template[a]` for every bound algorithm `a`
-// (asymmetric keys). False on OpenSSL failure.
+// Prepares the verification context of every bound asymmetric algorithm
+// (`verify_template` / `verify_pctx`). False on OpenSSL failure.
 bool PrepareVerifyTemplates(Key* key);
 
 // Verifies `sig` over `input` with `key` under `alg` (which the key must
-// allow). The HMAC path works on a per-thread copy of the key's prepared
-// context, re-initialised per call (no allocation once the copy exists).
+// allow). Each thread works on its own copies of the key's prepared contexts
+// (made on first use): HMAC re-initialises its copy per call; RS*/PS*/ES*
+// hash the input, then verify the digest with their copy; EdDSA copies its
+// prepared one-shot context per call.
 bool VerifySignature(const Key& key, jwt::Algorithm alg, std::string_view input,
                      std::string_view sig);
 
