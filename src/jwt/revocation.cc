@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "edgekit/base/mutex.h"
+#include "jwt/metrics.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
@@ -111,23 +112,16 @@ RevocationListCounters RevocationList::counters() const {
 }
 
 void RevocationList::VisitMetrics(MetricsVisitor& visitor) const {
+  using jwt_internal::VisitSample;
   const RevocationListCounters c = counters();
-  const auto visit = [&visitor](std::string_view name, std::string_view help, MetricType type,
-                                double value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.value = value;
-    visitor.Visit(m);
-  };
-  visit("edgekit_jwt_revoked_ids", "Token ids in the revocation list", MetricType::kGauge,
-        static_cast<double>(c.size));
-  visit("edgekit_jwt_revocation_evictions_total",
-        "Revocations dropped or refused because the list was full", MetricType::kCounter,
-        static_cast<double>(c.evictions));
-  visit("edgekit_jwt_revocation_expired_total", "Revocations dropped because their token expired",
-        MetricType::kCounter, static_cast<double>(c.expired));
+  VisitSample(visitor, "edgekit_jwt_revoked_ids", "Token ids in the revocation list",
+              MetricType::kGauge, static_cast<double>(c.size));
+  VisitSample(visitor, "edgekit_jwt_revocation_evictions_total",
+              "Revocations dropped or refused because the list was full", MetricType::kCounter,
+              static_cast<double>(c.evictions));
+  VisitSample(visitor, "edgekit_jwt_revocation_expired_total",
+              "Revocations dropped because their token expired", MetricType::kCounter,
+              static_cast<double>(c.expired));
 }
 
 }  // namespace jwt

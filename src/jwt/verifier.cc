@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "jwt/internal.h"
 #include "jwt/jose.h"
+#include "jwt/metrics.h"
 #include "simdjson.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -261,36 +262,25 @@ VerifierCounters Verifier::counters() const {
 }
 
 void Verifier::VisitMetrics(MetricsVisitor& visitor) const {
+  using jwt_internal::VisitSample;
   const VerifierCounters c = counters();
   const std::shared_ptr<const KeySet> set = key_set();
   for (size_t i = 0; i < kVerdictCount; ++i) {
     const MetricLabel label{"verdict", ToString(static_cast<Verdict>(i))};
-    Metric m;
-    m.name = "edgekit_jwt_verifications_total";
-    m.help = "Token verifications by verdict";
-    m.type = MetricType::kCounter;
-    m.labels = absl::MakeConstSpan(&label, 1);
-    m.value = static_cast<double>(c.by_verdict[i]);
-    visitor.Visit(m);
+    VisitSample(visitor, "edgekit_jwt_verifications_total", "Token verifications by verdict",
+                MetricType::kCounter, static_cast<double>(c.by_verdict[i]),
+                absl::MakeConstSpan(&label, 1));
   }
-  const auto plain = [&visitor](std::string_view name, std::string_view help, MetricType type,
-                                double value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.value = value;
-    visitor.Visit(m);
-  };
-  plain("edgekit_jwt_refresh_suggestions_total",
-        "Unknown-kid refetch suggestions handed to the host", MetricType::kCounter,
-        static_cast<double>(c.refresh_suggestions));
-  plain("edgekit_jwt_key_set_swaps_total", "Key sets installed by SetKeySet", MetricType::kCounter,
-        static_cast<double>(c.key_set_swaps));
-  plain("edgekit_jwt_keys", "Usable keys in the current key set", MetricType::kGauge,
-        static_cast<double>(set->size()));
-  plain("edgekit_jwt_skipped_keys", "JWKS members skipped when the current key set was built",
-        MetricType::kGauge, static_cast<double>(set->skipped().size()));
+  VisitSample(visitor, "edgekit_jwt_refresh_suggestions_total",
+              "Unknown-kid refetch suggestions handed to the host", MetricType::kCounter,
+              static_cast<double>(c.refresh_suggestions));
+  VisitSample(visitor, "edgekit_jwt_key_set_swaps_total", "Key sets installed by SetKeySet",
+              MetricType::kCounter, static_cast<double>(c.key_set_swaps));
+  VisitSample(visitor, "edgekit_jwt_keys", "Usable keys in the current key set", MetricType::kGauge,
+              static_cast<double>(set->size()));
+  VisitSample(visitor, "edgekit_jwt_skipped_keys",
+              "JWKS members skipped when the current key set was built", MetricType::kGauge,
+              static_cast<double>(set->skipped().size()));
 }
 
 bool Verifier::SuggestRefresh(absl::Time now) const {

@@ -237,13 +237,7 @@ TEST_CASE("JwksOptions out of range are refused", "[jwt][keys][jwks]") {
 }
 
 TEST_CASE("KeySkipReason labels are distinct stable snake_case", "[jwt][keys]") {
-  std::vector<std::string> labels;
-  for (size_t i = 0; i < jwt::kKeySkipReasonCount; ++i) {
-    const std::string label(jwt::ToString(static_cast<Reason>(i)));
-    for (char ch : label) CHECK(((ch >= 'a' && ch <= 'z') || ch == '_'));
-    CHECK(std::find(labels.begin(), labels.end(), label) == labels.end());
-    labels.push_back(label);
-  }
+  CheckLabels<Reason>(jwt::kKeySkipReasonCount);
   CHECK(jwt::ToString(Reason::kRocaVulnerable) == "roca_vulnerable");
   CHECK(jwt::ToString(Reason::kSymmetricKey) == "symmetric_key");
   CHECK(jwt::ToString(Reason::kNotForSignature) == "not_for_signature");

@@ -8,11 +8,13 @@
 #ifndef EDGEKIT_TESTS_JWT_JWT_TEST_UTIL_H_
 #define EDGEKIT_TESTS_JWT_JWT_TEST_UTIL_H_
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -132,6 +134,20 @@ inline std::string Jwks(std::initializer_list<std::string_view> members) {
 // A public JWK of `kind` (see Key()) with extra members (`"kid":"x",...`) in front.
 inline std::string JwkWith(std::string_view members, const std::string& kind) {
   return Cat({"{", members, members.empty() ? "" : ",", Key(kind).public_jwk.substr(1)});
+}
+
+// Checks that the ToString labels of Enum(0..count-1) are distinct snake_case.
+template <typename Enum>
+void CheckLabels(size_t count) {
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string label(jwt::ToString(static_cast<Enum>(i)));
+    INFO(label);
+    CHECK_FALSE(label.empty());
+    for (char ch : label) CHECK(((ch >= 'a' && ch <= 'z') || ch == '_'));
+    CHECK(std::find(labels.begin(), labels.end(), label) == labels.end());
+    labels.push_back(label);
+  }
 }
 
 // RFC 7515 A.1-A.5 / RFC 8037 A.4 / RFC 7517 A.1 / RFC 7520 §4.1 data.

@@ -131,13 +131,7 @@ TEST_CASE("counters and VisitMetrics report verdicts, refreshes, swaps and key c
 }
 
 TEST_CASE("verdict labels are distinct stable snake_case", "[jwt][observer]") {
-  std::vector<std::string> labels;
-  for (size_t i = 0; i < jwt::kVerdictCount; ++i) {
-    const std::string label(jwt::ToString(static_cast<Verdict>(i)));
-    for (char ch : label) CHECK(((ch >= 'a' && ch <= 'z') || ch == '_'));
-    CHECK(std::find(labels.begin(), labels.end(), label) == labels.end());
-    labels.push_back(label);
-  }
+  CheckLabels<Verdict>(jwt::kVerdictCount);
   CHECK(jwt::ToString(Verdict::kUnsupportedAlgorithm) == "unsupported_algorithm");
   CHECK(jwt::ToString(Verdict::kAudience) == "bad_audience");
   CHECK(jwt::ToString(Verdict::kIssuer) == "bad_issuer");

@@ -74,7 +74,8 @@
 // replaced set is dropped when that thread next verifies with this verifier,
 // or when it exits. Each thread also remembers the header segment it parsed
 // last and the key its kid selected (tokens from one key share their header
-// byte for byte). Rejections never allocate: each thread keeps scratch
+// byte for byte), and keeps copies of keys' prepared OpenSSL contexts (8
+// per thread). Rejections never allocate: each thread keeps scratch
 // buffers and simdjson parsers, sized on its first call for the default
 // limits. A successful Verify allocates once (the Token). Measured costs
 // against raw OpenSSL: docs/jwt.md.
