@@ -250,6 +250,21 @@ def raw_exchange(port, data):
             return b""
 
 
+def raw_until_close(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        out = b""
+        while True:
+            try:
+                d = sock.recv(65536)
+            except OSError:
+                break
+            if not d:
+                break
+            out += d
+        return out
+
+
 def wait_for(pred, timeout=3.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -426,8 +441,14 @@ def run(binary):
         s, h, b = c.get("/chunked")
         check(s == 200 and b == b"hello world" and "transfer-encoding" not in h,
               "chunked origin body re-framed with Content-Length")
-        s, h, b = c.get("/early-hints")
-        check(s == 200 and b == b"ok", "1xx interim response skipped, final one forwarded")
+        raw = raw_until_close(proxy.port, b"GET /early-hints HTTP/1.1\r\nHost: x\r\n"
+                                          b"Connection: close\r\n\r\n")
+        check(raw.startswith(b"HTTP/1.1 103 Early Hints\r\n") and b"Link: </s.css>" in raw
+              and b"\r\n\r\nHTTP/1.1 200 OK\r\n" in raw and raw.endswith(b"ok"),
+              "103 Early Hints forwarded before the final response (RFC 9110 §15.2)")
+        raw = raw_until_close(proxy.port, b"GET /early-hints HTTP/1.0\r\nHost: x\r\n\r\n")
+        check(raw.startswith(b"HTTP/1.1 200 OK\r\n") and raw.endswith(b"ok"),
+              "no 1xx sent to an HTTP/1.0 client")
         s, h, b = c.get("/status599")
         check(s == 599 and b == b"odd", "unknown status code forwarded")
         s, h, b = c.get("/nocontent")
