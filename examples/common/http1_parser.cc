@@ -431,6 +431,20 @@ Http1Error CheckTransferEncoding(const edgekit::http::HeaderMap& headers) {
   return Http1Error::kNone;
 }
 
+// Every Transfer-Encoding member is a token (parameters aside) and chunked,
+// if present, is not applied twice and is the final coding only.
+bool TransferCodingsAreTokens(const edgekit::http::HeaderMap& headers) {
+  bool ok = false;
+  int chunked = 0;
+  headers.ForEachListMember("Transfer-Encoding", [&](std::string_view m) {
+    const std::string_view name = TrimWs(m.substr(0, m.find(';')));
+    if (!IsToken(name)) chunked = 99;
+    if (EqualsIgnoreCase(name, "chunked")) ++chunked;
+    ok = true;
+  });
+  return ok && chunked == 0;
+}
+
 void ConnectionOptions(const Http1Head& head, bool* close, bool* keep_alive) {
   head.headers.ForEachListMember("Connection", [&](std::string_view m) {
     if (EqualsIgnoreCase(m, "close")) *close = true;
@@ -492,9 +506,19 @@ Http1Parser::Event Http1Parser::ResponseFraming() {
     if (head_.version < 11) return Fail(Http1Error::kTransferEncodingInHttp10);
     if (cl) return Fail(Http1Error::kTransferEncodingWithContentLength);
     const Http1Error e = CheckTransferEncoding(head_.headers);
-    // A body in a transfer coding we cannot decode cannot be forwarded.
-    if (e != Http1Error::kNone) return Fail(e);
-    head_.framing = Http1Head::Framing::kChunked;
+    if (e == Http1Error::kNone || e == Http1Error::kUnsupportedTransferCoding) {
+      // Final coding chunked: de-chunked; codings under it (not decoded) are
+      // passed on as they are.
+      head_.framing = Http1Head::Framing::kChunked;
+    } else if (TransferCodingsAreTokens(head_.headers)) {
+      // §6.3 item 4: a response whose final coding is not chunked is
+      // delimited by the close (the connection is never reused, so nothing
+      // can be smuggled behind it); its coding is not decoded.
+      head_.framing = Http1Head::Framing::kUntilClose;
+      head_.keep_alive = false;
+    } else {
+      return Fail(e);
+    }
   } else if (cl) {
     if (!ParseContentLength(&head_.content_length)) return Event::kError;
     if (head_.content_length > limits_.max_body_bytes) return Fail(Http1Error::kBodyTooLarge);

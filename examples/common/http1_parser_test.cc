@@ -307,11 +307,20 @@ TEST_CASE("responses: framing by status, HEAD, length, chunked, until close (RFC
   CHECK(o.error == Http1Error::kTruncated);
   o = Run(M::kResponse, "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");
   CHECK(o.done == 1);
+  // §6.3 item 4: final coding not chunked in a response → delimited by the
+  // close (never reused), passed on undecoded.
+  o = Run(M::kResponse, "HTTP/1.1 200 OK\r\nTransfer-Encoding: x-custom\r\n\r\nraw", 2, true);
+  REQUIRE(o.done == 1);
+  CHECK(o.bodies[0] == "raw");
+  CHECK(o.heads[0].framing == Http1Head::Framing::kUntilClose);
+  CHECK_FALSE(o.heads[0].keep_alive);
   for (const char* bad :
        {"HTTP/1.1 2000 OK\r\n\r\n", "HTTP/1.1 099 x\r\n\r\n", "HTTP/1.1 600 x\r\n\r\n",
         "HTTP/1.1 200 O\x01K\r\n\r\n", "HTTX/1.1 200 OK\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+        "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
         "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n"}) {
     INFO(bad);
