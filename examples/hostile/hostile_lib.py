@@ -157,6 +157,9 @@ class Origin:
             return send(200, cc("no-store"), body)
         if path == "/big20m":
             return send(200, cc("no-store"), b"x" * (20 * MB))
+        if path == "/big20m-close":
+            conn.sendall(b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * (20 * MB))
+            return False
         if path == "/big8m":
             return send(200, cc("max-age=300"), b"y" * (8 * MB))
         if path == "/huge-cl":

@@ -39,8 +39,9 @@ def req(first, headers=(), body=b"", auth=b""):
     return out + auth + b"\r\n" + body
 
 
-def wire_matrix(name, server, origin, auth=b""):
-    """The malformed-request matrix; `auth` adds a valid Authorization line."""
+def matrix_cases(auth=b""):
+    """(label, request bytes, expected status): each is answered with that
+    status and the connection closed. `auth` adds an Authorization line."""
     H = "Host: h"
     te_post = lambda te: req("POST /echo HTTP/1.1", [H, "Transfer-Encoding: " + te],
                              b"0\r\n\r\n" + SMUGGLED, auth)
@@ -131,7 +132,14 @@ def wire_matrix(name, server, origin, auth=b""):
         ("non-ASCII target", req("GET /caf\xe9 HTTP/1.1", [H], auth=auth), 400),
         ("Expect: other", req("GET / HTTP/1.1", [H, "Expect: tea"], auth=auth), 417),
     ]
-    for label, data, status in cases:
+    return cases
+
+
+def wire_matrix(name, server, origin, auth=b""):
+    """The malformed-request matrix against `server`, then pipelining and the
+    cache content."""
+    H = "Host: h"
+    for label, data, status in matrix_cases(auth):
         r = lib.probe(server.port, data)
         got = (r.status, r.closed) if r else (None, None)
         check(r is not None and r.status == status and r.closed,
@@ -183,9 +191,11 @@ def proxy_limits(binary, origin):
         check(r and r.status == 503, "chunked uploads beyond --max-buffered-body-bytes → 503")
         for s in held:
             s.close()
+        codes = [lib.request(p.port, "GET", path).status
+                 for path in ["/big20m", "/big20m-close"] * 5]
+        check(codes == [502] * 10, "10 × 20 MB origin bodies (head and body in one write, with "
+              "and without Content-Length) → 502 (%s)" % codes)
         t0 = time.monotonic()
-        r = lib.request(p.port, "GET", "/big20m")
-        check(r.status == 502, "20 MB origin body (header and body in one read) → 502")
         r = lib.request(p.port, "GET", "/huge-cl")
         check(r.status == 502 and time.monotonic() - t0 < 2.5,
               "origin Content-Length of 500 MB → 502 at once, not read whole")
