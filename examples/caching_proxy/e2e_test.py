@@ -18,16 +18,17 @@ usage: e2e_test.py --proxy PATH/TO/edgekit-caching-proxy
 """
 
 import argparse
-import ctypes
 import http.client
 import http.server
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile"))
+from hostile_lib import Server  # noqa: E402  (the process handling both suites share)
 
 ADMIN_TOKEN = "s3cret-admin"
 
@@ -171,34 +172,8 @@ class Origin:
 # Proxy processes
 # -----------------------------------------------------------------------------
 
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Proxy:
-    def __init__(self, binary, origin_url, *extra):
-        args = [binary, "--listen", "127.0.0.1:0", "--origin", origin_url, *extra]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sys.stderr,
-                                     preexec_fn=_die_with_parent, text=True)
-        line = self.proc.stdout.readline()
-        if "listening on" not in line:
-            self.kill()
-            raise RuntimeError("proxy did not start: %r" % line)
-        self.port = int(line.split("listening on ")[1].split(",")[0].rsplit(":", 1)[1])
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+def Proxy(binary, origin_url, *extra):
+    return Server([binary, "--listen", "127.0.0.1:0", "--origin", origin_url, *extra])
 
 
 # -----------------------------------------------------------------------------

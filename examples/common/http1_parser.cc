@@ -15,6 +15,7 @@ namespace edgekit_examples {
 using edgekit::http::EqualsIgnoreCase;
 using edgekit::http::IsToken;
 using edgekit::http::IsValidAuthority;
+using edgekit::http::IsValidPathAndQuery;
 
 namespace {
 
@@ -39,48 +40,6 @@ bool IsFieldText(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
-  }
-  return true;
-}
-
-// pchar / "/" / "?" with pct-encoded checked (RFC 3986 §3.3, §3.4): the
-// characters of an origin-form target after its first "/".
-bool IsPathQueryChar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c)) return true;
-  switch (c) {
-    case '-':
-    case '.':
-    case '_':
-    case '~':  // unreserved
-    case '!':
-    case '$':
-    case '&':
-    case '\'':
-    case '(':
-    case ')':
-    case '*':
-    case '+':
-    case ',':
-    case ';':
-    case '=':  // sub-delims
-    case ':':
-    case '@':
-    case '/':
-    case '?':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool IsPathAndQuery(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size() || !IsHex(s[i + 1]) || !IsHex(s[i + 2])) return false;
-      i += 2;
-    } else if (!IsPathQueryChar(s[i])) {
-      return false;
-    }
   }
   return true;
 }
@@ -328,7 +287,7 @@ Http1Parser::Event Http1Parser::StartLine(std::string_view line) {
   } else if (method == "CONNECT") {
     if (!IsValidAuthority(target)) return Fail(Http1Error::kBadTarget);
   } else if (target.front() == '/') {
-    if (!IsPathAndQuery(target)) return Fail(Http1Error::kBadTarget);
+    if (!IsValidPathAndQuery(target)) return Fail(Http1Error::kBadTarget);
   } else {
     const size_t scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return Fail(Http1Error::kBadTarget);
@@ -339,7 +298,7 @@ Http1Parser::Event Http1Parser::StartLine(std::string_view line) {
     const std::string_view after = target.substr(scheme_end + 3);
     const size_t path = after.find_first_of("/?");
     if (!IsValidAuthority(after.substr(0, path))) return Fail(Http1Error::kBadHost);
-    if (path != std::string_view::npos && !IsPathAndQuery(after.substr(path))) {
+    if (path != std::string_view::npos && !IsValidPathAndQuery(after.substr(path))) {
       return Fail(Http1Error::kBadTarget);
     }
   }
@@ -573,6 +532,36 @@ Http1Parser::Event Http1Parser::ChunkSizeLine(std::string_view line) {
   return Event::kNeedMore;
 }
 
+Http1Parser::SectionStep Http1Parser::SectionLine(std::string_view in, size_t* pos, bool trailer) {
+  size_t& used = trailer ? trailer_bytes_ : header_bytes_;
+  const size_t limit = trailer ? limits_.max_trailer_bytes : limits_.max_header_bytes;
+  const Http1Error too_large = trailer ? Http1Error::kTrailerTooLarge : Http1Error::kHeaderTooLarge;
+  std::string_view line;
+  if (!TakeLine(in, pos, limit - std::min(used, limit) + 2, too_large, &line)) {
+    return SectionStep::kMore;
+  }
+  if (line.empty()) {
+    line_.clear();
+    return SectionStep::kEnd;
+  }
+  used += line.size() + 2;
+  if (used > limit) {
+    Fail(too_large);
+  } else {
+    FieldLine(line, trailer);
+  }
+  line_.clear();
+  return state_ == State::kError ? SectionStep::kMore : SectionStep::kField;
+}
+
+void Http1Parser::TakeBody(std::string_view in, size_t* pos) {
+  const size_t n = static_cast<size_t>(std::min<uint64_t>(in.size() - *pos, remaining_));
+  body_ = in.substr(*pos, n);
+  *pos += n;
+  remaining_ -= n;
+  body_bytes_ += n;
+}
+
 Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
   size_t pos = 0;
   body_ = {};
@@ -622,48 +611,26 @@ Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
         continue;
       }
 
-      case State::kFields: {
-        const size_t budget =
-            limits_.max_header_bytes - std::min(header_bytes_, limits_.max_header_bytes);
-        if (!TakeLine(in, &pos, budget + 2, Http1Error::kHeaderTooLarge, &line)) {
-          return need_more();
-        }
-        Event e;
-        if (line.empty()) {
-          line_.clear();
-          e = EndOfHead();
-          *consumed = pos;
-          return e;
-        }
-        header_bytes_ += line.size() + 2;
-        if (header_bytes_ > limits_.max_header_bytes) {
-          e = Fail(Http1Error::kHeaderTooLarge);
-        } else {
-          e = FieldLine(line, false);
-        }
-        line_.clear();
-        if (e == Event::kError) {
-          *consumed = pos;
-          return e;
-        }
-        continue;
+      case State::kFields:
+      case State::kTrailers: {
+        const bool trailer = state_ == State::kTrailers;
+        const SectionStep step = SectionLine(in, &pos, trailer);
+        if (step == SectionStep::kMore) return need_more();
+        if (step == SectionStep::kField) continue;
+        if (trailer) return finish_message();
+        *consumed = pos;
+        return EndOfHead();
       }
 
       case State::kNoBody:
         return finish_message();
 
-      case State::kBodyLength: {
+      case State::kBodyLength:
         if (remaining_ == 0) return finish_message();
-        const size_t avail = in.size() - pos;
-        if (avail == 0) return need_more();
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(avail, remaining_));
-        body_ = in.substr(pos, n);
-        pos += n;
-        remaining_ -= n;
-        body_bytes_ += n;
+        if (pos == in.size()) return need_more();
+        TakeBody(in, &pos);
         *consumed = pos;
         return Event::kBody;
-      }
 
       case State::kChunkSize: {
         if (!TakeLine(in, &pos, limits_.max_chunk_line_bytes, Http1Error::kChunkLineTooLong,
@@ -679,18 +646,12 @@ Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
         continue;
       }
 
-      case State::kChunkData: {
-        const size_t avail = in.size() - pos;
-        if (avail == 0) return need_more();
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(avail, remaining_));
-        body_ = in.substr(pos, n);
-        pos += n;
-        remaining_ -= n;
-        body_bytes_ += n;
+      case State::kChunkData:
+        if (pos == in.size()) return need_more();
+        TakeBody(in, &pos);
         if (remaining_ == 0) state_ = State::kChunkDataEnd;
         *consumed = pos;
         return Event::kBody;
-      }
 
       case State::kChunkDataEnd: {
         if (!TakeLine(in, &pos, 2, Http1Error::kBadChunkTerminator, &line)) return need_more();
@@ -700,28 +661,6 @@ Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
           return Fail(Http1Error::kBadChunkTerminator);
         }
         state_ = State::kChunkSize;
-        continue;
-      }
-
-      case State::kTrailers: {
-        const size_t budget =
-            limits_.max_trailer_bytes - std::min(trailer_bytes_, limits_.max_trailer_bytes);
-        if (!TakeLine(in, &pos, budget + 2, Http1Error::kTrailerTooLarge, &line)) {
-          return need_more();
-        }
-        if (line.empty()) return finish_message();
-        trailer_bytes_ += line.size() + 2;
-        Event e;
-        if (trailer_bytes_ > limits_.max_trailer_bytes) {
-          e = Fail(Http1Error::kTrailerTooLarge);
-        } else {
-          e = FieldLine(line, true);
-        }
-        line_.clear();
-        if (e == Event::kError) {
-          *consumed = pos;
-          return e;
-        }
         continue;
       }
 

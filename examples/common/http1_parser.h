@@ -182,6 +182,12 @@ class Http1Parser {
     kError,
   };
 
+  // One line of a field section (head or trailers) within its byte budget:
+  // kMore when more input is needed (or on error), kEnd at the empty line.
+  enum class SectionStep { kMore, kEnd, kField };
+  SectionStep SectionLine(std::string_view in, size_t* pos, bool trailer);
+  // Body bytes of the current length or chunk from `in` at `*pos` → body_.
+  void TakeBody(std::string_view in, size_t* pos);
   Event Fail(Http1Error e);
   // Takes one CRLF-terminated line from `in` at `*pos` (buffering a partial
   // one, at most `limit` bytes including CRLF). Returns false when more input

@@ -96,17 +96,21 @@ class Origin:
                 return
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
+    def _recv(self, conn):
+        d = conn.recv(65536)
+        with self.lock:
+            self.raw += d
+        return d
+
     def _serve(self, conn):
         buf = b""
         try:
             conn.settimeout(30)
             while True:
                 while b"\r\n\r\n" not in buf:
-                    d = conn.recv(65536)
+                    d = self._recv(conn)
                     if not d:
                         return
-                    with self.lock:
-                        self.raw += d
                     buf += d
                 head, buf = buf.split(b"\r\n\r\n", 1)
                 lines = head.decode("latin-1").split("\r\n")
@@ -117,11 +121,9 @@ class Origin:
                     headers[k.strip().lower()] = v.strip()
                 n = int(headers.get("content-length", "0"))
                 while len(buf) < n:
-                    d = conn.recv(65536)
+                    d = self._recv(conn)
                     if not d:
                         return
-                    with self.lock:
-                        self.raw += d
                     buf += d
                 body, buf = buf[:n], buf[n:]
                 path = target.split("?")[0]

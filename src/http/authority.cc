@@ -2,8 +2,8 @@
 //
 // File: authority.cc
 // -----------------------------------------------------------------------------
-// uri-host [ ":" port ] validation (RFC 3986 §3.2.2, §3.2.3; RFC 9110 §4.2,
-// §7.2).
+// uri-host [ ":" port ] and path-abempty [ "?" query ] validation (RFC 3986
+// §3.2.2, §3.2.3, §3.3, §3.4; RFC 9110 §4.2, §7.2).
 
 #include "edgekit/http/authority.h"
 
@@ -194,6 +194,20 @@ std::optional<Authority> ParseAuthority(std::string_view authority) {
 }
 
 bool IsValidAuthority(std::string_view authority) { return ParseAuthority(authority).has_value(); }
+
+bool IsValidPathAndQuery(std::string_view s) {
+  if (!s.empty() && s.front() != '/' && s.front() != '?') return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size() || !IsHexDigit(s[i + 1]) || !IsHexDigit(s[i + 2])) return false;
+      i += 2;
+    } else if (!IsUnreserved(c) && !IsSubDelim(c) && c != ':' && c != '@' && c != '/' && c != '?') {
+      return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace http
 EDGEKIT_NAMESPACE_END

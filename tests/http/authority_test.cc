@@ -9,6 +9,7 @@
 
 using edgekit::http::HostKind;
 using edgekit::http::IsValidAuthority;
+using edgekit::http::IsValidPathAndQuery;
 using edgekit::http::ParseAuthority;
 
 TEST_CASE("registered names and ports are valid authorities (RFC 3986 §3.2.2)", "[http]") {
@@ -109,4 +110,19 @@ TEST_CASE("HostKind labels are stable snake_case", "[http]") {
   CHECK(ToString(HostKind::kIPv4) == "ipv4");
   CHECK(ToString(HostKind::kIPv6) == "ipv6");
   CHECK(ToString(HostKind::kIPvFuture) == "ipv_future");
+}
+
+TEST_CASE("path-abempty [ \"?\" query ] (RFC 3986 §3.3, §3.4; origin-form, RFC 9112 §3.2.1)",
+          "[http]") {
+  for (const char* ok : {"", "/", "/a/b", "/a?b=c&d", "/%41%2f?x=%20", "?q", "//x", "/a:b@c",
+                         "/!$&'()*+,;=", "/a?b?c/d", "/-._~"}) {
+    INFO(ok);
+    CHECK(IsValidPathAndQuery(ok));
+  }
+  for (const char* bad : {"a", "/a#b", "/a b", "/a\"b", "/%", "/%4", "/%zz", "/a<b", "/a\\b",
+                          "/a^b", "/a`b", "/a{b}", "/a|b", "/caf\xc3\xa9", "/a\tb", "/a\r\nb"}) {
+    INFO(bad);
+    CHECK_FALSE(IsValidPathAndQuery(bad));
+  }
+  CHECK_FALSE(IsValidPathAndQuery(std::string("/a\0b", 4)));
 }

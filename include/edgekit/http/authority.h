@@ -2,7 +2,8 @@
 //
 // File: authority.h
 // -----------------------------------------------------------------------------
-// Validation of a URI authority as HTTP uses it: the `Host` field value
+// Validation of a URI authority as HTTP uses it (and of the path and query
+// after it): the `Host` field value
 // (RFC 9110 §7.2, RFC 9112 §3.2) and the authority of an `http` / `https`
 // target URI (RFC 9110 §4.2.1, §4.2.2), which is `uri-host [ ":" port ]` with
 // the grammar of RFC 3986 §3.2.2 and §3.2.3:
@@ -25,6 +26,7 @@
 // Example:
 //
 //   if (!edgekit::http::IsValidAuthority(host_field)) return Respond(400);
+//   if (!edgekit::http::IsValidPathAndQuery(target)) return Respond(400);
 //   std::optional<edgekit::http::Authority> a =
 //       edgekit::http::ParseAuthority("[::1]:8080");
 //   // a->host == "[::1]", a->port == "8080", a->kind == HostKind::kIPv6
@@ -66,6 +68,13 @@ struct Authority {
 
 // True when ParseAuthority() accepts `authority`.
 [[nodiscard]] EDGEKIT_API bool IsValidAuthority(std::string_view authority);
+
+// True when `s` is `path-abempty [ "?" query ]` (RFC 3986 §3.3, §3.4): what
+// follows the authority in an http(s) URI, and, when it starts with "/", an
+// origin-form request-target (RFC 9112 §3.2.1). Only pchar, "/" and "?" with
+// valid pct-encoded octets: no "#", no space, controls or raw non-ASCII. The
+// empty string is valid.
+[[nodiscard]] EDGEKIT_API bool IsValidPathAndQuery(std::string_view s);
 
 }  // namespace http
 EDGEKIT_NAMESPACE_END
