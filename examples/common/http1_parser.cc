@@ -602,12 +602,9 @@ Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
           *consumed = pos;
           return Fail(Http1Error::kBadStartLine);
         }
-        const Event e = StartLine(line);
+        StartLine(line);
         line_.clear();
-        if (e == Event::kError) {
-          *consumed = pos;
-          return e;
-        }
+        if (state_ == State::kError) return need_more();  // returns the error
         continue;
       }
 
@@ -637,12 +634,9 @@ Http1Parser::Event Http1Parser::Parse(std::string_view in, size_t* consumed) {
                       &line)) {
           return need_more();
         }
-        const Event e = ChunkSizeLine(line);
+        ChunkSizeLine(line);
         line_.clear();
-        if (e == Event::kError) {
-          *consumed = pos;
-          return e;
-        }
+        if (state_ == State::kError) return need_more();  // returns the error
         continue;
       }
 
