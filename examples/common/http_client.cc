@@ -309,6 +309,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
       // fresh one (RFC 9110 §9.2.2 allows retrying idempotent requests).
       retried_ = true;
       client_->retries.fetch_add(1);
+      Disarm();  // a late wake-up of this connection's timer must not touch the next one
       Discard();
       return Connect();
     }
@@ -368,7 +369,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   std::string body_;
   std::unique_ptr<Conn> conn_;
   std::optional<asio::steady_timer> timer_;
-  uint64_t timer_gen_ = 0;
+  std::atomic<uint64_t> timer_gen_{0};  // read by timer handlers of a previous connection
   Wait waiting_ = Wait::kNone;
   bool timed_out_ = false;
   SteadyClock::time_point deadline_;
