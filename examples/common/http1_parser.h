@@ -108,6 +108,8 @@ enum class Http1Error {
   kBodyTooLarge,        // over max_body_bytes (413)
   kTruncated,           // the peer closed inside a message
 };
+inline constexpr size_t kHttp1ErrorCount = static_cast<size_t>(Http1Error::kTruncated) + 1;
+
 // A stable snake_case label ("bad_transfer_encoding"), for counters and logs.
 std::string_view ToString(Http1Error error);
 // The status a server answers a request with this error: 400, 413, 414, 431,

@@ -143,8 +143,6 @@ class ServerExchange {
   std::shared_ptr<std::atomic<bool>> responded_ = std::make_shared<std::atomic<bool>>(false);
 };
 
-inline constexpr size_t kHttp1ErrorCount = static_cast<size_t>(Http1Error::kTruncated) + 1;
-
 class HttpServer {
  public:
   struct Options {
