@@ -112,8 +112,9 @@ class CachingProxy {
   void HandleAdmin(HttpRequest request, ServerExchange exchange);
 
   // For the metrics page (optional).
-  void set_server(const HttpServer* server) { server_ = server; }
-  void set_admin_server(const HttpServer* server) { admin_server_ = server; }
+  // (Set while the loop runs: atomics, read by the metrics page.)
+  void set_server(const HttpServer* server) { server_.store(server); }
+  void set_admin_server(const HttpServer* server) { admin_server_.store(server); }
 
   // Counters as Prometheus text exposition format.
   std::string MetricsText() const;
@@ -169,8 +170,8 @@ class CachingProxy {
   std::unique_ptr<HttpClient> client_;
   mutable AdminLimiter admin_limiter_;
   edgekit::Clock& clock_;
-  const HttpServer* server_ = nullptr;
-  const HttpServer* admin_server_ = nullptr;
+  std::atomic<const HttpServer*> server_{nullptr};
+  std::atomic<const HttpServer*> admin_server_{nullptr};
   mutable Counters counters_;
 };
 

@@ -189,7 +189,7 @@ std::string CachingProxy::MetricsText() const {
          "Requests sent on a kept-alive origin connection.", cs.connections_reused);
 
   for (const auto& [server, name] :
-       {std::pair{server_, "edgekit_proxy_"}, {admin_server_, "edgekit_admin_"}}) {
+       {std::pair{server_.load(), "edgekit_proxy_"}, {admin_server_.load(), "edgekit_admin_"}}) {
     if (server == nullptr) continue;
     const HttpServer::Stats ss = server->stats();
     const std::string prefix = name;
