@@ -404,13 +404,29 @@ bool TransferCodingsAreTokens(const edgekit::http::HeaderMap& headers) {
   return ok && chunked == 0;
 }
 
-void ConnectionOptions(const Http1Head& head, bool* close, bool* keep_alive) {
+// Persistence (RFC 9112 §9.3): HTTP/1.1 unless "close", 1.0 only with
+// "keep-alive".
+bool KeepAlive(const Http1Head& head) {
+  bool close = false;
+  bool keep_alive = false;
   head.headers.ForEachListMember("Connection", [&](std::string_view m) {
-    if (EqualsIgnoreCase(m, "close")) *close = true;
-    if (EqualsIgnoreCase(m, "keep-alive")) *keep_alive = true;
+    if (EqualsIgnoreCase(m, "close")) close = true;
+    if (EqualsIgnoreCase(m, "keep-alive")) keep_alive = true;
   });
+  return !close && (head.version >= 11 || keep_alive);
 }
 }  // namespace
+
+bool Http1Parser::LengthFraming() {
+  if (!ParseContentLength(&head_.content_length)) return false;
+  if (head_.content_length > limits_.max_body_bytes) {
+    Fail(Http1Error::kBodyTooLarge);
+    return false;
+  }
+  head_.framing =
+      head_.content_length > 0 ? Http1Head::Framing::kLength : Http1Head::Framing::kNone;
+  return true;
+}
 
 Http1Parser::Event Http1Parser::RequestFraming() {
   // Host (RFC 9112 §3.2): exactly one in HTTP/1.1, with a valid value.
@@ -428,16 +444,10 @@ Http1Parser::Event Http1Parser::RequestFraming() {
     const Http1Error e = CheckTransferEncoding(head_.headers);
     if (e != Http1Error::kNone) return Fail(e);
     head_.framing = Http1Head::Framing::kChunked;
-  } else if (cl) {
-    if (!ParseContentLength(&head_.content_length)) return Event::kError;
-    if (head_.content_length > limits_.max_body_bytes) return Fail(Http1Error::kBodyTooLarge);
-    head_.framing =
-        head_.content_length > 0 ? Http1Head::Framing::kLength : Http1Head::Framing::kNone;
+  } else if (cl && !LengthFraming()) {
+    return Event::kError;
   }
-  bool close = false;
-  bool keep_alive = false;
-  ConnectionOptions(head_, &close, &keep_alive);
-  head_.keep_alive = !close && (head_.version >= 11 || keep_alive);
+  head_.keep_alive = KeepAlive(head_);
   if (const auto expect = head_.headers.Get("Expect"); expect && head_.version >= 11) {
     // §10.1.1 of RFC 9110: a 100-continue in HTTP/1.0 is ignored.
     if (EqualsIgnoreCase(*expect, "100-continue")) {
@@ -451,10 +461,7 @@ Http1Parser::Event Http1Parser::RequestFraming() {
 
 Http1Parser::Event Http1Parser::ResponseFraming() {
   const int s = head_.status;
-  bool close = false;
-  bool keep_alive = false;
-  ConnectionOptions(head_, &close, &keep_alive);
-  head_.keep_alive = !close && (head_.version >= 11 || keep_alive);
+  head_.keep_alive = KeepAlive(head_);
   if (head_request_ || (s >= 100 && s < 200) || s == 204 || s == 304) {
     head_.framing = Http1Head::Framing::kNone;  // §6.3 items 1
     return Event::kHead;
@@ -479,10 +486,7 @@ Http1Parser::Event Http1Parser::ResponseFraming() {
       return Fail(e);
     }
   } else if (cl) {
-    if (!ParseContentLength(&head_.content_length)) return Event::kError;
-    if (head_.content_length > limits_.max_body_bytes) return Fail(Http1Error::kBodyTooLarge);
-    head_.framing =
-        head_.content_length > 0 ? Http1Head::Framing::kLength : Http1Head::Framing::kNone;
+    if (!LengthFraming()) return Event::kError;
   } else {
     head_.framing = Http1Head::Framing::kUntilClose;
     head_.keep_alive = false;

@@ -203,6 +203,9 @@ class Http1Parser {
   Event ResponseFraming();
   Event ChunkSizeLine(std::string_view line);
   bool ParseContentLength(uint64_t* out);
+  // Content-Length framing of head_; false (error set) when invalid or over
+  // the body limit.
+  bool LengthFraming();
 
   const Mode mode_;
   const Http1Limits limits_;
