@@ -15,10 +15,10 @@
 #include "absl/time/time.h"
 #include "edgekit/base/metrics.h"
 #include "edgekit/jwt/forwarding.h"
-#include "edgekit/jwt/internal/test_signer.h"  // only to mint demo tokens
 #include "edgekit/jwt/key_set.h"
 #include "edgekit/jwt/revocation.h"
 #include "edgekit/jwt/verifier.h"
+#include "edgekit/testing/jwt_signer.h"  // only to mint demo tokens
 
 namespace jwt = edgekit::jwt;
 
@@ -76,8 +76,8 @@ class PrintVisitor : public edgekit::MetricsVisitor {
 int main() {
   // --- The identity provider (normally remote): a P-256 signing key, an
   // encryption key and a leaked HMAC secret, published as one JWKS.
-  auto idp_key = edgekit::jwt_internal::GenerateTestKey("P-256");
-  auto enc_key = edgekit::jwt_internal::GenerateTestKey("RSA2048");
+  auto idp_key = edgekit::testing::GenerateTestKey("P-256");
+  auto enc_key = edgekit::testing::GenerateTestKey("RSA2048");
   if (!idp_key.ok() || !enc_key.ok()) return 1;
   const std::string jwks =
       R"({"keys":[{"kid":"2026-01","use":"sig",)" + idp_key->public_jwk.substr(1) +
@@ -98,7 +98,7 @@ int main() {
 
   // --- A request arrives with a bearer token.
   const absl::Time now = absl::FromUnixSeconds(1767225600);  // 2026-01-01
-  const std::string token = *edgekit::jwt_internal::SignTokenForTest(
+  const std::string token = *edgekit::testing::SignTokenForTest(
       jwt::Algorithm::kES256, idp_key->private_pem, R"({"alg":"ES256","kid":"2026-01"})",
       R"({"iss":"https://idp.example","aud":"https://api.example","sub":"user-42",)"
       R"("exp":1767229200,"jti":"tok-1","roles":["reader","writer"]})");
@@ -115,7 +115,7 @@ int main() {
   for (const auto& [name, value] : headers) std::printf("%s: %s\n", name.c_str(), value.c_str());
 
   // --- A token minted for another service (RFC 7519 §4.1.3) is refused.
-  const std::string other = *edgekit::jwt_internal::SignTokenForTest(
+  const std::string other = *edgekit::testing::SignTokenForTest(
       jwt::Algorithm::kES256, idp_key->private_pem, R"({"alg":"ES256","kid":"2026-01"})",
       R"({"iss":"https://idp.example","aud":"https://billing.example","exp":1767229200})");
   std::printf("token for another audience: %s\n",
@@ -127,7 +127,7 @@ int main() {
               std::string(jwt::ToString(verifier.Verify(token, now).verdict)).c_str());
 
   // --- A token from a rotated key: unknown kid → the host refetches the JWKS.
-  const std::string rotated = *edgekit::jwt_internal::SignTokenForTest(
+  const std::string rotated = *edgekit::testing::SignTokenForTest(
       jwt::Algorithm::kES256, idp_key->private_pem, R"({"alg":"ES256","kid":"2026-02"})", "{}");
   jwt::VerifyResult u = verifier.Verify(rotated, now);
   std::printf("rotated kid: %s, refresh suggested: %s\n",

@@ -21,7 +21,7 @@ std::shared_ptr<const jwt::KeySet> Rfc7515A1Set(std::string_view kid) {
 // base64url characters, so a verifier that ignored b64 would decode it.
 std::string UnencodedToken(std::string_view header, std::string_view raw_payload) {
   const std::string input = Cat({B64(header), ".", raw_payload});
-  auto sig = edgekit::jwt_internal::SignForTest(Algorithm::kHS256, Secret().substr(0, 32), input);
+  auto sig = edgekit::testing::SignForTest(Algorithm::kHS256, Secret().substr(0, 32), input);
   REQUIRE(sig.ok());
   return Cat({input, ".", B64(*sig)});
 }
