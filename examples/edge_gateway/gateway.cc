@@ -25,7 +25,7 @@ using edgekit::http::EqualsIgnoreCase;
 struct Gateway::Tier {
   std::string name;
   std::string policy_field;  // RateLimit-Policy value
-  std::optional<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
   std::atomic<uint64_t> offered{0}, allowed{0}, limited{0};
 };
 
@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     tier->name = t.name;
     tier->policy_field =
         absl::StrCat("\"", t.name, "\";q=", t.limit, ";w=", absl::ToInt64Seconds(t.period));
-    tier->limiter.emplace(*std::move(limiter));
+    tier->limiter = *std::move(limiter);
     has_default |= t.name == o.default_tier;
     g->tiers_.push_back(std::move(tier));
   }

@@ -1,0 +1,105 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: internal/shard_mutex.h
+// -----------------------------------------------------------------------------
+// Not API. `ShardMutex`: the lock of one keyed-limiter shard, whose critical
+// section is a probe, a clock read and a state update (tens of nanoseconds).
+// Uncontended it costs one atomic exchange to lock and one to unlock (a
+// pthread mutex costs about 75 instructions more per lock/unlock pair, as much
+// as the rest of a decision). A contended caller spins briefly (the holder is
+// usually done by then), then sleeps on an `edgekit::Mutex` / `CondVar` pair
+// until an unlock wakes it, so a descheduled holder costs waiters no CPU.
+//
+// Why not absl::Mutex, which does the same: Debian's Abseil is not built
+// with ThreadSanitizer, which would then miss its synchronisation (see
+// edgekit/base/mutex.h). This one synchronises through std::atomic and the
+// standard mutex, both of which TSan understands.
+//
+// Thread-safety: a mutex. Not reentrant.
+
+#ifndef EDGEKIT_RATELIMIT_INTERNAL_SHARD_MUTEX_H_
+#define EDGEKIT_RATELIMIT_INTERNAL_SHARD_MUTEX_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
+#include "absl/base/thread_annotations.h"
+#include "edgekit/base/config.h"
+#include "edgekit/base/mutex.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace ratelimit_internal {
+
+class ABSL_LOCKABLE ShardMutex {
+ public:
+  ShardMutex() = default;
+  ShardMutex(const ShardMutex&) = delete;
+  ShardMutex& operator=(const ShardMutex&) = delete;
+
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    if (ABSL_PREDICT_TRUE(!locked_.exchange(true, std::memory_order_acquire))) return;
+    LockSlow();
+  }
+
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    // Sequentially consistent with the sleeper count (a Dekker pair with
+    // LockSlow): either this unlock sees the sleeper, or the sleeper's
+    // exchange sees the lock free. No wake-up is lost.
+    locked_.exchange(false, std::memory_order_seq_cst);
+    if (ABSL_PREDICT_FALSE(sleepers_.load(std::memory_order_seq_cst) != 0)) Wake();
+  }
+
+ private:
+  ABSL_ATTRIBUTE_NOINLINE void LockSlow() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (int i = 0; i < 128; ++i) {
+      Pause();
+      if (!locked_.load(std::memory_order_relaxed) &&
+          !locked_.exchange(true, std::memory_order_acquire)) {
+        return;
+      }
+    }
+    MutexLock lock(&park_mu_);
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    while (locked_.exchange(true, std::memory_order_seq_cst)) park_cv_.Wait(&park_mu_);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  ABSL_ATTRIBUTE_NOINLINE void Wake() {
+    MutexLock lock(&park_mu_);
+    park_cv_.Signal();
+  }
+
+  static void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+
+  std::atomic<bool> locked_{false};
+  std::atomic<uint32_t> sleepers_{0};
+  Mutex park_mu_;
+  CondVar park_cv_;
+};
+
+// Scoped lock of a `ShardMutex`.
+class ABSL_SCOPED_LOCKABLE ShardMutexLock {
+ public:
+  explicit ShardMutexLock(ShardMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
+    mu_->Lock();
+  }
+  ~ShardMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  ShardMutexLock(const ShardMutexLock&) = delete;
+  ShardMutexLock& operator=(const ShardMutexLock&) = delete;
+
+ private:
+  ShardMutex* const mu_;
+};
+
+}  // namespace ratelimit_internal
+EDGEKIT_NAMESPACE_END
+
+#endif  // EDGEKIT_RATELIMIT_INTERNAL_SHARD_MUTEX_H_
