@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -61,12 +62,17 @@ void ThreadsDemo() {
 void EventLoopDemo() {
   // The host's event loop: a queue of tasks it runs in order.
   std::deque<absl::AnyInvocable<void()>> loop;
-  edgekit::coalesce::Options options;
+  edgekit::coalesce::GroupOptions options;
   options.max_waiters_per_flight = 10000;                                    // Per-key bound...
   options.on_too_many_waiters = edgekit::coalesce::OverflowPolicy::kReject;  // ...then 503.
   options.default_wait_timeout = absl::Seconds(30);  // Nobody waits forever.
   options.executor = [&loop](absl::AnyInvocable<void()> task) { loop.push_back(std::move(task)); };
-  Coalescer group(options);
+  absl::StatusOr<std::unique_ptr<Coalescer>> made = Coalescer::Create(options);
+  if (!made.ok()) {
+    std::printf("bad options: %s\n", made.status().ToString().c_str());
+    return;
+  }
+  Coalescer& group = **made;
 
   auto handle_request = [&](int client, absl::Time deadline) {
     auto join = group.Join(
@@ -114,7 +120,7 @@ void EventLoopDemo() {
     loop.pop_front();
     task();
   }
-  const edgekit::coalesce::Stats s = group.stats();
+  const edgekit::coalesce::GroupCounters s = group.counters();
   std::printf(
       "event loop: %d origin call(s); flights=%llu joins=%llu shared=%llu timeouts=%llu "
       "cancellations=%llu\n",

@@ -195,15 +195,15 @@ struct FlightEq {
 // What every shard reads: the options in force, the clock, and the pool of
 // table capacity that no shard holds yet. Immutable but for the pool.
 struct Config {
-  Config(coalesce::Options o, Clock& c) : options(std::move(o)), clock(&c) {}
-  coalesce::Options options;
+  Config(coalesce::GroupOptions o, Clock& c) : options(std::move(o)), clock(&c) {}
+  coalesce::GroupOptions options;
   Clock* clock;
   size_t credit_chunk = 1;  // Capacity a shard takes from (or returns to) the pool at once.
   alignas(64) std::atomic<size_t> pool{0};
 };
 
 // A shard's counters of rarer events, relaxed atomics (summed by
-// `Core::GetStats`).
+// `Core::GetCounters`).
 struct ShardCounters {
   std::atomic<uint64_t> shared{0};
   std::atomic<uint64_t> errors{0};
@@ -271,17 +271,11 @@ class Core {
   using ResultT = coalesce::Result<Value>;
   using CallbackT = Callback<Value>;
 
-  Core(coalesce::Options options, Clock& clock)
+  // Requires: `options` passed `ValidateGroupOptions`.
+  Core(coalesce::GroupOptions options, Clock& clock)
       : config_(std::make_shared<Config>(std::move(options), clock)) {
-    coalesce::Options& o = config_->options;
-    o.max_flights = std::max<size_t>(o.max_flights, 1);
-    // Slot indices are 32-bit.
-    o.max_waiters_per_flight = std::min<size_t>(o.max_waiters_per_flight, uint32_t{0xFFFFFFFF});
-    size_t n = 1;
-    const size_t want = std::min<size_t>(std::max<size_t>(o.shards, 1), 1024);
-    while (n < want) n <<= 1;
-    o.shards = n;
-    shard_bits_ = 0;
+    const coalesce::GroupOptions& o = config_->options;
+    const size_t n = o.shards;
     while ((size_t{1} << shard_bits_) < n) ++shard_bits_;
     // A shard takes an eighth of its fair share at a time, so that the pool
     // is touched about once per that many new flights.
@@ -291,7 +285,7 @@ class Core {
     for (size_t i = 0; i < n; ++i) shards_[i] = std::make_shared<ShardT>(config_);
   }
 
-  const coalesce::Options& options() const { return config_->options; }
+  const coalesce::GroupOptions& options() const { return config_->options; }
   Clock& clock() const { return *config_->clock; }
 
   struct JoinOutcome {
@@ -309,7 +303,7 @@ class Core {
     const HashedKey<Key> hk{key, Hash()(key)};
     const size_t index = ShardIndex(hk.hash);
     ShardT& shard = *shards_[index];
-    const coalesce::Options& options = config_->options;
+    const coalesce::GroupOptions& options = config_->options;
     ShardLock lock(&shard.mu);
     auto it = shard.table.find(hk);
     if (it != shard.table.end()) {
@@ -519,8 +513,8 @@ class Core {
     return true;
   }
 
-  coalesce::Stats GetStats() const {
-    coalesce::Stats s;
+  coalesce::GroupCounters GetCounters() const {
+    coalesce::GroupCounters s;
     for (size_t i = 0; i < config_->options.shards; ++i) {
       ShardT& shard = *shards_[i];
       {
