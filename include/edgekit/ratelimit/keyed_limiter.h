@@ -254,6 +254,7 @@ class KeyedLimiter {
     max_capacity_ = per_shard_ + per_shard_ / 3 + 2;
     sweep_budget_ = options.sweep_budget;
     shards_.reset(new Shard[shards()]);
+    for (size_t i = 0; i < shards(); ++i) shards_[i].mu.set_parking_lot(&parking_lot_);
     const size_t initial = max_capacity_ < 16 ? max_capacity_ : 16;
     for (size_t i = 0; i < shards(); ++i) {
       ratelimit_internal::ShardMutexLock lock(&shards_[i].mu);
@@ -274,9 +275,12 @@ class KeyedLimiter {
   // may be replaced meanwhile; a prefetch never faults), so that the memory
   // access overlaps the lock and the clock read.
   static void Prefetch(const Shard& sh, uint64_t h) {
+    const size_t capacity = sh.capacity_hint.load(std::memory_order_relaxed);
+    if (capacity <= kPrefetchFrom) return;  // a few lines: likely cached already
     const Slot* slots = sh.slots_hint.load(std::memory_order_relaxed);
-    __builtin_prefetch(slots + Home(h, sh.capacity_hint.load(std::memory_order_relaxed)), 1);
+    __builtin_prefetch(slots + Home(h, capacity), 1);
   }
+  static constexpr size_t kPrefetchFrom = 4096 / sizeof(Slot);
 
   int64_t NowNanos(const int64_t* now_in) const {
     return now_in != nullptr ? *now_in : ratelimit_internal::ToNanos(clock_->MonotonicNow());
@@ -449,6 +453,7 @@ class KeyedLimiter {
   size_t max_capacity_ = 0;
   size_t sweep_budget_ = 0;
   std::unique_ptr<Shard[]> shards_;
+  ratelimit_internal::ParkingLot parking_lot_;
 };
 
 }  // namespace ratelimit

@@ -7,8 +7,9 @@
 // Uncontended it costs one atomic exchange to lock and one to unlock (a
 // pthread mutex costs about 75 instructions more per lock/unlock pair, as much
 // as the rest of a decision). A contended caller spins briefly (the holder is
-// usually done by then), then sleeps on an `edgekit::Mutex` / `CondVar` pair
-// until an unlock wakes it, so a descheduled holder costs waiters no CPU.
+// usually done by then), then sleeps on its table's `ParkingLot` (an
+// `edgekit::Mutex` / `CondVar` pair) until an unlock wakes it, so a
+// descheduled holder costs waiters no CPU. A shard's mutex is 16 bytes.
 //
 // Why not absl::Mutex, which does the same: Debian's Abseil is not built
 // with ThreadSanitizer, which would then miss its synchronisation (see
@@ -32,11 +33,22 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace ratelimit_internal {
 
+// Where contended lockers sleep: one per table, shared by its shard mutexes
+// (sleeping is rare, so one condition variable serves them all and a wake-up
+// wakes every sleeper of the table to check its own shard).
+struct ParkingLot {
+  Mutex mu;
+  CondVar cv;
+};
+
 class ABSL_LOCKABLE ShardMutex {
  public:
   ShardMutex() = default;
   ShardMutex(const ShardMutex&) = delete;
   ShardMutex& operator=(const ShardMutex&) = delete;
+
+  // Requires: called once before any `Lock`; `lot` outlives this mutex.
+  void set_parking_lot(ParkingLot* lot) { lot_ = lot; }
 
   void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
     if (ABSL_PREDICT_TRUE(!locked_.exchange(true, std::memory_order_acquire))) return;
@@ -60,15 +72,17 @@ class ABSL_LOCKABLE ShardMutex {
         return;
       }
     }
-    MutexLock lock(&park_mu_);
+    MutexLock lock(&lot_->mu);
     sleepers_.fetch_add(1, std::memory_order_seq_cst);
-    while (locked_.exchange(true, std::memory_order_seq_cst)) park_cv_.Wait(&park_mu_);
+    while (locked_.exchange(true, std::memory_order_seq_cst)) lot_->cv.Wait(&lot_->mu);
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
   }
 
+  // Under the lot's mutex: a sleeper holds it from its last check until it
+  // waits, so the signal cannot fall between the two.
   ABSL_ATTRIBUTE_NOINLINE void Wake() {
-    MutexLock lock(&park_mu_);
-    park_cv_.Signal();
+    MutexLock lock(&lot_->mu);
+    lot_->cv.SignalAll();
   }
 
   static void Pause() {
@@ -81,8 +95,7 @@ class ABSL_LOCKABLE ShardMutex {
 
   std::atomic<bool> locked_{false};
   std::atomic<uint32_t> sleepers_{0};
-  Mutex park_mu_;
-  CondVar park_cv_;
+  ParkingLot* lot_ = nullptr;
 };
 
 // Scoped lock of a `ShardMutex`.
