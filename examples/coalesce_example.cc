@@ -33,8 +33,6 @@ struct Response {
   std::string body;
 };
 
-using Coalescer = edgekit::coalesce::Group<std::string, Response>;
-
 std::atomic<int> origin_calls{0};
 
 absl::StatusOr<Response> FetchFromOriginBlocking(const std::string& url) {
@@ -44,20 +42,30 @@ absl::StatusOr<Response> FetchFromOriginBlocking(const std::string& url) {
 }
 
 void ThreadsDemo() {
-  Coalescer group;
-  std::vector<std::thread> threads;
+  // [guide-example]
+  using Coalescer = edgekit::coalesce::Group<std::string, Response>;
+  edgekit::coalesce::GroupOptions options;
+  options.default_wait_timeout = absl::Seconds(2);  // no follower waits longer
+  auto group = Coalescer::Create(options);
+  if (!group.ok()) return;
+
+  // Every request thread: at most one origin fetch per URL at a time; the
+  // callers that arrive meanwhile share its response (one shared_ptr).
   std::atomic<int> shared{0};
-  for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&] {
-      Coalescer::ResultType r = group.DoWithTimeout(
-          "/index.html", absl::Seconds(2), [] { return FetchFromOriginBlocking("/index.html"); });
-      if (r.ok() && r.shared()) shared.fetch_add(1);
-    });
-  }
+  auto serve = [&](const std::string& url) {
+    const Coalescer::ResultType r = (*group)->Do(url, [&] { return FetchFromOriginBlocking(url); });
+    if (!r.ok()) return;                  // r.status(): the origin's error, a timeout, ...
+    if (r.shared()) shared.fetch_add(1);  // r->body, r->status: the response
+  };
+  // [guide-example-end]
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) threads.emplace_back(serve, "/index.html");
   for (auto& t : threads) t.join();
   std::printf("threads: 8 requests, %d origin call(s), %d got a shared response\n",
               origin_calls.load(), shared.load());
 }
+
+using Coalescer = edgekit::coalesce::Group<std::string, Response>;
 
 void EventLoopDemo() {
   // The host's event loop: a queue of tasks it runs in order.

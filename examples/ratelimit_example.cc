@@ -2,14 +2,18 @@
 //
 // edgekit::ratelimit in a host: a rule table keyed by what the host knows
 // (client address, API key, a verified subject with the path, a header),
-// tiers from the host's own plan store, a 429 with its RateLimit-Policy /
-// RateLimit / Retry-After fields, and a keyed limiter used directly with a
-// composed key. Time is passed explicitly so the output is deterministic; a
-// server calls Check(request) and the limiter reads its monotonic clock.
+// tiers from the host's own plan store, rejections reported to an observer,
+// a 429 with its RateLimit-Policy / RateLimit / Retry-After fields, and a
+// keyed limiter used directly with a composed key. After the first part
+// (the guide's example, docs/ratelimit.md), time is passed explicitly so the
+// output is deterministic; a server calls Check(request) and the limiter
+// reads its monotonic clock.
 
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "edgekit/http/ratelimit_fields.h"
@@ -19,6 +23,8 @@
 #include "edgekit/ratelimit/rules.h"
 
 namespace rl = edgekit::ratelimit;
+
+namespace {
 
 // The host's plan store: which tier an API key pays for.
 class Plans : public rl::TierLookup {
@@ -32,15 +38,62 @@ class Plans : public rl::TierLookup {
 class Log : public rl::RuleLimiterObserver {
  public:
   void OnRejected(const rl::RuleRejection& r) override {
+    const std::string_view reason = ToString(r.decision.reason);
     std::printf("  [observer] rule %.*s rejected %.*s (%.*s)\n",
                 static_cast<int>(r.rule_name.size()), r.rule_name.data(),
                 static_cast<int>(r.request->client_ip.size()), r.request->client_ip.data(),
-                static_cast<int>(ToString(r.decision.reason).size()),
-                ToString(r.decision.reason).data());
+                static_cast<int>(reason.size()), reason.data());
   }
 };
 
+// The host's response under construction.
+struct HostResponse {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  void Add(std::string_view name, std::string_view value) {
+    headers.emplace_back(std::string(name), std::string(value));
+  }
+};
+
+int GuideExample(HostResponse& response) {
+  // [guide-example]
+  auto limiter = edgekit::ratelimit::RuleLimiter::CreateFromText(R"(
+    login:     5/5m   path=/api/login method=POST key=ip algo=sliding_log
+    partner:   100/1s key=header:x-partner-id
+    user:      600/1m key=subject+path
+    anonymous: 60/1m  key=ip
+  )");
+  if (!limiter.ok()) return 1;
+
+  edgekit::ratelimit::Request request;  // views into the host's own request
+  request.method = "POST";
+  request.path = "/api/login";
+  request.client_ip = "192.0.2.7";
+  const auto verdict = (*limiter)->Check(request);  // reads the monotonic clock
+  const edgekit::ratelimit::Decision& d = verdict.decision;
+  if (!d.allowed) {
+    const edgekit::http::RateLimitFields fields =
+        edgekit::http::MakeRateLimitFields({verdict.rule_name, verdict.quota, verdict.window},
+                                           d.remaining, d.reset_after(), d.retry_after());
+    response.status = 429;
+    response.Add(edgekit::http::kRateLimitPolicyField, fields.policy);
+    response.Add(edgekit::http::kRateLimitField, fields.ratelimit);
+    if (!fields.retry_after.empty()) {
+      response.Add(edgekit::http::kRetryAfterField, fields.retry_after);
+    }
+  }
+  // [guide-example-end]
+  std::printf("guide example: rule %s, status %d\n", std::string(verdict.rule_name).c_str(),
+              response.status);
+  return 0;
+}
+
+}  // namespace
+
 int main() {
+  HostResponse response;
+  if (GuideExample(response) != 0) return 1;
+
   Plans plans;
   Log log;
   rl::RuleLimiterOptions options;
@@ -79,15 +132,15 @@ int main() {
   alice.client_ip = "198.51.100.4";
   alice.subject = "alice";
   alice.path = "/orders";
-  std::printf("key-gold -> rule %.*s; alice on /orders -> rule %.*s\n",
-              static_cast<int>((*limiter)->Check(gold, now).rule_name.size()),
-              (*limiter)->Check(gold, now).rule_name.data(),
-              static_cast<int>((*limiter)->Check(alice, now).rule_name.size()),
-              (*limiter)->Check(alice, now).rule_name.data());
+  const std::string gold_rule((*limiter)->Check(gold, now).rule_name);
+  const std::string alice_rule((*limiter)->Check(alice, now).rule_name);
+  std::printf("key-gold -> rule %s; alice on /orders -> rule %s\n", gold_rule.c_str(),
+              alice_rule.c_str());
 
   // The building blocks directly: a keyed GCRA limiter with a key bound, and
   // a key composed from two parts without allocating.
   auto policy = rl::GcraPolicy::Create(100, absl::Minutes(1));
+  if (!policy.ok()) return 1;
   rl::KeyedLimiterOptions keyed;
   keyed.max_keys = 100000;
   auto per_tenant = rl::KeyedLimiter<rl::GcraPolicy>::Create(*policy, keyed);

@@ -888,3 +888,63 @@ TEST_CASE("A group reports its counters through the metrics visitor", "[coalesce
   CHECK(c.shared == 1);
   CHECK(c.cancellations == 1);
 }
+
+TEST_CASE("One shard with many unfinished flights finds, forgets and finishes each", "[coalesce]") {
+  // Two flights per shard sit in the shard's first cache line; the rest go to
+  // its table. With one shard, 20 keys exercise both and the moves between.
+  edgekit::testing::FakeClock clock;
+  GroupOptions options;
+  options.shards = 1;
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
+  constexpr int kKeys = 20;
+  std::vector<StrGroup::Completion> leaders;
+  std::vector<Probe> probes(kKeys);
+  for (int i = 0; i < kKeys; ++i) {
+    auto j = group.Join("k" + std::to_string(i), nullptr);
+    REQUIRE(j.leader());
+    leaders.push_back(std::move(j.completion));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    const auto j = group.Join("k" + std::to_string(i), probes[static_cast<size_t>(i)].Callback(),
+                              clock.MonotonicNow() + absl::Seconds(i % 3 == 0 ? 1 : 100));
+    REQUIRE(j.role == Role::kFollower);
+  }
+  CHECK(group.in_flight() == kKeys);
+  // Forget every fifth key: its next caller leads a new flight.
+  std::vector<StrGroup::Completion> second;
+  for (int i = 0; i < kKeys; i += 5) {
+    CHECK(group.Forget("k" + std::to_string(i)));
+    auto j = group.Join("k" + std::to_string(i), nullptr);
+    CHECK(j.role == Role::kLeader);
+    second.push_back(std::move(j.completion));
+  }
+  // Keys 0, 3, 6, ... have followers with a 1 s deadline.
+  clock.Advance(absl::Seconds(2));
+  CHECK(group.ExpireWaiters() == 7);
+  // Finish in an order that empties inline entries and the table alike.
+  for (int i = kKeys - 1; i >= 0; i -= 2) {
+    (void)leaders[static_cast<size_t>(i)].Complete("v" + std::to_string(i));
+  }
+  for (int i = kKeys - 2; i >= 0; i -= 2) {
+    (void)leaders[static_cast<size_t>(i)].Complete("v" + std::to_string(i));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    const Probe& p = probes[static_cast<size_t>(i)];
+    INFO("key " << i);
+    CHECK(p.calls == 1);
+    if (i % 3 == 0) {
+      CHECK(p.reason == Reason::kTimeout);
+    } else {
+      REQUIRE(p.value != nullptr);
+      CHECK(*p.value == "v" + std::to_string(i));
+    }
+  }
+  // The four flights started after Forget are still open, then none.
+  CHECK(group.in_flight() == 4);
+  for (auto& c : second) c.Abandon();
+  CHECK(group.in_flight() == 0);
+  CHECK(group.counters().flights == kKeys + 4);
+  CHECK(group.counters().abandons == 4);
+}
