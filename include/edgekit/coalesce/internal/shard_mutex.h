@@ -68,8 +68,11 @@ class ABSL_LOCKABLE ShardMutex {
 
  private:
   ABSL_ATTRIBUTE_NOINLINE void LockSlow(ParkingLot* lot) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    for (int i = 0; i < 128; ++i) {
-      Pause();
+    // Poll with a growing pause (1, 2, 4, ... 64 pauses): every poll pulls
+    // the line from the holder, which writes it during its critical section.
+    for (int round = 0, pauses = 1; round < 24; ++round) {
+      for (int p = 0; p < pauses; ++p) Pause();
+      if (pauses < 64) pauses *= 2;
       if (!locked_.load(std::memory_order_relaxed) &&
           !locked_.exchange(true, std::memory_order_acquire)) {
         return;
