@@ -33,7 +33,7 @@
 //   (`GroupOptions::default_wait_timeout`) to bound that case too.
 //
 // Cost: measured in docs/coalesce.md (benchmarks/coalesce_benchmark.cc).
-// Memory: one flight (about 140 bytes plus the key) per unfinished key and 64
+// Memory: one flight (about 180 bytes plus the key) per unfinished key and 64
 // bytes per waiting follower plus its callback's captures beyond 16 bytes;
 // the waiter vector is freed when the flight finishes. Flights of keys in
 // different shards write no common memory (but for the table bound's credit
