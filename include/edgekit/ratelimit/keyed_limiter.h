@@ -179,7 +179,7 @@ class KeyedLimiter {
     KeyedLimiterCounters c;
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu);
+      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       c.allowed += sh.decisions[static_cast<size_t>(Reason::kAllowed)];
       c.limited += sh.decisions[static_cast<size_t>(Reason::kLimited)];
       c.cost_exceeded += sh.decisions[static_cast<size_t>(Reason::kCostExceedsLimit)];
@@ -202,7 +202,7 @@ class KeyedLimiter {
     size_t bytes = sizeof(*this) + shards() * sizeof(Shard);
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu);
+      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       const Slot* slots = sh.slots.get();
       bytes += sh.capacity * sizeof(Slot) + policy_.HeapBytes(sh.overflow);
       for (size_t s = 0; s < sh.capacity; ++s) {
@@ -226,9 +226,9 @@ class KeyedLimiter {
     uint64_t hash = 0;  // 0: empty
     State state{};
   };
-  // What every call writes (the decision counters and the lock word) shares
-  // the first cache line; what it only reads (the slot array, its capacity)
-  // is written only when keys come and go.
+  // What every call touches (the decision counters, the lock word, the slot
+  // array and its capacity) is the shard's first cache line; the rest is
+  // written only when keys come and go.
   struct alignas(64) Shard {
     // Decisions by `Reason` (allowed, limited, cost exceeds limit).
     uint64_t decisions[3] ABSL_GUARDED_BY(mu) = {0, 0, 0};
@@ -254,10 +254,9 @@ class KeyedLimiter {
     max_capacity_ = per_shard_ + per_shard_ / 3 + 2;
     sweep_budget_ = options.sweep_budget;
     shards_.reset(new Shard[shards()]);
-    for (size_t i = 0; i < shards(); ++i) shards_[i].mu.set_parking_lot(&parking_lot_);
     const size_t initial = max_capacity_ < 16 ? max_capacity_ : 16;
     for (size_t i = 0; i < shards(); ++i) {
-      ratelimit_internal::ShardMutexLock lock(&shards_[i].mu);
+      ratelimit_internal::ShardMutexLock lock(&shards_[i].mu, &parking_lot_);
       Resize(shards_[i], initial);
     }
   }
@@ -314,7 +313,7 @@ class KeyedLimiter {
   // clock read under it too) and counts the decision's reason.
   template <typename F>
   auto Locked(Shard& sh, uint64_t h, const int64_t* now_in, const F& apply) {
-    ratelimit_internal::ShardMutexLock lock(&sh.mu);
+    ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
     const int64_t now = NowNanos(now_in);
     State* state = FindOrInsert(sh, h, now);
     if (ABSL_PREDICT_FALSE(state == nullptr)) {
@@ -329,7 +328,7 @@ class KeyedLimiter {
   Decision PeekAt(uint64_t h, const int64_t* now_in, int64_t cost) {
     Shard& sh = ShardOf(h);
     Prefetch(sh, h);
-    ratelimit_internal::ShardMutexLock lock(&sh.mu);
+    ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
     const int64_t now = NowNanos(now_in);
     const size_t i = Find(sh, h);
     State copy =
@@ -436,7 +435,7 @@ class KeyedLimiter {
     size_t total = 0;
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu);
+      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       // Two passes over the array: backward shifts can move an entry behind
       // the position being examined; the second pass catches it.
       total += Sweep(sh, now, 2 * sh.capacity);
@@ -453,7 +452,8 @@ class KeyedLimiter {
   size_t max_capacity_ = 0;
   size_t sweep_budget_ = 0;
   std::unique_ptr<Shard[]> shards_;
-  ratelimit_internal::ParkingLot parking_lot_;
+  // Where contended shard lockers sleep (shared by the shards).
+  mutable ratelimit_internal::ParkingLot parking_lot_;
 };
 
 }  // namespace ratelimit

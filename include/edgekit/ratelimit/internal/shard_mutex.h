@@ -9,7 +9,9 @@
 // as the rest of a decision). A contended caller spins briefly (the holder is
 // usually done by then), then sleeps on its table's `ParkingLot` (an
 // `edgekit::Mutex` / `CondVar` pair) until an unlock wakes it, so a
-// descheduled holder costs waiters no CPU. A shard's mutex is 16 bytes.
+// descheduled holder costs waiters no CPU. A shard's mutex is 8 bytes. The
+// same lock guards coalescer shards (edgekit/coalesce/internal/
+// shard_mutex.h): the components may not include each other.
 //
 // Why not absl::Mutex, which does the same: Debian's Abseil is not built
 // with ThreadSanitizer, which would then miss its synchronisation (see
@@ -47,24 +49,25 @@ class ABSL_LOCKABLE ShardMutex {
   ShardMutex(const ShardMutex&) = delete;
   ShardMutex& operator=(const ShardMutex&) = delete;
 
-  // Requires: called once before any `Lock`; `lot` outlives this mutex.
-  void set_parking_lot(ParkingLot* lot) { lot_ = lot; }
-
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+  // `lot` is where a contended caller sleeps: the same for every call.
+  void Lock(ParkingLot* lot) ABSL_EXCLUSIVE_LOCK_FUNCTION() {
     if (ABSL_PREDICT_TRUE(!locked_.exchange(true, std::memory_order_acquire))) return;
-    LockSlow();
+    LockSlow(lot);
   }
 
-  void Unlock() ABSL_UNLOCK_FUNCTION() {
+  // Documents (for the analysis) that the caller holds the lock.
+  void AssertHeld() const ABSL_ASSERT_EXCLUSIVE_LOCK() {}
+
+  void Unlock(ParkingLot* lot) ABSL_UNLOCK_FUNCTION() {
     // Sequentially consistent with the sleeper count (a Dekker pair with
     // LockSlow): either this unlock sees the sleeper, or the sleeper's
     // exchange sees the lock free. No wake-up is lost.
     locked_.exchange(false, std::memory_order_seq_cst);
-    if (ABSL_PREDICT_FALSE(sleepers_.load(std::memory_order_seq_cst) != 0)) Wake();
+    if (ABSL_PREDICT_FALSE(sleepers_.load(std::memory_order_seq_cst) != 0)) Wake(lot);
   }
 
  private:
-  ABSL_ATTRIBUTE_NOINLINE void LockSlow() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  ABSL_ATTRIBUTE_NOINLINE void LockSlow(ParkingLot* lot) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     // Poll with a growing pause (1, 2, 4, ... 64 pauses): every poll pulls
     // the line from the holder, which writes it during its critical section.
     for (int round = 0, pauses = 1; round < 24; ++round) {
@@ -75,17 +78,17 @@ class ABSL_LOCKABLE ShardMutex {
         return;
       }
     }
-    MutexLock lock(&lot_->mu);
+    MutexLock lock(&lot->mu);
     sleepers_.fetch_add(1, std::memory_order_seq_cst);
-    while (locked_.exchange(true, std::memory_order_seq_cst)) lot_->cv.Wait(&lot_->mu);
+    while (locked_.exchange(true, std::memory_order_seq_cst)) lot->cv.Wait(&lot->mu);
     sleepers_.fetch_sub(1, std::memory_order_relaxed);
   }
 
   // Under the lot's mutex: a sleeper holds it from its last check until it
   // waits, so the signal cannot fall between the two.
-  ABSL_ATTRIBUTE_NOINLINE void Wake() {
-    MutexLock lock(&lot_->mu);
-    lot_->cv.SignalAll();
+  static ABSL_ATTRIBUTE_NOINLINE void Wake(ParkingLot* lot) {
+    MutexLock lock(&lot->mu);
+    lot->cv.SignalAll();
   }
 
   static void Pause() {
@@ -98,21 +101,22 @@ class ABSL_LOCKABLE ShardMutex {
 
   std::atomic<bool> locked_{false};
   std::atomic<uint32_t> sleepers_{0};
-  ParkingLot* lot_ = nullptr;
 };
 
 // Scoped lock of a `ShardMutex`.
 class ABSL_SCOPED_LOCKABLE ShardMutexLock {
  public:
-  explicit ShardMutexLock(ShardMutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) {
-    mu_->Lock();
+  ShardMutexLock(ShardMutex* mu, ParkingLot* lot) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu)
+      : mu_(mu), lot_(lot) {
+    mu_->Lock(lot_);
   }
-  ~ShardMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  ~ShardMutexLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(lot_); }
   ShardMutexLock(const ShardMutexLock&) = delete;
   ShardMutexLock& operator=(const ShardMutexLock&) = delete;
 
  private:
   ShardMutex* const mu_;
+  ParkingLot* const lot_;
 };
 
 }  // namespace ratelimit_internal
