@@ -6,6 +6,10 @@ export EDGEKIT_ROOT
 JOBS="${EDGEKIT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 export JOBS
 
+# ccache: the same compile in another build directory is a hit (the consumer
+# tests compile edgekit's sources again inside their own projects).
+export CCACHE_NOHASHDIR=1
+
 log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # ensure_packages PKG...: installs the Debian packages that are missing. As root
