@@ -87,8 +87,8 @@ struct Metric {
   std::string_view help;  // one line, no trailing period needed
   MetricType type = MetricType::kCounter;
   absl::Span<const MetricLabel> labels;
-  double value = 0;                              // counters and gauges
-  const HistogramSample* histogram = nullptr;    // histograms only
+  double value = 0;                            // counters and gauges
+  const HistogramSample* histogram = nullptr;  // histograms only
 };
 
 // Receives metric samples. Implementations decide what to do with them.
