@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,15 +22,49 @@ void AppendPrometheusValue(double value, std::string& out) {
     out += value > 0 ? "+Inf" : "-Inf";
     return;
   }
-  char buf[32];
+  char buf[40];
   constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
   if (value == std::floor(value) && std::fabs(value) <= kExactIntegers) {
     const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(value));
     out.append(buf, r.ptr);
     return;
   }
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, r.ptr);
+  // The shortest digits that read back as `value`, laid out as Go's
+  // strconv.FormatFloat(v, 'g', -1, 64) does (what Prometheus' own clients
+  // write, so `le` values match theirs): exponent form below 1e-4 and from
+  // 1e6 up, positional otherwise ("0.0005", "2.5", "1.5e+06").
+  const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+  const std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));  // [-]d[.ddd]e±XX
+  const size_t e_pos = sci.find('e');
+  const int exponent = std::atoi(sci.data() + e_pos + 1);
+  if (exponent < -4 || exponent >= 6) {
+    out.append(sci.data(), sci.size());
+    return;
+  }
+  std::string_view mantissa = sci.substr(0, e_pos);
+  if (mantissa[0] == '-') {
+    out += '-';
+    mantissa.remove_prefix(1);
+  }
+  std::string digits;  // mantissa without the point
+  for (char c : mantissa) {
+    if (c != '.') digits += c;
+  }
+  if (exponent < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - 1), '0');
+    out += digits;
+    return;
+  }
+  const size_t int_digits = static_cast<size_t>(exponent) + 1;
+  if (digits.size() <= int_digits) {
+    out += digits;
+    out.append(int_digits - digits.size(), '0');
+    return;
+  }
+  out.append(digits, 0, int_digits);
+  out += '.';
+  out.append(digits, int_digits, std::string::npos);
 }
 
 bool IsValidMetricName(std::string_view name) {

@@ -97,6 +97,13 @@ TEST_CASE("Prometheus writer: values", "[base]") {
   CHECK(text(0.1) == "0.1");
   CHECK(text(-1.5) == "-1.5");
   CHECK(text(1e300) == "1e+300");
+  // Go's 'g' layout, as Prometheus' own clients write `le` values.
+  CHECK(text(0.0005) == "0.0005");
+  CHECK(text(0.00005) == "5e-05");
+  CHECK(text(-0.0025) == "-0.0025");
+  CHECK(text(123456.75) == "123456.75");
+  CHECK(text(1234567.5) == "1.2345675e+06");
+  CHECK(text(1.0 / 3) == "0.3333333333333333");
   CHECK(text(std::numeric_limits<double>::infinity()) == "+Inf");
   CHECK(text(-std::numeric_limits<double>::infinity()) == "-Inf");
   CHECK(text(std::numeric_limits<double>::quiet_NaN()) == "NaN");

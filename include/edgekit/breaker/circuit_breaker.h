@@ -417,7 +417,7 @@ class EDGEKIT_API CircuitBreaker {
  private:
   friend class Permit;
 
-  enum Counter : int {
+  enum Counter : size_t {
     kPermitted = 0,
     kRejected,
     kSuccesses,

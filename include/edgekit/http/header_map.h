@@ -220,7 +220,7 @@ class HeaderView {
   // Number of field lines named `name`.
   [[nodiscard]] size_t Count(std::string_view name) const {
     size_t n = 0;
-    ForEachField([&](const HeaderField& f) { n += EqualsIgnoreCase(f.name, name) ? 1 : 0; });
+    ForEachField([&](const HeaderField& f) { if (EqualsIgnoreCase(f.name, name)) ++n; });
     return n;
   }
 
