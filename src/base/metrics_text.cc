@@ -3,7 +3,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 
 #include "absl/container/flat_hash_map.h"
@@ -36,7 +35,9 @@ void AppendPrometheusValue(double value, std::string& out) {
   const auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
   const std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));  // [-]d[.ddd]e±XX
   const size_t e_pos = sci.find('e');
-  const int exponent = std::atoi(sci.data() + e_pos + 1);
+  int exponent = 0;
+  for (size_t i = e_pos + 2; i < sci.size(); ++i) exponent = exponent * 10 + (sci[i] - '0');
+  if (sci[e_pos + 1] == '-') exponent = -exponent;
   if (exponent < -4 || exponent >= 6) {
     out.append(sci.data(), sci.size());
     return;
@@ -90,25 +91,19 @@ bool IsValidLabelName(std::string_view name) {
 namespace {
 
 void AppendEscaped(std::string_view s, bool quote, std::string& out) {
-  for (char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '"':
-        if (quote) {
-          out += "\\\"";
-        } else {
-          out += c;
-        }
-        break;
-      default:
-        out += c;
-    }
+  size_t run = 0;  // start of the bytes not yet appended
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* escaped = c == '\\'             ? "\\\\"
+                          : c == '\n'           ? "\\n"
+                          : (quote && c == '"') ? "\\\""
+                                                : nullptr;
+    if (escaped == nullptr) continue;
+    out.append(s.data() + run, i - run);
+    out += escaped;
+    run = i + 1;
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 bool LabelsValid(absl::Span<const MetricLabel> labels, bool histogram) {
@@ -170,6 +165,7 @@ struct PrometheusTextWriter::State {
   std::vector<Family> families;
   absl::flat_hash_map<std::string, size_t> index;  // name -> families[i]
   std::string scratch;
+  size_t last = 0;  // index of the family of the previous sample
 };
 
 PrometheusTextWriter::PrometheusTextWriter(size_t max_bytes) : state_(std::make_unique<State>()) {
@@ -189,8 +185,13 @@ void PrometheusTextWriter::Visit(const Metric& metric) {
     ++s.dropped;
     return;
   }
-  auto it = s.index.find(AbslView(metric.name));
-  State::Family* family = it == s.index.end() ? nullptr : &s.families[it->second];
+  // Samples of one family usually arrive together: try the last one first.
+  State::Family* family = nullptr;
+  if (s.last < s.families.size() && s.families[s.last].name == metric.name) {
+    family = &s.families[s.last];
+  } else if (auto it = s.index.find(AbslView(metric.name)); it != s.index.end()) {
+    family = &s.families[it->second];
+  }
   if (family != nullptr && family->type != metric.type) {
     ++s.dropped;
     return;
@@ -237,6 +238,7 @@ void PrometheusTextWriter::Visit(const Metric& metric) {
     family = &s.families.back();
   }
   family->body += lines;
+  s.last = static_cast<size_t>(family - s.families.data());
   s.bytes += cost;
   ++s.samples;
 }

@@ -1,12 +1,16 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 // Tests of the Prometheus text writer (exposition format 0.0.4) and
 // LabelingVisitor: every expected exposition is compared line by line.
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_split.h"
 #include "edgekit/base/histogram.h"
 #include "edgekit/base/metrics_text.h"
+#include "edgekit/base/random.h"
 #include "edgekit_catch.h"
 
 namespace {
@@ -107,6 +111,22 @@ TEST_CASE("Prometheus writer: values", "[base]") {
   CHECK(text(std::numeric_limits<double>::infinity()) == "+Inf");
   CHECK(text(-std::numeric_limits<double>::infinity()) == "-Inf");
   CHECK(text(std::numeric_limits<double>::quiet_NaN()) == "NaN");
+}
+
+TEST_CASE("Prometheus writer: every finite value reads back exactly", "[base]") {
+  edgekit::SplitMix64 random(99);
+  for (int i = 0; i < 20000; ++i) {
+    const uint64_t bits = random.Next();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    if (!std::isfinite(v)) continue;
+    if (i % 3 == 0) v = std::ldexp(static_cast<double>(bits >> 40), -static_cast<int>(i % 40));
+    std::string out;
+    edgekit::AppendPrometheusValue(v, out);
+    INFO(out);
+    CHECK(out.find_first_not_of("0123456789.e+-") == std::string::npos);
+    CHECK(std::strtod(out.c_str(), nullptr) == v);
+  }
 }
 
 TEST_CASE("Prometheus writer: histograms are cumulative with +Inf, _sum and _count", "[base]") {
