@@ -2,7 +2,7 @@
 //
 // Benchmarks of edgekit::canary's hot paths, each beside its baseline:
 //   BM_Canary_Assign vs BM_Baseline_Hash: bucket of a 36-byte UUID string vs
-//     the raw XXH3-64 of the same bytes (the floor; goal <= 1.2x).
+//     the raw XXH3-64 of the same bytes (the floor).
 //   BM_Canary_RouterRoute vs BM_Canary_Assign: region-gated cohort decision
 //     (hash + region lookup + counter) over the bare bucket; threaded too.
 //   BM_Canary_WeightedChoose vs BM_Canary_Assign: A/B/n choice (binary search).
