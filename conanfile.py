@@ -72,12 +72,12 @@ class EdgekitConan(ConanFile):
             return c
 
         absl = ["abseil::abseil"]
-        component("base", absl, libs=False).system_libs = ["pthread"] if self.settings.os == "Linux" else []
+        component("base", absl).system_libs = ["pthread"] if self.settings.os == "Linux" else []
         component("http", ["base"])
         component("coalesce", ["base"], libs=False)
         component("ratelimit", ["base", "http"], libs=False)
         component("cache", ["http", "coalesce"])
-        component("breaker", ["base"], libs=False)
+        component("breaker", ["base"])
         component("canary", ["base", "xxhash::xxhash", "openssl::crypto"])
         component("testing", ["base"], libs=False)
         if self.options.with_jwt:

@@ -107,10 +107,11 @@ UpstreamSelector::UpstreamSelector(std::vector<UpstreamHost> primary,
       pools_[p].hosts.back()->stamp_ns.store(now_ns, std::memory_order_relaxed);
     }
     if (options_.outlier_detection && !pools_[p].hosts.empty()) {
-      // Validated above: cannot fail.
-      pools_[p].outliers =
-          std::move(OutlierDetector::Create(pools_[p].hosts.size(), options_.outlier, clock_))
-              .value();
+      // Create validated the options and the pool size: this cannot fail.
+      absl::StatusOr<std::unique_ptr<OutlierDetector>> d =
+          OutlierDetector::Create(pools_[p].hosts.size(), options_.outlier, clock_);
+      EDGEKIT_DCHECK(d.ok());
+      if (d.ok()) pools_[p].outliers = *std::move(d);
     }
   }
 }
