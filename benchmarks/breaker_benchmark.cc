@@ -30,28 +30,11 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "allocation_meter.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/random.h"
 #include "edgekit/breaker/circuit_breaker.h"
 #include "edgekit/breaker/upstream_selector.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// GCC pairs the replaced operators with malloc/free and warns falsely.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-// Counting replacements of the global allocation functions.
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  std::abort();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -64,6 +47,7 @@ using edgekit::breaker::UpstreamHost;
 using edgekit::breaker::UpstreamSelector;
 using edgekit::breaker::UpstreamSelectorOptions;
 using edgekit::breaker::WindowType;
+using edgekit_bench::AllocationMeter;
 
 // The host's protected call: opaque to the optimizer, as cheap as possible.
 ABSL_ATTRIBUTE_NOINLINE int ProtectedCall(int x) {
@@ -73,22 +57,6 @@ ABSL_ATTRIBUTE_NOINLINE int ProtectedCall(int x) {
 
 const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 const absl::Duration kLatency = absl::Microseconds(300);
-
-class AllocationMeter {
- public:
-  explicit AllocationMeter(benchmark::State& state)
-      : state_(state), start_(g_allocations.load(std::memory_order_relaxed)) {}
-  ~AllocationMeter() {
-    if (state_.thread_index() != 0) return;
-    const double n = static_cast<double>(g_allocations.load(std::memory_order_relaxed) - start_);
-    state_.counters["allocs_per_iter"] =
-        benchmark::Counter(n / static_cast<double>(state_.iterations()));
-  }
-
- private:
-  benchmark::State& state_;
-  uint64_t start_;
-};
 
 std::atomic<uint64_t> g_counter{0};
 

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "allocation_meter.h"
 #include "edgekit/base/random.h"
 #include "edgekit/http/beast_headers.h"
 #include "edgekit/http/cache_control.h"
@@ -37,44 +38,10 @@
 #include "edgekit/http/trace_context.h"
 
 namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
 
-// GCC pairs the replaced operators with malloc/free and warns falsely.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  std::abort();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
-namespace {
-
+using edgekit_bench::AllocationMeter;
 namespace http = edgekit::http;
 namespace beast_http = boost::beast::http;
-
-class AllocationMeter {
- public:
-  explicit AllocationMeter(benchmark::State& state)
-      : state_(state), start_(g_allocations.load(std::memory_order_relaxed)) {}
-  ~AllocationMeter() {
-    const double n = static_cast<double>(g_allocations.load(std::memory_order_relaxed) - start_);
-    state_.counters["allocs_per_iter"] =
-        benchmark::Counter(n / static_cast<double>(state_.iterations()));
-  }
-
- private:
-  benchmark::State& state_;
-  uint64_t start_;
-};
 
 // A browser-like request with a bearer token; the looked-up fields sit at
 // different depths.

@@ -98,30 +98,18 @@ void BreakerRegistry::VisitMetrics(MetricsVisitor& v) const {
       breakers.push_back(b);
     });
   }
-  Metric m;
-  m.type = MetricType::kGauge;
-  m.name = "edgekit_breaker_registry_breakers";
-  m.help = "Breakers in the registry";
-  m.value = static_cast<double>(breakers.size());
-  v.Visit(m);
-  m.type = MetricType::kCounter;
-  const struct {
-    std::string_view name, help;
-    uint64_t value;
-  } counters[] = {
-      {"edgekit_breaker_registry_created_total", "Breakers created", c.created},
-      {"edgekit_breaker_registry_evicted_total", "Breakers evicted to stay within max_breakers",
-       c.evicted},
-      {"edgekit_breaker_registry_rejected_total", "Lookups refused because the registry was full",
-       c.rejected_full},
-      {"edgekit_breaker_registry_removed_total", "Breakers removed by Remove()", c.removed},
-  };
-  for (const auto& counter : counters) {
-    m.name = counter.name;
-    m.help = counter.help;
-    m.value = static_cast<double>(counter.value);
-    v.Visit(m);
-  }
+  VisitSample(v, "edgekit_breaker_registry_breakers", "Breakers in the registry",
+              MetricType::kGauge, static_cast<double>(breakers.size()));
+  VisitSample(v, "edgekit_breaker_registry_created_total", "Breakers created", MetricType::kCounter,
+              static_cast<double>(c.created));
+  VisitSample(v, "edgekit_breaker_registry_evicted_total",
+              "Breakers evicted to stay within max_breakers", MetricType::kCounter,
+              static_cast<double>(c.evicted));
+  VisitSample(v, "edgekit_breaker_registry_rejected_total",
+              "Lookups refused because the registry was full", MetricType::kCounter,
+              static_cast<double>(c.rejected_full));
+  VisitSample(v, "edgekit_breaker_registry_removed_total", "Breakers removed by Remove()",
+              MetricType::kCounter, static_cast<double>(c.removed));
   for (const std::shared_ptr<CircuitBreaker>& b : breakers) {
     const MetricLabel l[] = {{"breaker", b->name()}};
     LabelingVisitor labeled(v, l);

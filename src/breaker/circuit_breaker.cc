@@ -193,26 +193,38 @@ CircuitBreaker::~CircuitBreaker() = default;
 
 // ---- admission -----------------------------------------------------------------
 
-Permit CircuitBreaker::TryAcquireSlow(int64_t now_ns, uint64_t word) {
+// Decides a call without the lock in every state but half-open and an open
+// state whose wait has elapsed; false when a probe must be considered.
+bool CircuitBreaker::DecideWithoutProbe(uint64_t word, int64_t now_ns, Permit* out) {
   switch (StateOf(word)) {
     case State::kClosed:
-      return Permit(this, Permit::Kind::kClosed, now_ns, EpochOf(word), 0, 0);
+      *out = Permit(this, Permit::Kind::kClosed, now_ns, EpochOf(word), 0, 0);
+      return true;
     case State::kDisabled:
       Bump(State::kDisabled, kPermitted);
-      return Permit(nullptr, Permit::Kind::kDisabled, now_ns, 0, 0, 0);
+      *out = Permit(nullptr, Permit::Kind::kDisabled, now_ns, 0, 0, 0);
+      return true;
     case State::kForcedOpen:
       Bump(State::kForcedOpen, kRejected);
-      return Permit(Rejection::kForcedOpen);
+      *out = Permit(Rejection::kForcedOpen);
+      return true;
     case State::kOpen:
       if (now_ns < open_until_ns_.load(std::memory_order_acquire)) {
         Bump(State::kOpen, kRejected);
-        return Permit(Rejection::kOpen);
+        *out = Permit(Rejection::kOpen);
+        return true;
       }
-      return AcquireSlow(now_ns);
+      return false;
     case State::kHalfOpen:
-      return AcquireSlow(now_ns);
+      return false;
   }
-  return Permit(Rejection::kForcedOpen);
+  return false;
+}
+
+Permit CircuitBreaker::TryAcquireSlow(int64_t now_ns, uint64_t word) {
+  Permit permit;
+  if (DecideWithoutProbe(word, now_ns, &permit)) return permit;
+  return AcquireSlow(now_ns);
 }
 
 bool CircuitBreaker::AllowsRequests(absl::Time now) const {
@@ -353,25 +365,11 @@ Permit CircuitBreaker::AcquireSlow(int64_t now_ns) {
 
 Permit CircuitBreaker::AcquireLockHeld(int64_t now_ns, Pending* pending) {
   uint64_t word = state_word_.load(std::memory_order_relaxed);
-  switch (StateOf(word)) {
-    case State::kClosed:
-      return Permit(this, Permit::Kind::kClosed, now_ns, EpochOf(word), 0, 0);
-    case State::kDisabled:
-      Bump(State::kDisabled, kPermitted);
-      return Permit(nullptr, Permit::Kind::kDisabled, now_ns, 0, 0, 0);
-    case State::kForcedOpen:
-      Bump(State::kForcedOpen, kRejected);
-      return Permit(Rejection::kForcedOpen);
-    case State::kOpen:
-      if (now_ns < open_until_ns_.load(std::memory_order_relaxed)) {
-        Bump(State::kOpen, kRejected);
-        return Permit(Rejection::kOpen);
-      }
-      TransitionLockHeld(State::kHalfOpen, TransitionReason::kWaitElapsed, now_ns, pending);
-      word = state_word_.load(std::memory_order_relaxed);
-      break;
-    case State::kHalfOpen:
-      break;
+  Permit decided;
+  if (DecideWithoutProbe(word, now_ns, &decided)) return decided;
+  if (StateOf(word) == State::kOpen) {  // the wait has elapsed
+    TransitionLockHeld(State::kHalfOpen, TransitionReason::kWaitElapsed, now_ns, pending);
+    word = state_word_.load(std::memory_order_relaxed);
   }
   // Half-open: expire silent probes, then hand out a free slot if the
   // admitted-and-undecided probes leave room.

@@ -5,20 +5,6 @@
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace breaker {
-namespace {
-
-void Emit(MetricsVisitor& v, std::string_view name, std::string_view help, MetricType type,
-          absl::Span<const MetricLabel> labels, double value) {
-  Metric m;
-  m.name = name;
-  m.help = help;
-  m.type = type;
-  m.labels = labels;
-  m.value = value;
-  v.Visit(m);
-}
-
-}  // namespace
 
 CircuitBreakerCounters CircuitBreaker::counters() const {
   CircuitBreakerCounters c;
@@ -88,26 +74,27 @@ void CircuitBreaker::VisitMetrics(MetricsVisitor& v) const {
 
   for (State s : kStates) {
     const MetricLabel l[] = {{"state", ToString(s)}};
-    Emit(v, "edgekit_breaker_state", "1 for the breaker's current state, else 0",
-         MetricType::kGauge, l, s == current ? 1 : 0);
+    VisitSample(v, "edgekit_breaker_state", "1 for the breaker's current state, else 0",
+                MetricType::kGauge, s == current ? 1 : 0, l);
   }
   for (State s : kStates) {
     const MetricLabel l[] = {{"to", ToString(s)}};
-    Emit(v, "edgekit_breaker_transitions_total", "State changes, by the state entered",
-         MetricType::kCounter, l, static_cast<double>(c.entered[static_cast<size_t>(s)]));
+    VisitSample(v, "edgekit_breaker_transitions_total", "State changes, by the state entered",
+                MetricType::kCounter, static_cast<double>(c.entered[static_cast<size_t>(s)]), l);
   }
   for (State s : {State::kClosed, State::kHalfOpen, State::kDisabled}) {
     const MetricLabel l[] = {{"state", ToString(s)}};
-    Emit(v, "edgekit_breaker_permitted_total", "Calls admitted, by the state that admitted them",
-         MetricType::kCounter, l, static_cast<double>(c.of(s).permitted));
+    VisitSample(v, "edgekit_breaker_permitted_total",
+                "Calls admitted, by the state that admitted them", MetricType::kCounter,
+                static_cast<double>(c.of(s).permitted), l);
   }
   const std::pair<Rejection, State> rejections[] = {{Rejection::kOpen, State::kOpen},
                                                     {Rejection::kHalfOpenFull, State::kHalfOpen},
                                                     {Rejection::kForcedOpen, State::kForcedOpen}};
   for (const auto& [reason, s] : rejections) {
     const MetricLabel l[] = {{"reason", ToString(reason)}};
-    Emit(v, "edgekit_breaker_rejected_total", "Calls refused, by reason", MetricType::kCounter, l,
-         static_cast<double>(c.of(s).rejected));
+    VisitSample(v, "edgekit_breaker_rejected_total", "Calls refused, by reason",
+                MetricType::kCounter, static_cast<double>(c.of(s).rejected), l);
   }
   for (State s : {State::kClosed, State::kHalfOpen}) {
     const StateCounters& sc = c.of(s);
@@ -117,22 +104,22 @@ void CircuitBreaker::VisitMetrics(MetricsVisitor& v) const {
     for (const auto& [result, n] : results) {
       if (s == State::kClosed && result == "expired") continue;  // probes only
       const MetricLabel l[] = {{"state", ToString(s)}, {"result", result}};
-      Emit(v, "edgekit_breaker_calls_total",
-           "Completed permits, by the state that issued them and what the host reported",
-           MetricType::kCounter, l, static_cast<double>(n));
+      VisitSample(v, "edgekit_breaker_calls_total",
+                  "Completed permits, by the state that issued them and what the host reported",
+                  MetricType::kCounter, static_cast<double>(n), l);
     }
     const MetricLabel l[] = {{"state", ToString(s)}};
-    Emit(v, "edgekit_breaker_slow_calls_total", "Calls slower than slow_call_duration",
-         MetricType::kCounter, l, static_cast<double>(sc.slow_calls));
+    VisitSample(v, "edgekit_breaker_slow_calls_total", "Calls slower than slow_call_duration",
+                MetricType::kCounter, static_cast<double>(sc.slow_calls), l);
   }
-  Emit(v, "edgekit_breaker_window_calls", "Calls in the closed state's window", MetricType::kGauge,
-       {}, static_cast<double>(w.calls));
-  Emit(v, "edgekit_breaker_window_failure_ratio", "Failures / calls in the window",
-       MetricType::kGauge, {}, w.failure_rate);
-  Emit(v, "edgekit_breaker_window_slow_call_ratio", "Slow calls / calls in the window",
-       MetricType::kGauge, {}, w.slow_call_rate);
-  Emit(v, "edgekit_breaker_consecutive_trips", "Trips since the breaker last closed",
-       MetricType::kGauge, {}, trips);
+  VisitSample(v, "edgekit_breaker_window_calls", "Calls in the closed state's window",
+              MetricType::kGauge, static_cast<double>(w.calls));
+  VisitSample(v, "edgekit_breaker_window_failure_ratio", "Failures / calls in the window",
+              MetricType::kGauge, w.failure_rate);
+  VisitSample(v, "edgekit_breaker_window_slow_call_ratio", "Slow calls / calls in the window",
+              MetricType::kGauge, w.slow_call_rate);
+  VisitSample(v, "edgekit_breaker_consecutive_trips", "Trips since the breaker last closed",
+              MetricType::kGauge, trips);
 }
 
 }  // namespace breaker

@@ -129,31 +129,22 @@ OutlierDetectorCounters OutlierDetector::counters() const {
 
 void OutlierDetector::VisitMetrics(MetricsVisitor& v) const {
   const OutlierDetectorCounters c = counters();
-  auto emit = [&v](std::string_view name, std::string_view help, MetricType type,
-                   absl::Span<const MetricLabel> labels, double value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.labels = labels;
-    m.value = value;
-    v.Visit(m);
-  };
   const MetricLabel consecutive[] = {{"reason", ToString(EjectionReason::kConsecutiveErrors)}};
   const MetricLabel success_rate[] = {{"reason", ToString(EjectionReason::kSuccessRate)}};
-  emit("edgekit_breaker_outlier_ejections_total", "Hosts ejected, by reason", MetricType::kCounter,
-       consecutive, static_cast<double>(c.ejections_consecutive));
-  emit("edgekit_breaker_outlier_ejections_total", "Hosts ejected, by reason", MetricType::kCounter,
-       success_rate, static_cast<double>(c.ejections_success_rate));
-  emit("edgekit_breaker_outlier_ejections_skipped_total",
-       "Ejections refused because max_ejection_percent of the pool was out", MetricType::kCounter,
-       {}, static_cast<double>(c.skipped_max_ejected));
-  emit("edgekit_breaker_outlier_intervals_total", "Success-rate evaluations run",
-       MetricType::kCounter, {}, static_cast<double>(c.intervals));
-  emit("edgekit_breaker_outlier_ejected_hosts", "Hosts ejected now", MetricType::kGauge, {},
-       static_cast<double>(ejected_count()));
-  emit("edgekit_breaker_outlier_hosts", "Hosts in the pool", MetricType::kGauge, {},
-       static_cast<double>(hosts_.size()));
+  constexpr std::string_view kEjections = "edgekit_breaker_outlier_ejections_total";
+  VisitSample(v, kEjections, "Hosts ejected, by reason", MetricType::kCounter,
+              static_cast<double>(c.ejections_consecutive), consecutive);
+  VisitSample(v, kEjections, "Hosts ejected, by reason", MetricType::kCounter,
+              static_cast<double>(c.ejections_success_rate), success_rate);
+  VisitSample(v, "edgekit_breaker_outlier_ejections_skipped_total",
+              "Ejections refused because max_ejection_percent of the pool was out",
+              MetricType::kCounter, static_cast<double>(c.skipped_max_ejected));
+  VisitSample(v, "edgekit_breaker_outlier_intervals_total", "Success-rate evaluations run",
+              MetricType::kCounter, static_cast<double>(c.intervals));
+  VisitSample(v, "edgekit_breaker_outlier_ejected_hosts", "Hosts ejected now", MetricType::kGauge,
+              static_cast<double>(ejected_count()));
+  VisitSample(v, "edgekit_breaker_outlier_hosts", "Hosts in the pool", MetricType::kGauge,
+              static_cast<double>(hosts_.size()));
 }
 
 void OutlierDetector::MaybeEvaluate(int64_t now_ns, Ejected* out) {

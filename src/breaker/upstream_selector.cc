@@ -165,21 +165,15 @@ UpstreamSelectorCounters UpstreamSelector::counters() const {
 
 void UpstreamSelector::VisitMetrics(MetricsVisitor& v) const {
   const UpstreamSelectorCounters c = counters();
-  Metric m;
-  m.name = "edgekit_breaker_upstream_picks_total";
-  m.help = "Hosts picked, by pool (backup picks are failovers)";
-  m.type = MetricType::kCounter;
   for (Pool pool : {Pool::kPrimary, Pool::kBackup}) {
     const MetricLabel l[] = {{"pool", ToString(pool)}};
-    m.labels = l;
-    m.value = static_cast<double>(pool == Pool::kPrimary ? c.picks_primary : c.picks_backup);
-    v.Visit(m);
+    VisitSample(v, "edgekit_breaker_upstream_picks_total",
+                "Hosts picked, by pool (backup picks are failovers)", MetricType::kCounter,
+                static_cast<double>(pool == Pool::kPrimary ? c.picks_primary : c.picks_backup), l);
   }
-  m.name = "edgekit_breaker_upstream_no_healthy_host_total";
-  m.help = "Picks that found no healthy host in either pool";
-  m.labels = {};
-  m.value = static_cast<double>(c.no_healthy_host);
-  v.Visit(m);
+  VisitSample(v, "edgekit_breaker_upstream_no_healthy_host_total",
+              "Picks that found no healthy host in either pool", MetricType::kCounter,
+              static_cast<double>(c.no_healthy_host));
   for (Pool pool : {Pool::kPrimary, Pool::kBackup}) {
     const OutlierDetector* d = Of(pool).outliers.get();
     if (d == nullptr) continue;

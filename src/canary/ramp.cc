@@ -267,42 +267,28 @@ void RampController::VisitMetrics(MetricsVisitor& visitor) const {
     stage = stage_;
     percent = PercentLockHeld();
   }
-  Metric m;
-  m.type = MetricType::kGauge;
-  m.name = "edgekit_canary_ramp_share_ratio";
-  m.help = "Share of units the ramp sends to the canary";
-  m.value = static_cast<double>(percent) / kBuckets;
-  visitor.Visit(m);
-  m.name = "edgekit_canary_ramp_stage";
-  m.help = "Index of the current stage in the schedule";
-  m.value = static_cast<double>(stage);
-  visitor.Visit(m);
-  m.name = "edgekit_canary_ramp_state";
-  m.help = "1 for the ramp's current state, else 0";
+  VisitSample(visitor, "edgekit_canary_ramp_share_ratio",
+              "Share of units the ramp sends to the canary", MetricType::kGauge,
+              static_cast<double>(percent) / kBuckets);
+  VisitSample(visitor, "edgekit_canary_ramp_stage", "Index of the current stage in the schedule",
+              MetricType::kGauge, static_cast<double>(stage));
   for (RampState s : {RampState::kRamping, RampState::kComplete, RampState::kRolledBack}) {
     const MetricLabel l[] = {{"state", ToString(s)}};
-    m.labels = l;
-    m.value = s == state ? 1 : 0;
-    visitor.Visit(m);
+    VisitSample(visitor, "edgekit_canary_ramp_state", "1 for the ramp's current state, else 0",
+                MetricType::kGauge, s == state ? 1 : 0, l);
   }
-  m.type = MetricType::kCounter;
-  m.name = "edgekit_canary_ramp_steps_total";
-  m.help = "Step() calls, by what the ramp did";
   const std::pair<RampAction, uint64_t> steps[] = {{RampAction::kHold, c.holds},
                                                    {RampAction::kAdvance, c.advances},
                                                    {RampAction::kComplete, c.completions},
                                                    {RampAction::kRollBack, c.rollbacks}};
   for (const auto& [action, n] : steps) {
     const MetricLabel l[] = {{"action", ToString(action)}};
-    m.labels = l;
-    m.value = static_cast<double>(n);
-    visitor.Visit(m);
+    VisitSample(visitor, "edgekit_canary_ramp_steps_total", "Step() calls, by what the ramp did",
+                MetricType::kCounter, static_cast<double>(n), l);
   }
-  m.name = "edgekit_canary_ramp_manual_rollbacks_total";
-  m.help = "RollBack() calls that dropped the canary";
-  m.labels = {};
-  m.value = static_cast<double>(c.manual_rollbacks);
-  visitor.Visit(m);
+  VisitSample(visitor, "edgekit_canary_ramp_manual_rollbacks_total",
+              "RollBack() calls that dropped the canary", MetricType::kCounter,
+              static_cast<double>(c.manual_rollbacks));
 }
 
 uint32_t RampController::percent_bp() const {

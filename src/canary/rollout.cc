@@ -115,32 +115,23 @@ RouterCounters Router::counters() const {
 
 void Router::VisitMetrics(MetricsVisitor& visitor) const {
   const RouterCounters c = counters();
-  Metric m;
-  m.type = MetricType::kCounter;
-  m.name = "edgekit_canary_routes_total";
-  m.help = "Routing decisions, by cohort";
   for (Cohort cohort : {Cohort::kStable, Cohort::kCanary}) {
     const MetricLabel l[] = {{"cohort", ToString(cohort)}};
-    m.labels = l;
-    m.value = static_cast<double>(cohort == Cohort::kStable ? c.stable : c.canary);
-    visitor.Visit(m);
+    VisitSample(visitor, "edgekit_canary_routes_total", "Routing decisions, by cohort",
+                MetricType::kCounter,
+                static_cast<double>(cohort == Cohort::kStable ? c.stable : c.canary), l);
   }
-  m.type = MetricType::kGauge;
-  m.name = "edgekit_canary_share_ratio";
-  m.help = "Share of units routed to the canary where no region share applies";
-  m.labels = {};
-  m.value = static_cast<double>(default_percent()) / kBuckets;
-  visitor.Visit(m);
-  m.name = "edgekit_canary_region_share_ratio";
-  m.help = "Share of units routed to the canary in a region with its own share";
+  VisitSample(visitor, "edgekit_canary_share_ratio",
+              "Share of units routed to the canary where no region share applies",
+              MetricType::kGauge, static_cast<double>(default_percent()) / kBuckets);
   const size_t n = published_.load(std::memory_order_acquire);
   for (size_t i = 0; i < n; ++i) {
     const uint32_t p = slots_[i].percent.load(std::memory_order_acquire);
     if (p == kInherit) continue;
     const MetricLabel l[] = {{"region", slots_[i].name}};
-    m.labels = l;
-    m.value = static_cast<double>(p) / kBuckets;
-    visitor.Visit(m);
+    VisitSample(visitor, "edgekit_canary_region_share_ratio",
+                "Share of units routed to the canary in a region with its own share",
+                MetricType::kGauge, static_cast<double>(p) / kBuckets, l);
   }
 }
 

@@ -98,6 +98,22 @@ class MetricsVisitor {
   virtual void Visit(const Metric& metric) = 0;
 };
 
+// Reports one counter or gauge sample: the common line of a VisitMetrics.
+//
+//   const MetricLabel labels[] = {{"result", "hit"}};
+//   VisitSample(visitor, "edgekit_cache_lookups_total", "Cache lookups by result",
+//               MetricType::kCounter, static_cast<double>(c.hits), labels);
+inline void VisitSample(MetricsVisitor& visitor, std::string_view name, std::string_view help,
+                        MetricType type, double value, absl::Span<const MetricLabel> labels = {}) {
+  Metric m;
+  m.name = name;
+  m.help = help;
+  m.type = type;
+  m.labels = labels;
+  m.value = value;
+  visitor.Visit(m);
+}
+
 EDGEKIT_NAMESPACE_END
 
 #endif  // EDGEKIT_BASE_METRICS_H_

@@ -481,6 +481,7 @@ class EDGEKIT_API CircuitBreaker {
 
   // Every state but closed.
   Permit TryAcquireSlow(int64_t now_ns, uint64_t word);
+  bool DecideWithoutProbe(uint64_t word, int64_t now_ns, Permit* out);
 
   // Completion (called by Permit).
   void Complete(const Permit& p, Completion c, int64_t latency_ns);

@@ -123,14 +123,20 @@ struct HeaderCursor {
 template <class V>
 struct IsCursorRelocatable : std::is_trivially_copyable<V> {};
 
+// True if a V may live in a cursor: at most 16 bytes aligned to at most 8,
+// trivially destructible and copyable, or relocatable (see above).
+template <class V>
+inline constexpr bool kFitsInCursor =
+    sizeof(V) <= sizeof(HeaderCursor::bytes) && alignof(V) <= alignof(HeaderCursor) &&
+    IsCursorRelocatable<V>::value&& std::is_trivially_destructible_v<
+        V>&& std::is_copy_constructible_v<V>;
+
 // Stores a value (an iterator, an index) in a cursor.
 template <class V>
 void StoreInCursor(HeaderCursor& cursor, const V& value) {
-  static_assert(sizeof(V) <= sizeof(HeaderCursor::bytes) && alignof(V) <= alignof(HeaderCursor),
-                "a HeaderCursor holds up to 16 bytes aligned to at most 8");
-  static_assert(IsCursorRelocatable<V>::value && std::is_trivially_destructible_v<V> &&
-                    std::is_copy_constructible_v<V>,
-                "a HeaderCursor holds trivially copyable or relocatable values");
+  static_assert(kFitsInCursor<V>,
+                "a HeaderCursor holds 16 bytes of trivially copyable or "
+                "relocatable state aligned to at most 8");
   if constexpr (std::is_trivially_copyable_v<V>) {
     std::memcpy(cursor.bytes, &value, sizeof(V));
   } else {
@@ -140,11 +146,9 @@ void StoreInCursor(HeaderCursor& cursor, const V& value) {
 // The value last stored in `cursor` with `StoreInCursor<V>`.
 template <class V>
 V LoadFromCursor(const HeaderCursor& cursor) {
-  static_assert(sizeof(V) <= sizeof(HeaderCursor::bytes) && alignof(V) <= alignof(HeaderCursor),
-                "a HeaderCursor holds up to 16 bytes aligned to at most 8");
-  static_assert(IsCursorRelocatable<V>::value && std::is_trivially_destructible_v<V> &&
-                    std::is_copy_constructible_v<V>,
-                "a HeaderCursor holds trivially copyable or relocatable values");
+  static_assert(kFitsInCursor<V>,
+                "a HeaderCursor holds 16 bytes of trivially copyable or "
+                "relocatable state aligned to at most 8");
   if constexpr (std::is_trivially_copyable_v<V>) {
     V value;
     std::memcpy(&value, cursor.bytes, sizeof(V));
@@ -220,7 +224,9 @@ class HeaderView {
   // Number of field lines named `name`.
   [[nodiscard]] size_t Count(std::string_view name) const {
     size_t n = 0;
-    ForEachField([&](const HeaderField& f) { if (EqualsIgnoreCase(f.name, name)) ++n; });
+    ForEachField([&](const HeaderField& f) {
+      if (EqualsIgnoreCase(f.name, name)) ++n;
+    });
     return n;
   }
 
