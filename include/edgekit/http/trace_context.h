@@ -122,6 +122,12 @@ struct TraceParentResult {
 // Parses one traceparent field value (§3.2.2, versioning by §3.2.4).
 [[nodiscard]] EDGEKIT_API TraceParentResult ParseTraceParent(std::string_view value);
 
+class TraceParentText;
+
+// Version-00 text of `traceparent`; flags other than sampled are written as 0
+// (§3.2.2.5.2), and a higher received version is downgraded (§3.4).
+[[nodiscard]] EDGEKIT_API TraceParentText FormatTraceParent(const TraceParent& traceparent);
+
 // The 55 characters of a version-00 traceparent, held inline.
 class TraceParentText {
  public:
@@ -132,10 +138,6 @@ class TraceParentText {
   friend TraceParentText FormatTraceParent(const TraceParent& traceparent);
   char data_[kTraceParentLength];
 };
-
-// Version-00 text of `traceparent`; flags other than sampled are written as 0
-// (§3.2.2.5.2), and a higher received version is downgraded (§3.4).
-[[nodiscard]] EDGEKIT_API TraceParentText FormatTraceParent(const TraceParent& traceparent);
 
 // Who decides the sampled flag of the edge's span.
 enum class Sampling : uint8_t {
