@@ -10,7 +10,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "edgekit/base/mutex.h"
-#include "jwt/metrics.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
@@ -112,7 +111,6 @@ RevocationListCounters RevocationList::counters() const {
 }
 
 void RevocationList::VisitMetrics(MetricsVisitor& visitor) const {
-  using jwt_internal::VisitSample;
   const RevocationListCounters c = counters();
   VisitSample(visitor, "edgekit_jwt_revoked_ids", "Token ids in the revocation list",
               MetricType::kGauge, static_cast<double>(c.size));

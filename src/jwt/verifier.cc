@@ -19,7 +19,6 @@
 #include "absl/strings/str_cat.h"
 #include "jwt/internal.h"
 #include "jwt/jose.h"
-#include "jwt/metrics.h"
 #include "simdjson.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -262,7 +261,6 @@ VerifierCounters Verifier::counters() const {
 }
 
 void Verifier::VisitMetrics(MetricsVisitor& visitor) const {
-  using jwt_internal::VisitSample;
   const VerifierCounters c = counters();
   const std::shared_ptr<const KeySet> set = key_set();
   for (size_t i = 0; i < kVerdictCount; ++i) {
