@@ -63,6 +63,11 @@ Scratch& GetScratch() {
     s.header.reserve(4096 + simdjson::SIMDJSON_PADDING);
     s.payload.reserve(16384 + simdjson::SIMDJSON_PADDING);
     s.signature.reserve(1024);
+    // The header memo holds at most a default-sized header segment and the
+    // kid and typ its decoded bytes can carry.
+    s.last_header_b64.reserve(4096);
+    s.last_header.kid.reserve(3072);
+    s.last_header.typ.reserve(3072);
     return s;
   }();
   return scratch;
