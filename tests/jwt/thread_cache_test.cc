@@ -85,3 +85,75 @@ TEST_CASE("headers alternate: malformed, unknown and good headers in any order",
   (void)v->Verify(unknown, Now());
   CHECK(r.token->key_id() == "k");
 }
+
+namespace {
+
+// A key set with HMAC key "k" (`secret`) and EC key "e" (`ec_kind`).
+std::shared_ptr<const jwt::KeySet> HmacAndEc(const std::string& secret,
+                                             const std::string& ec_kind) {
+  jwt::KeySetBuilder builder;
+  REQUIRE(builder.AddHmacSecret("k", secret, Algorithm::kHS256).ok());
+  REQUIRE(builder.AddJwk(JwkWith(R"("kid":"e")", ec_kind)).ok());
+  return builder.Build();
+}
+
+// Tokens with one header per kind: HS256 under "k" with secrets a and b,
+// ES256 under "e" with two EC keys.
+struct RotationTokens {
+  std::string a = Secret().substr(0, 32), b = Secret().substr(1, 32);
+  std::string ta = Sign(Algorithm::kHS256, a, R"({"alg":"HS256","kid":"k"})", Claims());
+  std::string tb = Sign(Algorithm::kHS256, b, R"({"alg":"HS256","kid":"k"})", Claims());
+  std::string te1 =
+      Sign(Algorithm::kES256, Key("P-256").private_pem, R"({"alg":"ES256","kid":"e"})", Claims());
+  std::string te2 =
+      Sign(Algorithm::kES256, Key("P-256#2").private_pem, R"({"alg":"ES256","kid":"e"})", Claims());
+};
+
+}  // namespace
+
+TEST_CASE("a verifier created where a destroyed one lived does not inherit its memos",
+          "[jwt][verifier]") {
+  // The allocator usually hands the new verifier the old one's address, and
+  // the second verifier's first token has the header the first verified
+  // last: the memos are keyed by process-unique verifier ids, so neither
+  // may matter. Rounds alternate which kind of token crosses the swap.
+  const RotationTokens t;
+  for (int round = 0; round < 4; ++round) {
+    const bool hmac = round % 2 == 0;
+    auto first = MakeVerifier(HmacAndEc(t.a, "P-256"), AllAlgorithms());
+    CHECK(first->Verify(hmac ? t.te1 : t.ta, Now()).verdict == Verdict::kOk);
+    CHECK(first->Verify(hmac ? t.ta : t.te1, Now()).verdict == Verdict::kOk);
+    first.reset();
+    auto second = MakeVerifier(HmacAndEc(t.b, "P-256#2"), AllAlgorithms());
+    CHECK(second->Verify(hmac ? t.ta : t.te1, Now()).verdict == Verdict::kBadSignature);
+    CHECK(second->Verify(hmac ? t.tb : t.te2, Now()).verdict == Verdict::kOk);
+    CHECK(second->Verify(hmac ? t.te1 : t.ta, Now()).verdict == Verdict::kBadSignature);
+    CHECK(second->Verify(hmac ? t.te2 : t.tb, Now()).verdict == Verdict::kOk);
+  }
+}
+
+TEST_CASE("a key set rebuilt after the old one was freed gets fresh per-thread contexts",
+          "[jwt][verifier]") {
+  // The old set's keys are freed before the new set is built, so new keys
+  // may take their addresses: the per-thread OpenSSL context copies are
+  // keyed by key ids, and the key memo by key set generation, never by
+  // addresses. The token verified last before each swap has the header
+  // verified first after it.
+  const RotationTokens t;
+  auto v = MakeVerifier(HmacAndEc(t.a, "P-256"), AllAlgorithms());
+  for (int round = 0; round < 8; ++round) {
+    const bool old_a = round % 2 == 0;  // the installed set: secret a and EC key 1
+    const bool hmac = round % 4 < 2;    // the kind whose header crosses the swaps
+    const std::string& hmac_old = old_a ? t.ta : t.tb;
+    const std::string& ec_old = old_a ? t.te1 : t.te2;
+    CHECK(v->Verify(hmac ? ec_old : hmac_old, Now()).verdict == Verdict::kOk);
+    CHECK(v->Verify(hmac ? hmac_old : ec_old, Now()).verdict == Verdict::kOk);
+    // Only the verifier and this thread's key set cache hold the set: an
+    // unrelated set and one verification release it.
+    v->SetKeySet(OneHmac("unrelated", t.a));
+    CHECK(v->Verify(hmac ? hmac_old : ec_old, Now()).verdict == Verdict::kUnknownKey);
+    v->SetKeySet(old_a ? HmacAndEc(t.b, "P-256#2") : HmacAndEc(t.a, "P-256"));
+    CHECK(v->Verify(hmac ? hmac_old : ec_old, Now()).verdict == Verdict::kBadSignature);
+    CHECK(v->Verify(hmac ? ec_old : hmac_old, Now()).verdict == Verdict::kBadSignature);
+  }
+}
