@@ -295,8 +295,9 @@ bool Verifier::SuggestRefresh(absl::Time now) const {
     // suggestion (next - step): suggest again rather than stay silent.
     if (next < std::numeric_limits<int64_t>::min() + step) return false;
     const int64_t last = next - step;
-    return now_ns<last&& static_cast<uint64_t>(last) -
-                  static_cast<uint64_t>(now_ns)> static_cast<uint64_t>(step);
+    if (now_ns >= last) return false;
+    const uint64_t back = static_cast<uint64_t>(last) - static_cast<uint64_t>(now_ns);
+    return back > static_cast<uint64_t>(step);
   };
   int64_t next = next_refresh_ns_.load(std::memory_order_relaxed);
   while (due(next)) {
