@@ -26,6 +26,8 @@
 //                          without a prepared context.
 //   BM_JwtVerify/HS256_AlternatingHeaders  two kids in turn, so no call finds
 //                          its header in the thread's memo of the last one.
+//   BM_JwtVerify/HS256_ReadingClock  Verify(token), reading the verifier's
+//                          clock (RealClock) as the guide's first example does.
 //   BM_JwtReject/<case>    rejection paths (bad HS256 signature, malformed).
 //
 // Build in Release; compare ratios within one run (docs/jwt.md).
@@ -283,6 +285,17 @@ void BM_JwtVerifyAlternatingHeaders(benchmark::State& state) {
   }
 }
 
+// Verify(token): the call the guide shows first, which reads the verifier's
+// clock (RealClock) instead of taking `now`.
+void BM_JwtVerifyReadingClock(benchmark::State& state) {
+  Fixture& f = Get(Algorithm::kHS256);
+  if (!f.verifier->Verify(f.token).ok()) state.SkipWithError("token does not verify");
+  for (auto _ : state) {
+    jwt::VerifyResult r = f.verifier->Verify(f.token);
+    benchmark::DoNotOptimize(r);
+  }
+}
+
 void BM_JwtReject(benchmark::State& state, int which) {
   Fixture& f = Get(Algorithm::kHS256);
   std::string token = f.token;
@@ -303,6 +316,7 @@ BENCHMARK_CAPTURE(BM_JwtVerify, HS256, Algorithm::kHS256);
 BENCHMARK_CAPTURE(BM_OpenSslFloor, HS256, Algorithm::kHS256);
 BENCHMARK(BM_OpenSslMacReinit)->Name("BM_OpenSslMacReinit/HS256");
 BENCHMARK(BM_JwtVerifyAlternatingHeaders)->Name("BM_JwtVerify/HS256_AlternatingHeaders");
+BENCHMARK(BM_JwtVerifyReadingClock)->Name("BM_JwtVerify/HS256_ReadingClock");
 BENCHMARK_CAPTURE(BM_JwtVerify, RS256, Algorithm::kRS256);
 BENCHMARK_CAPTURE(BM_OpenSslFloor, RS256, Algorithm::kRS256);
 BENCHMARK_CAPTURE(BM_OpenSslPrehashVerify, RS256, Algorithm::kRS256);
