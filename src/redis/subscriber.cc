@@ -8,8 +8,36 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "redis/hiredis_util.h"
+#include "redis/pipe.h"
+
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
+namespace {
+
+constexpr size_t kMaxChannels = 1024;
+
+struct FreeReply {
+  void operator()(void* r) const { freeReplyObject(r); }
+};
+using OwnedReply = std::unique_ptr<void, FreeReply>;
+
+// A blocking command on a fresh subscriber connection (its socket timeout is
+// the command timeout).
+absl::StatusOr<OwnedReply> Call(redisContext* ctx, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const std::string& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  void* raw = redisCommandArgv(ctx, static_cast<int>(argv.size()), argv.data(), lens.data());
+  if (raw == nullptr) return absl::UnavailableError(absl::StrCat("redis: ", ctx->errstr));
+  return OwnedReply(raw);
+}
+
+}  // namespace
 
 struct Subscriber::Impl {
   redisContext* ctx = nullptr;
@@ -20,11 +48,12 @@ struct Subscriber::Impl {
 
 absl::StatusOr<std::unique_ptr<Subscriber>> Subscriber::Create(SubscriberOptions options,
                                                                Clock& clock) {
-  // Reuse the client's validation of the connection options.
-  auto probe = Client::Create(options.redis, clock);
-  if (!probe.ok()) return probe.status();
-  if (options.max_message_bytes == 0 || options.max_messages_per_poll == 0) {
-    return absl::InvalidArgumentError("redis: subscriber bounds must be positive");
+  if (absl::Status s = ValidateClientOptions(options.redis); !s.ok()) return s;
+  if (options.max_message_bytes < 1 || options.max_message_bytes > (size_t{512} << 20)) {
+    return absl::InvalidArgumentError("redis: max_message_bytes must be in [1, 512 MiB]");
+  }
+  if (options.max_messages_per_poll < 1 || options.max_messages_per_poll > (size_t{1} << 20)) {
+    return absl::InvalidArgumentError("redis: max_messages_per_poll must be in [1, 2^20]");
   }
   return std::unique_ptr<Subscriber>(new Subscriber(std::move(options), clock));
 }
@@ -36,6 +65,21 @@ Subscriber::~Subscriber() = default;
 
 bool Subscriber::connected() const { return impl_ != nullptr; }
 
+void Subscriber::VisitMetrics(MetricsVisitor& visitor) const {
+  auto emit = [&](std::string_view name, std::string_view help, uint64_t value) {
+    Metric m;
+    m.name = name;
+    m.help = help;
+    m.value = static_cast<double>(value);
+    visitor.Visit(m);
+  };
+  emit("edgekit_redis_subscriber_messages_total", "Messages handled", counters_.messages);
+  emit("edgekit_redis_subscriber_dropped_oversized_total", "Messages over max_message_bytes",
+       counters_.dropped_oversized);
+  emit("edgekit_redis_subscriber_connects_total", "Subscriptions established", counters_.connects);
+  emit("edgekit_redis_subscriber_errors_total", "Connections lost or refused", counters_.errors);
+}
+
 void Subscriber::Subscribe(std::string channel, Handler handler,
                            std::function<void()> on_resubscribe) {
   for (Channel& c : channels_) {
@@ -45,6 +89,7 @@ void Subscriber::Subscribe(std::string channel, Handler handler,
       return;
     }
   }
+  if (channels_.size() >= kMaxChannels) return;
   channels_.push_back({std::move(channel), std::move(handler), std::move(on_resubscribe)});
   // Subscribe to everything again on the next Poll, the new channel included.
   impl_.reset();
@@ -52,30 +97,42 @@ void Subscriber::Subscribe(std::string channel, Handler handler,
 }
 
 void Subscriber::Drop() {
-  if (impl_ != nullptr) {
-    impl_.reset();
-  }
+  impl_.reset();
   ++counters_.errors;
+  endpoint_ = (endpoint_ + 1) % options_.redis.endpoints.size();
   next_attempt_ = clock_.MonotonicNow() + backoff_;
   backoff_ = std::min(backoff_ * 2, options_.redis.reconnect_backoff_max);
 }
 
 absl::Status Subscriber::EnsureSubscribed() {
-  if (impl_ != nullptr) return absl::OkStatus();
-  if (channels_.empty()) return absl::OkStatus();
+  if (impl_ != nullptr || channels_.empty()) return absl::OkStatus();
   if (clock_.MonotonicNow() < next_attempt_) {
     return absl::UnavailableError("redis: subscriber waiting to reconnect");
   }
-  redisContext* ctx = redisConnectWithTimeout(options_.redis.host.c_str(), options_.redis.port,
+  const Endpoint& e = options_.redis.endpoints[endpoint_];
+  redisContext* ctx = redisConnectWithTimeout(e.host.c_str(), e.port,
                                               absl::ToTimeval(options_.redis.connect_timeout));
   if (ctx == nullptr || ctx->err != 0 ||
       redisSetTimeout(ctx, absl::ToTimeval(options_.redis.command_timeout)) != REDIS_OK) {
+    const std::string why = ctx != nullptr ? ctx->errstr : "out of memory";
     if (ctx != nullptr) redisFree(ctx);
     Drop();
-    return absl::UnavailableError("redis: subscriber cannot connect");
+    return absl::UnavailableError(
+        absl::StrCat("redis: subscriber: connect ", ToString(e), ": ", why));
   }
   impl_ = std::make_unique<Impl>();
   impl_->ctx = ctx;
+  const ClientOptions& o = options_.redis;
+  if (!o.password.empty()) {
+    auto auth =
+        Call(ctx, o.username.empty() ? std::vector<std::string>{"AUTH", o.password}
+                                     : std::vector<std::string>{"AUTH", o.username, o.password});
+    if (!auth.ok() || static_cast<redisReply*>(auth->get())->type == REDIS_REPLY_ERROR) {
+      Drop();
+      return auth.ok() ? absl::UnauthenticatedError("redis: subscriber: AUTH refused")
+                       : auth.status();
+    }
+  }
   std::vector<const char*> argv = {"SUBSCRIBE"};
   std::vector<size_t> lens = {9};
   for (const Channel& c : channels_) {
@@ -94,10 +151,14 @@ absl::Status Subscriber::EnsureSubscribed() {
       Drop();
       return absl::UnavailableError("redis: subscribe not confirmed");
     }
-    freeReplyObject(raw);
+    OwnedReply owned(raw);
+    if (static_cast<redisReply*>(raw)->type == REDIS_REPLY_ERROR) {
+      Drop();
+      return absl::UnavailableError("redis: subscribe refused");
+    }
   }
   backoff_ = options_.redis.reconnect_backoff_min;
-  ++counters_.reconnects;
+  ++counters_.connects;
   const bool resubscribed = ever_subscribed_;
   ever_subscribed_ = true;
   if (resubscribed) {
@@ -124,21 +185,24 @@ absl::StatusOr<size_t> Subscriber::Poll(absl::Duration max_wait) {
       // Nothing buffered: wait for the socket once, then read what arrived.
       if (waited) break;
       waited = true;
-      pollfd p{ctx->fd, POLLIN, 0};
-      const int timeout_ms =
-          static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(max_wait)));
-      const int ready = poll(&p, 1, timeout_ms);
+      const int ready =
+          redis_internal::WaitFd(ctx->fd, POLLIN, redis_internal::RealNow() + max_wait);
       if (ready <= 0) break;
-      if (redisBufferRead(ctx) != REDIS_OK) {
+      // A message may not grow past max_message_bytes (plus framing) unparsed.
+      if (redisBufferRead(ctx) != REDIS_OK ||
+          redis_internal::BufferedReplyBytes(ctx) > options_.max_message_bytes + 4096) {
         Drop();
         return absl::UnavailableError("redis: subscriber connection lost");
       }
       continue;
     }
+    OwnedReply owned(raw);
     auto* reply = static_cast<redisReply*>(raw);
     // ["message", channel, payload]
     if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
         reply->element[0]->type == REDIS_REPLY_STRING &&
+        reply->element[1]->type == REDIS_REPLY_STRING &&
+        reply->element[2]->type == REDIS_REPLY_STRING &&
         std::string_view(reply->element[0]->str, reply->element[0]->len) == "message") {
       const std::string_view channel(reply->element[1]->str, reply->element[1]->len);
       const std::string_view payload(reply->element[2]->str, reply->element[2]->len);
@@ -150,9 +214,10 @@ absl::StatusOr<size_t> Subscriber::Poll(absl::Duration max_wait) {
         }
         ++counters_.messages;
         ++handled;
+        // A handler that subscribed to a new channel reset the connection.
+        if (impl_ == nullptr || impl_->ctx != ctx) break;
       }
     }
-    freeReplyObject(reply);
   }
   return handled;
 }

@@ -1,0 +1,386 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+
+#include "redis/pipe.h"
+
+#include <errno.h>
+#include <hiredis/hiredis.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "redis/hiredis_util.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace redis_internal {
+namespace {
+
+// Reads at most this much per system call.
+constexpr size_t kReadChunk = 16 << 10;
+
+struct FreeReply {
+  void operator()(void* r) const { freeReplyObject(r); }
+};
+
+// What one exchange brought back: parsed replies and, when the connection
+// failed, why (the replies parsed before the failure still count).
+struct Exchanged {
+  std::vector<redis::Reply> replies;
+  std::vector<bool> converted;
+  absl::Status status;
+};
+
+// Writes what the context holds and reads until at least one reply is
+// parsed, a fault occurs or `deadline` passes. `unparsed` carries the bytes
+// read since the last complete reply, so that no reply may grow past
+// `max_reply_bytes` in memory.
+void Exchange(redisContext* ctx, absl::Time deadline, size_t max_reply_bytes, size_t* unparsed,
+              const redis::Endpoint& endpoint, Exchanged* out) {
+  int written = 0;
+  char buf[kReadChunk];
+  for (;;) {
+    if (written == 0 && redisBufferWrite(ctx, &written) != REDIS_OK) {
+      out->status = absl::UnavailableError(
+          absl::StrCat("redis: write to ", redis::ToString(endpoint), ": ", ctx->errstr));
+      return;
+    }
+    for (;;) {
+      void* raw = nullptr;
+      if (redisGetReplyFromReader(ctx, &raw) != REDIS_OK) {
+        out->status = absl::UnavailableError(
+            absl::StrCat("redis: protocol error from ", redis::ToString(endpoint)));
+        return;
+      }
+      if (raw == nullptr) break;
+      std::unique_ptr<void, FreeReply> owned(raw);
+      size_t budget = max_reply_bytes;
+      out->replies.emplace_back();
+      out->converted.push_back(
+          ConvertReply(static_cast<redisReply*>(raw), &out->replies.back(), &budget));
+      *unparsed = BufferedReplyBytes(ctx);
+    }
+    if (!out->replies.empty()) return;
+    const short want = static_cast<short>(POLLIN | (written == 0 ? POLLOUT : 0));
+    const int ready = WaitFd(ctx->fd, want, deadline);
+    if (ready == 0) {
+      out->status = absl::DeadlineExceededError(
+          absl::StrCat("redis: no reply from ", redis::ToString(endpoint), " before the deadline"));
+      return;
+    }
+    if (ready < 0) {
+      out->status = absl::UnavailableError(absl::StrCat("redis: poll: ", strerror(errno)));
+      return;
+    }
+    if ((ready & (POLLIN | POLLHUP | POLLERR)) == 0) continue;  // writable only
+    const ssize_t n = read(ctx->fd, buf, sizeof(buf));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+    if (n <= 0) {
+      out->status = absl::UnavailableError(
+          absl::StrCat("redis: ", redis::ToString(endpoint),
+                       n == 0 ? ": connection closed" : ": read: ", n == 0 ? "" : strerror(errno)));
+      return;
+    }
+    *unparsed += static_cast<size_t>(n);
+    if (*unparsed > max_reply_bytes) {
+      out->status = absl::UnavailableError(absl::StrCat(
+          "redis: reply from ", redis::ToString(endpoint), " larger than max_reply_bytes"));
+      return;
+    }
+    if (redisReaderFeed(ctx->reader, buf, static_cast<size_t>(n)) != REDIS_OK) {
+      out->status = absl::UnavailableError("redis: out of memory");
+      return;
+    }
+  }
+}
+
+// Runs the handshake commands on a fresh connection.
+absl::Status Handshake(redisContext* ctx, const PipeConfig& config, absl::Time deadline) {
+  std::vector<std::string> commands;
+  if (!config.password.empty()) {
+    commands.push_back(config.username.empty()
+                           ? EncodeCommand({"AUTH", config.password})
+                           : EncodeCommand({"AUTH", config.username, config.password}));
+  }
+  if (config.database != 0) {
+    commands.push_back(EncodeCommand({"SELECT", absl::StrCat(config.database)}));
+  }
+  for (const std::string& c : commands) redisAppendFormattedCommand(ctx, c.data(), c.size());
+  size_t unparsed = 0;
+  size_t answered = 0;
+  while (answered < commands.size()) {
+    Exchanged got;
+    Exchange(ctx, deadline, config.max_reply_bytes, &unparsed, config.endpoint, &got);
+    for (const redis::Reply& r : got.replies) {
+      if (r.is_error()) {
+        const bool auth = !config.password.empty() && answered == 0;
+        const std::string why = absl::StrCat("redis: ", auth ? "AUTH" : "SELECT", " refused by ",
+                                             redis::ToString(config.endpoint), ": ", r.str);
+        return auth ? absl::UnauthenticatedError(why) : absl::InvalidArgumentError(why);
+      }
+      ++answered;
+    }
+    if (!got.status.ok()) return got.status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string EncodeCommand(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  argv.reserve(args.size());
+  lens.reserve(args.size());
+  for (const std::string& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  char* out = nullptr;
+  const int n =
+      redisFormatCommandArgv(&out, static_cast<int>(argv.size()), argv.data(), lens.data());
+  std::string encoded;
+  if (n > 0 && out != nullptr) encoded.assign(out, static_cast<size_t>(n));
+  redisFreeCommand(out);
+  return encoded;
+}
+
+Pipe::Pipe(const PipeConfig& config, Clock& clock, PipeCounters& counters)
+    : config_(config), clock_(clock), counters_(counters), backoff_(config.backoff_min) {}
+
+Pipe::~Pipe() {
+  MutexLock lock(&mu_);
+  if (ctx_ != nullptr) redisFree(ctx_);
+  ctx_ = nullptr;
+}
+
+absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) const {
+  const absl::Time connect_deadline = std::min(deadline, RealNow() + config_.connect_timeout);
+  redisContext* ctx = redisConnectNonBlock(config_.endpoint.host.c_str(), config_.endpoint.port);
+  const std::string where = redis::ToString(config_.endpoint);
+  if (ctx == nullptr) return absl::UnavailableError("redis: out of memory");
+  if (ctx->err != 0) {
+    absl::Status s =
+        absl::UnavailableError(absl::StrCat("redis: connect ", where, ": ", ctx->errstr));
+    redisFree(ctx);
+    return s;
+  }
+  const int ready = WaitFd(ctx->fd, POLLOUT, connect_deadline);
+  int err = 0;
+  socklen_t len = sizeof(err);
+  absl::Status s;
+  if (ready == 0) {
+    s = absl::DeadlineExceededError(absl::StrCat("redis: connect ", where, ": timed out"));
+  } else if (ready < 0 || getsockopt(ctx->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0) {
+    s = absl::UnavailableError(
+        absl::StrCat("redis: connect ", where, ": ", strerror(err != 0 ? err : errno)));
+  } else {
+    redisEnableKeepAlive(ctx);
+    s = Handshake(ctx, config_, deadline);
+  }
+  if (!s.ok()) {
+    redisFree(ctx);
+    return s;
+  }
+  *out = ctx;
+  return absl::OkStatus();
+}
+
+void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* events) {
+  if (ops.empty()) return;
+  Waiter me;
+  MutexLock lock(&mu_);
+  if (ctx_ == nullptr && clock_.MonotonicNow() < retry_at_) {
+    const absl::Status s = absl::UnavailableError(absl::StrCat(
+        "redis: ", redis::ToString(config_.endpoint), " unreachable, waiting to reconnect"));
+    for (Op* op : ops) op->status = s;
+    counters_.fast_failures.fetch_add(ops.size(), std::memory_order_relaxed);
+    return;
+  }
+  // A bounded queue: wait for room until the deadline.
+  while (unsent_.size() + in_flight_.size() + ops.size() > config_.max_queue) {
+    const absl::Duration left = deadline - RealNow();
+    if (left <= absl::ZeroDuration() || ops.size() > config_.max_queue) {
+      const absl::Status s = absl::DeadlineExceededError(absl::StrCat(
+          "redis: queue to ", redis::ToString(config_.endpoint), " full until the deadline"));
+      for (Op* op : ops) op->status = s;
+      counters_.queue_full.fetch_add(ops.size(), std::memory_order_relaxed);
+      return;
+    }
+    ++room_waiters_;
+    room_.WaitWithTimeout(&mu_, left);
+    --room_waiters_;
+  }
+  me.remaining = ops.size();
+  for (Op* op : ops) unsent_.push_back(Slot{op, &me, op->replies});
+  load_.fetch_add(ops.size(), std::memory_order_relaxed);
+  while (me.remaining > 0) {
+    if (!io_busy_) {
+      LeadLocked(&me, deadline, events);
+      break;
+    }
+    const absl::Duration left = deadline - RealNow();
+    if (left <= absl::ZeroDuration()) {
+      AbandonLocked(&me, absl::DeadlineExceededError(absl::StrCat("redis: no reply from ",
+                                                                  redis::ToString(config_.endpoint),
+                                                                  " before the deadline")));
+      break;
+    }
+    me.cv.WaitWithTimeout(&mu_, left);
+  }
+}
+
+void Pipe::CompleteLocked(Slot& slot, absl::Status status, redis::Reply* reply) {
+  if (slot.op == nullptr) return;
+  slot.op->status = std::move(status);
+  if (reply != nullptr) slot.op->reply = std::move(*reply);
+  slot.op = nullptr;
+  if (--slot.waiter->remaining == 0) slot.waiter->cv.Signal();
+}
+
+void Pipe::FailAllLocked(const absl::Status& status) {
+  uint64_t failed = 0;
+  for (std::deque<Slot>* q : {&in_flight_, &unsent_}) {
+    for (Slot& s : *q) {
+      if (s.op != nullptr) ++failed;
+      CompleteLocked(s, status, nullptr);
+    }
+    q->clear();
+  }
+  if (absl::IsDeadlineExceeded(status)) {
+    counters_.timeouts.fetch_add(failed, std::memory_order_relaxed);
+  }
+  load_.store(0, std::memory_order_relaxed);
+  if (room_waiters_ > 0) room_.SignalAll();
+}
+
+void Pipe::DropLocked(const absl::Status& status, PipeEvents* events) {
+  if (ctx_ != nullptr) redisFree(ctx_);
+  ctx_ = nullptr;
+  connected_.store(false, std::memory_order_relaxed);
+  retry_at_ = clock_.MonotonicNow() + backoff_;
+  retry_at_ns_.store(absl::ToUnixNanos(retry_at_), std::memory_order_relaxed);
+  backoff_ = std::min(backoff_ * 2, config_.backoff_max);
+  if (!absl::IsDeadlineExceeded(status)) {
+    counters_.connection_errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (!lost_) {
+    lost_ = true;
+    events->push_back(PipeEvent{PipeEvent::Kind::kLost, &config_, status});
+  }
+  FailAllLocked(status);
+}
+
+void Pipe::AbandonLocked(Waiter* me, const absl::Status& status) {
+  uint64_t abandoned = 0;
+  for (auto it = unsent_.begin(); it != unsent_.end();) {
+    if (it->waiter == me) {
+      if (it->op != nullptr) ++abandoned;
+      CompleteLocked(*it, status, nullptr);
+      it = unsent_.erase(it);
+      load_.fetch_sub(1, std::memory_order_relaxed);
+    } else {
+      ++it;
+    }
+  }
+  for (Slot& s : in_flight_) {
+    if (s.waiter == me && s.op != nullptr) {
+      ++abandoned;
+      CompleteLocked(s, status, nullptr);  // the reply, when it comes, is dropped
+    }
+  }
+  counters_.timeouts.fetch_add(abandoned, std::memory_order_relaxed);
+  if (room_waiters_ > 0) room_.SignalAll();
+  HandOffLocked();
+}
+
+void Pipe::HandOffLocked() {
+  if (io_busy_) return;
+  for (std::deque<Slot>* q : {&in_flight_, &unsent_}) {
+    for (Slot& s : *q) {
+      if (s.op != nullptr) {
+        s.waiter->cv.Signal();
+        return;
+      }
+    }
+  }
+}
+
+void Pipe::LeadLocked(Waiter* me, absl::Time deadline, PipeEvents* events) {
+  io_busy_ = true;
+  while (me->remaining > 0) {
+    if (ctx_ == nullptr) {
+      if (clock_.MonotonicNow() < retry_at_) {
+        counters_.fast_failures.fetch_add(load(), std::memory_order_relaxed);
+        FailAllLocked(absl::UnavailableError(absl::StrCat(
+            "redis: ", redis::ToString(config_.endpoint), " unreachable, waiting to reconnect")));
+        break;
+      }
+      redisContext* fresh = nullptr;
+      mu_.Unlock();
+      absl::Status s = Connect(deadline, &fresh);
+      mu_.Lock();
+      if (!s.ok()) {
+        DropLocked(s, events);
+        break;
+      }
+      ctx_ = fresh;
+      connected_.store(true, std::memory_order_relaxed);
+      backoff_ = config_.backoff_min;
+      counters_.connects.fetch_add(1, std::memory_order_relaxed);
+      if (lost_) {
+        lost_ = false;
+        events->push_back(PipeEvent{PipeEvent::Kind::kRestored, &config_, absl::OkStatus()});
+      }
+      unparsed_ = 0;
+    }
+    redisContext* ctx = ctx_;
+    bool flushed = false;
+    while (!unsent_.empty()) {
+      const Slot s = unsent_.front();
+      unsent_.pop_front();
+      redisAppendFormattedCommand(ctx, s.op->request.data(), s.op->request.size());
+      in_flight_.push_back(s);
+      flushed = true;
+    }
+    if (flushed) counters_.flushes.fetch_add(1, std::memory_order_relaxed);
+    Exchanged got;
+    mu_.Unlock();
+    Exchange(ctx, deadline, config_.max_reply_bytes, &unparsed_, config_.endpoint, &got);
+    mu_.Lock();
+    size_t delivered = 0;
+    for (size_t i = 0; i < got.replies.size(); ++i) {
+      if (in_flight_.empty()) {
+        got.status = absl::UnavailableError(
+            absl::StrCat("redis: unexpected reply from ", redis::ToString(config_.endpoint)));
+        break;
+      }
+      Slot& front = in_flight_.front();
+      if (--front.replies_left > 0) continue;  // ASKING's reply
+      if (got.converted[i]) {
+        CompleteLocked(front, absl::OkStatus(), &got.replies[i]);
+      } else {
+        CompleteLocked(front, absl::InternalError("redis: reply too large or too deep"), nullptr);
+      }
+      in_flight_.pop_front();
+      ++delivered;
+    }
+    if (delivered > 0) {
+      load_.fetch_sub(delivered, std::memory_order_relaxed);
+      counters_.commands.fetch_add(delivered, std::memory_order_relaxed);
+      if (room_waiters_ > 0) room_.SignalAll();
+    }
+    if (!got.status.ok()) {
+      DropLocked(got.status, events);
+      break;
+    }
+  }
+  io_busy_ = false;
+  HandOffLocked();
+}
+
+}  // namespace redis_internal
+EDGEKIT_NAMESPACE_END
