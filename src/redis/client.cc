@@ -483,7 +483,8 @@ ClientCounters Client::counters() const {
   const PipeCounters& p = impl_->pipe_counters;
   ClientCounters c;
   c.commands = p.commands.load(std::memory_order_relaxed);
-  c.flushes = p.flushes.load(std::memory_order_relaxed);
+  c.writes = p.writes.load(std::memory_order_relaxed);
+  c.reads = p.reads.load(std::memory_order_relaxed);
   c.timeouts = p.timeouts.load(std::memory_order_relaxed);
   c.connection_errors = p.connection_errors.load(std::memory_order_relaxed);
   c.fast_failures = p.fast_failures.load(std::memory_order_relaxed);
@@ -514,7 +515,8 @@ void Client::VisitMetrics(MetricsVisitor& visitor) const {
     visitor.Visit(m);
   };
   counter("edgekit_redis_client_commands_total", "Replies received from Redis", c.commands);
-  counter("edgekit_redis_client_flushes_total", "Writes carrying queued commands", c.flushes);
+  counter("edgekit_redis_client_writes_total", "Socket writes carrying commands", c.writes);
+  counter("edgekit_redis_client_reads_total", "Socket reads that brought replies", c.reads);
   counter("edgekit_redis_client_timeouts_total", "Commands without a reply before their deadline",
           c.timeouts);
   counter("edgekit_redis_client_connection_errors_total",

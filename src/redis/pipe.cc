@@ -26,28 +26,22 @@ struct FreeReply {
   void operator()(void* r) const { freeReplyObject(r); }
 };
 
-// What one exchange brought back: parsed replies and, when the connection
-// failed, why (the replies parsed before the failure still count).
+// What one read brought back: parsed replies and, when the connection failed,
+// why (the replies parsed before the failure still count).
 struct Exchanged {
   std::vector<redis::Reply> replies;
   std::vector<bool> converted;
   absl::Status status;
 };
 
-// Writes what the context holds and reads until at least one reply is
-// parsed, a fault occurs or `deadline` passes. `unparsed` carries the bytes
-// read since the last complete reply, so that no reply may grow past
-// `max_reply_bytes` in memory.
-void Exchange(redisContext* ctx, absl::Time deadline, size_t max_reply_bytes, size_t* unparsed,
-              const redis::Endpoint& endpoint, Exchanged* out) {
-  int written = 0;
+// Reads until at least one reply is parsed, a fault occurs, `deadline`
+// passes, or (when `want_out`) the socket becomes writable. `unparsed` carries
+// the bytes read since the last complete reply, so that no reply may grow
+// past `max_reply_bytes` in memory.
+void ReadSome(redisContext* ctx, absl::Time deadline, bool want_out, size_t max_reply_bytes,
+              size_t* unparsed, const redis::Endpoint& endpoint, Exchanged* out) {
   char buf[kReadChunk];
   for (;;) {
-    if (written == 0 && redisBufferWrite(ctx, &written) != REDIS_OK) {
-      out->status = absl::UnavailableError(
-          absl::StrCat("redis: write to ", redis::ToString(endpoint), ": ", ctx->errstr));
-      return;
-    }
     for (;;) {
       void* raw = nullptr;
       if (redisGetReplyFromReader(ctx, &raw) != REDIS_OK) {
@@ -64,7 +58,32 @@ void Exchange(redisContext* ctx, absl::Time deadline, size_t max_reply_bytes, si
       *unparsed = BufferedReplyBytes(ctx);
     }
     if (!out->replies.empty()) return;
-    const short want = static_cast<short>(POLLIN | (written == 0 ? POLLOUT : 0));
+    const ssize_t n = read(ctx->fd, buf, sizeof(buf));
+    if (n > 0) {
+      *unparsed += static_cast<size_t>(n);
+      if (*unparsed > max_reply_bytes) {
+        out->status = absl::UnavailableError(absl::StrCat(
+            "redis: reply from ", redis::ToString(endpoint), " larger than max_reply_bytes"));
+        return;
+      }
+      if (redisReaderFeed(ctx->reader, buf, static_cast<size_t>(n)) != REDIS_OK) {
+        out->status = absl::UnavailableError("redis: out of memory");
+        return;
+      }
+      continue;
+    }
+    if (n == 0) {
+      out->status = absl::UnavailableError(
+          absl::StrCat("redis: ", redis::ToString(endpoint), ": connection closed"));
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      out->status = absl::UnavailableError(
+          absl::StrCat("redis: ", redis::ToString(endpoint), ": read: ", strerror(errno)));
+      return;
+    }
+    const short want = static_cast<short>(POLLIN | (want_out ? POLLOUT : 0));
     const int ready = WaitFd(ctx->fd, want, deadline);
     if (ready == 0) {
       out->status = absl::DeadlineExceededError(
@@ -75,26 +94,40 @@ void Exchange(redisContext* ctx, absl::Time deadline, size_t max_reply_bytes, si
       out->status = absl::UnavailableError(absl::StrCat("redis: poll: ", strerror(errno)));
       return;
     }
-    if ((ready & (POLLIN | POLLHUP | POLLERR)) == 0) continue;  // writable only
-    const ssize_t n = read(ctx->fd, buf, sizeof(buf));
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-    if (n <= 0) {
-      out->status = absl::UnavailableError(
-          absl::StrCat("redis: ", redis::ToString(endpoint),
-                       n == 0 ? ": connection closed" : ": read: ", n == 0 ? "" : strerror(errno)));
-      return;
-    }
-    *unparsed += static_cast<size_t>(n);
-    if (*unparsed > max_reply_bytes) {
-      out->status = absl::UnavailableError(absl::StrCat(
-          "redis: reply from ", redis::ToString(endpoint), " larger than max_reply_bytes"));
-      return;
-    }
-    if (redisReaderFeed(ctx->reader, buf, static_cast<size_t>(n)) != REDIS_OK) {
-      out->status = absl::UnavailableError("redis: out of memory");
-      return;
+    if ((ready & (POLLIN | POLLHUP | POLLERR)) == 0) return;  // writable: let the caller write
+  }
+}
+
+// Writes as much of `bytes` as the socket takes now. Returns the count, or -1
+// with errno set.
+ssize_t WriteSome(int fd, std::string_view bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    } else {
+      return -1;
     }
   }
+  return static_cast<ssize_t>(done);
+}
+
+// Writes all of `bytes` within `deadline` (the handshake on a new connection).
+absl::Status WriteAll(int fd, std::string_view bytes, absl::Time deadline) {
+  while (!bytes.empty()) {
+    const ssize_t n = WriteSome(fd, bytes);
+    if (n < 0) return absl::UnavailableError(absl::StrCat("redis: write: ", strerror(errno)));
+    bytes.remove_prefix(static_cast<size_t>(n));
+    if (!bytes.empty() && WaitFd(fd, POLLOUT, deadline) <= 0) {
+      return absl::DeadlineExceededError("redis: write timed out");
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Runs the handshake commands on a fresh connection.
@@ -108,12 +141,14 @@ absl::Status Handshake(redisContext* ctx, const PipeConfig& config, absl::Time d
   if (config.database != 0) {
     commands.push_back(EncodeCommand({"SELECT", absl::StrCat(config.database)}));
   }
-  for (const std::string& c : commands) redisAppendFormattedCommand(ctx, c.data(), c.size());
+  std::string bytes;
+  for (const std::string& c : commands) bytes += c;
+  if (absl::Status s = WriteAll(ctx->fd, bytes, deadline); !s.ok()) return s;
   size_t unparsed = 0;
   size_t answered = 0;
   while (answered < commands.size()) {
     Exchanged got;
-    Exchange(ctx, deadline, config.max_reply_bytes, &unparsed, config.endpoint, &got);
+    ReadSome(ctx, deadline, false, config.max_reply_bytes, &unparsed, config.endpoint, &got);
     for (const redis::Reply& r : got.replies) {
       if (r.is_error()) {
         const bool auth = !config.password.empty() && answered == 0;
@@ -191,9 +226,11 @@ absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) const {
 
 void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* events) {
   if (ops.empty()) return;
+  std::string bytes;
+  for (const Op* op : ops) bytes += op->request;
   Waiter me;
   MutexLock lock(&mu_);
-  if (ctx_ == nullptr && clock_.MonotonicNow() < retry_at_) {
+  if (ctx_ == nullptr && !connecting_ && clock_.MonotonicNow() < retry_at_) {
     const absl::Status s = absl::UnavailableError(absl::StrCat(
         "redis: ", redis::ToString(config_.endpoint), " unreachable, waiting to reconnect"));
     for (Op* op : ops) op->status = s;
@@ -215,12 +252,18 @@ void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* event
     --room_waiters_;
   }
   me.remaining = ops.size();
-  for (Op* op : ops) unsent_.push_back(Slot{op, &me, op->replies});
   load_.fetch_add(ops.size(), std::memory_order_relaxed);
+  if (ctx_ != nullptr && !connecting_) {
+    for (Op* op : ops) in_flight_.push_back(Slot{op, &me, op->replies});
+    WriteLocked(bytes);
+  } else {
+    for (Op* op : ops) unsent_.push_back(Slot{op, &me, op->replies});
+    if (!connecting_) ConnectLocked(deadline, events);
+  }
   while (me.remaining > 0) {
-    if (!io_busy_) {
-      LeadLocked(&me, deadline, events);
-      break;
+    if (ctx_ != nullptr && !reading_ && !connecting_) {
+      ReadLocked(&me, deadline, events);
+      continue;
     }
     const absl::Duration left = deadline - RealNow();
     if (left <= absl::ZeroDuration()) {
@@ -231,6 +274,74 @@ void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* event
     }
     me.cv.WaitWithTimeout(&mu_, left);
   }
+}
+
+void Pipe::ConnectLocked(absl::Time deadline, PipeEvents* events) {
+  connecting_ = true;
+  redisContext* fresh = nullptr;
+  mu_.Unlock();
+  absl::Status s = Connect(deadline, &fresh);
+  mu_.Lock();
+  connecting_ = false;
+  if (!s.ok()) {
+    DropLocked(s, events);
+    return;
+  }
+  ctx_ = fresh;
+  broken_ = absl::OkStatus();
+  pending_out_.clear();
+  unparsed_ = 0;
+  connected_.store(true, std::memory_order_relaxed);
+  backoff_ = config_.backoff_min;
+  counters_.connects.fetch_add(1, std::memory_order_relaxed);
+  if (lost_) {
+    lost_ = false;
+    events->push_back(PipeEvent{PipeEvent::Kind::kRestored, &config_, absl::OkStatus()});
+  }
+  std::string bytes;
+  for (Slot& s2 : unsent_) {
+    bytes += s2.op->request;
+    in_flight_.push_back(s2);
+  }
+  unsent_.clear();
+  WriteLocked(bytes);
+  HandOffLocked();
+}
+
+void Pipe::WriteLocked(std::string_view bytes) {
+  // Bytes join the queue in the order their commands joined in_flight_; one
+  // caller at a time sends everything queued, outside the lock, while others
+  // keep queueing behind it.
+  if (!bytes.empty()) {
+    pending_out_.append(bytes.data(), bytes.size());
+    counters_.writes.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (writing_ || !broken_.ok() || ctx_ == nullptr) return;
+  writing_ = true;
+  const int fd = ctx_->fd;
+  std::string chunk;
+  while (!pending_out_.empty()) {
+    chunk.swap(pending_out_);
+    mu_.Unlock();
+    const ssize_t n = WriteSome(fd, chunk);
+    const int error = errno;
+    mu_.Lock();
+    if (n < 0) {
+      broken_ = absl::UnavailableError(absl::StrCat(
+          "redis: write to ", redis::ToString(config_.endpoint), ": ", strerror(error)));
+      // Wake a reader blocked on the socket; it closes the connection.
+      if (reading_) shutdown(fd, SHUT_RDWR);
+      break;
+    }
+    if (static_cast<size_t>(n) < chunk.size()) {
+      // The socket is full: the rest goes first when it is writable again.
+      pending_out_.insert(0, chunk, static_cast<size_t>(n), std::string::npos);
+      break;
+    }
+    chunk.clear();
+  }
+  writing_ = false;
+  if (write_waiters_ > 0) write_idle_.SignalAll();
 }
 
 void Pipe::CompleteLocked(Slot& slot, absl::Status status, redis::Reply* reply) {
@@ -258,8 +369,16 @@ void Pipe::FailAllLocked(const absl::Status& status) {
 }
 
 void Pipe::DropLocked(const absl::Status& status, PipeEvents* events) {
+  // A writer sends outside the lock: let it finish (its send does not block).
+  while (writing_) {
+    ++write_waiters_;
+    write_idle_.Wait(&mu_);
+    --write_waiters_;
+  }
   if (ctx_ != nullptr) redisFree(ctx_);
   ctx_ = nullptr;
+  pending_out_.clear();
+  broken_ = absl::OkStatus();
   connected_.store(false, std::memory_order_relaxed);
   retry_at_ = clock_.MonotonicNow() + backoff_;
   retry_at_ns_.store(absl::ToUnixNanos(retry_at_), std::memory_order_relaxed);
@@ -298,58 +417,29 @@ void Pipe::AbandonLocked(Waiter* me, const absl::Status& status) {
 }
 
 void Pipe::HandOffLocked() {
-  if (io_busy_) return;
-  for (std::deque<Slot>* q : {&in_flight_, &unsent_}) {
-    for (Slot& s : *q) {
-      if (s.op != nullptr) {
-        s.waiter->cv.Signal();
-        return;
-      }
+  if (reading_ || ctx_ == nullptr) return;
+  for (Slot& s : in_flight_) {
+    if (s.op != nullptr) {
+      s.waiter->cv.Signal();
+      return;
     }
   }
 }
 
-void Pipe::LeadLocked(Waiter* me, absl::Time deadline, PipeEvents* events) {
-  io_busy_ = true;
+void Pipe::ReadLocked(Waiter* me, absl::Time deadline, PipeEvents* events) {
+  reading_ = true;
   while (me->remaining > 0) {
-    if (ctx_ == nullptr) {
-      if (clock_.MonotonicNow() < retry_at_) {
-        counters_.fast_failures.fetch_add(load(), std::memory_order_relaxed);
-        FailAllLocked(absl::UnavailableError(absl::StrCat(
-            "redis: ", redis::ToString(config_.endpoint), " unreachable, waiting to reconnect")));
-        break;
-      }
-      redisContext* fresh = nullptr;
-      mu_.Unlock();
-      absl::Status s = Connect(deadline, &fresh);
-      mu_.Lock();
-      if (!s.ok()) {
-        DropLocked(s, events);
-        break;
-      }
-      ctx_ = fresh;
-      connected_.store(true, std::memory_order_relaxed);
-      backoff_ = config_.backoff_min;
-      counters_.connects.fetch_add(1, std::memory_order_relaxed);
-      if (lost_) {
-        lost_ = false;
-        events->push_back(PipeEvent{PipeEvent::Kind::kRestored, &config_, absl::OkStatus()});
-      }
-      unparsed_ = 0;
+    if (!broken_.ok()) {
+      DropLocked(broken_, events);
+      break;
     }
+    WriteLocked({});
+    if (!broken_.ok()) continue;
     redisContext* ctx = ctx_;
-    bool flushed = false;
-    while (!unsent_.empty()) {
-      const Slot s = unsent_.front();
-      unsent_.pop_front();
-      redisAppendFormattedCommand(ctx, s.op->request.data(), s.op->request.size());
-      in_flight_.push_back(s);
-      flushed = true;
-    }
-    if (flushed) counters_.flushes.fetch_add(1, std::memory_order_relaxed);
+    const bool want_out = !pending_out_.empty() && !writing_;
     Exchanged got;
     mu_.Unlock();
-    Exchange(ctx, deadline, config_.max_reply_bytes, &unparsed_, config_.endpoint, &got);
+    ReadSome(ctx, deadline, want_out, config_.max_reply_bytes, &unparsed_, config_.endpoint, &got);
     mu_.Lock();
     size_t delivered = 0;
     for (size_t i = 0; i < got.replies.size(); ++i) {
@@ -371,14 +461,15 @@ void Pipe::LeadLocked(Waiter* me, absl::Time deadline, PipeEvents* events) {
     if (delivered > 0) {
       load_.fetch_sub(delivered, std::memory_order_relaxed);
       counters_.commands.fetch_add(delivered, std::memory_order_relaxed);
+      counters_.reads.fetch_add(1, std::memory_order_relaxed);
       if (room_waiters_ > 0) room_.SignalAll();
     }
     if (!got.status.ok()) {
-      DropLocked(got.status, events);
+      DropLocked(!broken_.ok() ? broken_ : got.status, events);
       break;
     }
   }
-  io_busy_ = false;
+  reading_ = false;
   HandOffLocked();
 }
 

@@ -1,20 +1,22 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
 // A multiplexed Redis connection for the sync `Client`: concurrent callers
-// queue their commands on one socket and share it by pipelining.
+// share one socket by pipelining.
 //
-// There is no I/O thread. The first caller that finds nobody doing I/O on
-// the pipe becomes its I/O owner (the "leader"): it writes every queued
-// command (its own and other callers') in one write, reads replies as they
-// come and hands each to its caller, in order. When its own replies are in,
-// it passes the role to the caller of the oldest outstanding command and
-// returns. Callers wait on their own condition variable, each until its own
-// deadline: a caller whose deadline passes leaves at once (its reply, if it
-// comes, is dropped). A leader whose deadline passes without its reply
+// There is no I/O thread. A caller writes its command itself, at once, under
+// the pipe's lock (a non-blocking write; what the socket does not take waits
+// in order for the next writer or the reader). Replies come back in the order
+// the commands were written, so one caller at a time reads them (the
+// "reader"): the first caller with a reply outstanding that finds no reader
+// becomes it, reads, and hands each reply to its caller; when its own replies
+// are in, it passes the role to the caller of the oldest outstanding command
+// and returns. Callers wait on their own condition variable, each until its
+// own deadline: a caller whose deadline passes leaves at once (its reply, if it
+// comes, is dropped). A reader whose deadline passes without its reply
 // declares the connection dead, fails every outstanding command and closes
-// the socket; so do a reset, a refused connect and a protocol error. The
-// next attempt to connect waits for the reconnect backoff, measured on the
-// injected clock; until then calls fail at once.
+// the socket; so do a reset, a refused connect, a failed write and a protocol
+// error. The next attempt to connect waits for the reconnect backoff, measured
+// on the injected clock; until then calls fail at once.
 //
 // Every wait (room in the queue, a reply, a connect) is bounded by the
 // caller's deadline, which is real monotonic time: sockets wait in real time.
@@ -26,6 +28,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -61,7 +64,8 @@ struct PipeConfig {
 // Shared by every pipe of a client.
 struct PipeCounters {
   std::atomic<uint64_t> commands{0};
-  std::atomic<uint64_t> flushes{0};
+  std::atomic<uint64_t> writes{0};
+  std::atomic<uint64_t> reads{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> connection_errors{0};
   std::atomic<uint64_t> fast_failures{0};
@@ -125,12 +129,16 @@ class Pipe {
     int replies_left = 1;
   };
 
-  void LeadLocked(Waiter* me, absl::Time deadline, PipeEvents* events)
+  void ReadLocked(Waiter* me, absl::Time deadline, PipeEvents* events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ConnectLocked(absl::Time deadline, PipeEvents* events) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Queues `bytes` and sends what is queued unless another caller is sending.
+  void WriteLocked(std::string_view bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void HandOffLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AbandonLocked(Waiter* me, const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompleteLocked(Slot& slot, absl::Status status, redis::Reply* reply)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Requires: no reader (or the caller is it).
   void DropLocked(const absl::Status& status, PipeEvents* events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FailAllLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -142,11 +150,17 @@ class Pipe {
   PipeCounters& counters_;
 
   mutable Mutex mu_;
-  std::deque<Slot> unsent_ ABSL_GUARDED_BY(mu_);
-  std::deque<Slot> in_flight_ ABSL_GUARDED_BY(mu_);
-  bool io_busy_ ABSL_GUARDED_BY(mu_) = false;
-  // Set and cleared under mu_; read and written by the I/O owner alone
-  // (io_busy_) outside it.
+  std::deque<Slot> unsent_ ABSL_GUARDED_BY(mu_);     // queued while connecting
+  std::deque<Slot> in_flight_ ABSL_GUARDED_BY(mu_);  // written, in order
+  std::string pending_out_ ABSL_GUARDED_BY(mu_);     // bytes queued for the socket, in order
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;        // a caller sends outside the lock
+  CondVar write_idle_;
+  size_t write_waiters_ ABSL_GUARDED_BY(mu_) = 0;
+  bool connecting_ ABSL_GUARDED_BY(mu_) = false;
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status broken_ ABSL_GUARDED_BY(mu_);  // a write failed: the reader closes
+  // Replaced and freed under mu_ only when nobody reads; the reader uses its
+  // socket and protocol reader outside mu_.
   redisContext* ctx_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool lost_ ABSL_GUARDED_BY(mu_) = false;  // a loss was reported, no recovery yet
   absl::Time retry_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
@@ -154,7 +168,7 @@ class Pipe {
   CondVar room_;
   size_t room_waiters_ ABSL_GUARDED_BY(mu_) = 0;
 
-  // Bytes read since the last complete reply: touched by the I/O owner only.
+  // Bytes read since the last complete reply: touched by the reader only.
   size_t unparsed_ = 0;
 
   std::atomic<size_t> load_{0};

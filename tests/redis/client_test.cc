@@ -183,8 +183,8 @@ TEST_CASE("Concurrent callers share a few connections by pipelining", "[redis][c
   CHECK(c.connects == 2);
   CHECK(c.timeouts == 0);
   CHECK(c.queue_full == 0);
-  // Pipelining: writes carry more than one command on average.
-  CHECK(c.flushes < c.commands);
+  // Pipelining: a read brings several callers' replies on average.
+  CHECK(c.reads < c.commands);
 }
 
 TEST_CASE("AUTH with requirepass and an ACL user, SELECT a database", "[redis]") {

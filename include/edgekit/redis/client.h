@@ -127,9 +127,10 @@ struct ClientOptions {
 };
 
 struct ClientCounters {
-  uint64_t commands = 0;           // replies received (each redirection's too)
-  uint64_t flushes = 0;            // writes of queued commands (commands / flushes: batching)
-  uint64_t timeouts = 0;           // commands that got no reply before their deadline
+  uint64_t commands = 0;  // replies received (each redirection's too)
+  uint64_t writes = 0;    // socket writes carrying commands
+  uint64_t reads = 0;     // socket reads that brought replies (commands / reads: pipelining)
+  uint64_t timeouts = 0;  // commands that got no reply before their deadline
   uint64_t connection_errors = 0;  // refused, reset, closed, protocol, AUTH/SELECT refused
   uint64_t fast_failures = 0;      // refused at once: the server's sockets wait to reconnect
   uint64_t queue_full = 0;         // commands that found no room before their deadline
