@@ -17,6 +17,7 @@
 #include "edgekit/base/string_view.h"
 #include "edgekit/redis/cluster.h"
 #include "redis/hiredis_util.h"
+#include "redis/metrics_util.h"
 #include "redis/pipe.h"
 #include "redis/routing.h"
 
@@ -566,43 +567,8 @@ ClientCounters AsyncClient::counters() const {
 }
 
 void AsyncClient::VisitMetrics(MetricsVisitor& visitor) const {
-  const ClientCounters c = counters();
-  const MetricLabel topology[] = {{"topology", ToString(impl_->options.topology)}};
-  auto emit = [&](std::string_view name, std::string_view help, MetricType type, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.labels = topology;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_async_client_commands_total", "Replies received from Redis",
-       MetricType::kCounter, c.commands);
-  emit("edgekit_redis_async_client_timeouts_total",
-       "Commands without a reply before their deadline", MetricType::kCounter, c.timeouts);
-  emit("edgekit_redis_async_client_connection_errors_total",
-       "Connections refused, reset, closed or failing AUTH/SELECT", MetricType::kCounter,
-       c.connection_errors);
-  emit("edgekit_redis_async_client_fast_failures_total",
-       "Commands refused while the server's connections wait to reconnect", MetricType::kCounter,
-       c.fast_failures);
-  emit("edgekit_redis_async_client_queue_full_total", "Commands refused by a full queue",
-       MetricType::kCounter, c.queue_full);
-  emit("edgekit_redis_async_client_connects_total", "Connections opened", MetricType::kCounter,
-       c.connects);
-  emit("edgekit_redis_async_client_moved_total", "MOVED redirections followed",
-       MetricType::kCounter, c.moved);
-  emit("edgekit_redis_async_client_ask_total", "ASK redirections followed", MetricType::kCounter,
-       c.ask);
-  emit("edgekit_redis_async_client_tryagain_total", "TRYAGAIN replies retried",
-       MetricType::kCounter, c.tryagain);
-  emit("edgekit_redis_async_client_script_reloads_total",
-       "NOSCRIPT answered by resending the script", MetricType::kCounter, c.script_reloads);
-  emit("edgekit_redis_async_client_cluster_refreshes_total", "Cluster slot maps read",
-       MetricType::kCounter, c.cluster_refreshes);
-  emit("edgekit_redis_async_client_connections", "Connections open now", MetricType::kGauge,
-       c.connected);
+  redis_internal::VisitClientCounters(visitor, "edgekit_redis_async_client_", counters(),
+                                      impl_->options.topology);
 }
 
 }  // namespace redis

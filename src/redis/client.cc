@@ -12,6 +12,7 @@
 #include "edgekit/base/string_view.h"
 #include "edgekit/redis/cluster.h"
 #include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
 #include "redis/pipe.h"
 #include "redis/routing.h"
 
@@ -503,45 +504,45 @@ ClientCounters Client::counters() const {
 }
 
 void Client::VisitMetrics(MetricsVisitor& visitor) const {
-  const ClientCounters c = counters();
-  const MetricLabel topology[] = {{"topology", ToString(impl_->options.topology)}};
-  auto counter = [&](std::string_view name, std::string_view help, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = MetricType::kCounter;
-    m.labels = topology;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  counter("edgekit_redis_client_commands_total", "Replies received from Redis", c.commands);
-  counter("edgekit_redis_client_writes_total", "Socket writes carrying commands", c.writes);
-  counter("edgekit_redis_client_reads_total", "Socket reads that brought replies", c.reads);
-  counter("edgekit_redis_client_timeouts_total", "Commands without a reply before their deadline",
-          c.timeouts);
-  counter("edgekit_redis_client_connection_errors_total",
-          "Connections refused, reset, closed or failing AUTH/SELECT", c.connection_errors);
-  counter("edgekit_redis_client_fast_failures_total",
-          "Commands refused while the server's connections wait to reconnect", c.fast_failures);
-  counter("edgekit_redis_client_queue_full_total",
-          "Commands that found no room in a connection's queue before their deadline",
-          c.queue_full);
-  counter("edgekit_redis_client_connects_total", "Connections opened", c.connects);
-  counter("edgekit_redis_client_moved_total", "MOVED redirections followed", c.moved);
-  counter("edgekit_redis_client_ask_total", "ASK redirections followed", c.ask);
-  counter("edgekit_redis_client_tryagain_total", "TRYAGAIN replies retried", c.tryagain);
-  counter("edgekit_redis_client_script_reloads_total", "NOSCRIPT answered by resending the script",
-          c.script_reloads);
-  counter("edgekit_redis_client_cluster_refreshes_total", "Cluster slot maps read",
-          c.cluster_refreshes);
-  Metric connected;
-  connected.name = "edgekit_redis_client_connections";
-  connected.help = "Connections open now";
-  connected.type = MetricType::kGauge;
-  connected.labels = topology;
-  connected.value = static_cast<double>(c.connected);
-  visitor.Visit(connected);
+  redis_internal::VisitClientCounters(visitor, "edgekit_redis_client_", counters(),
+                                      impl_->options.topology);
 }
 
 }  // namespace redis
+
+namespace redis_internal {
+
+void VisitClientCounters(MetricsVisitor& visitor, std::string_view prefix,
+                         const redis::ClientCounters& c, redis::Topology topology) {
+  const MetricLabel labels[] = {{"topology", redis::ToString(topology)}};
+  const MetricEmitter emit(visitor, labels);
+  std::string name;
+  auto named = [&](std::string_view what) -> std::string_view {
+    name.assign(prefix.data(), prefix.size());
+    name.append(what.data(), what.size());
+    return name;
+  };
+  emit.Counter(named("commands_total"), "Replies received from Redis", c.commands);
+  emit.Counter(named("writes_total"), "Socket writes carrying commands", c.writes);
+  emit.Counter(named("reads_total"), "Socket reads that brought replies", c.reads);
+  emit.Counter(named("timeouts_total"), "Commands without a reply before their deadline",
+               c.timeouts);
+  emit.Counter(named("connection_errors_total"),
+               "Connections refused, reset, closed or failing AUTH/SELECT", c.connection_errors);
+  emit.Counter(named("fast_failures_total"),
+               "Commands refused while the server's connections wait to reconnect",
+               c.fast_failures);
+  emit.Counter(named("queue_full_total"), "Commands that found no room in a connection's queue",
+               c.queue_full);
+  emit.Counter(named("connects_total"), "Connections opened", c.connects);
+  emit.Counter(named("moved_total"), "MOVED redirections followed", c.moved);
+  emit.Counter(named("ask_total"), "ASK redirections followed", c.ask);
+  emit.Counter(named("tryagain_total"), "TRYAGAIN replies retried", c.tryagain);
+  emit.Counter(named("script_reloads_total"), "NOSCRIPT answered by resending the script",
+               c.script_reloads);
+  emit.Counter(named("cluster_refreshes_total"), "Cluster slot maps read", c.cluster_refreshes);
+  emit.Gauge(named("connections"), "Connections open now", c.connected);
+}
+
+}  // namespace redis_internal
 EDGEKIT_NAMESPACE_END

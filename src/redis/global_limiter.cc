@@ -11,6 +11,7 @@
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
 #include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -152,20 +153,14 @@ GlobalDecision Core::OnFailure(std::string_view key, absl::Time now, int64_t cos
 void Core::VisitMetrics(MetricsVisitor& visitor) const {
   const GlobalLimiterCounters c = counters();
   const MetricLabel algorithm[] = {{"algorithm", ToString(options_.algorithm)}};
-  auto emit = [&](std::string_view name, std::string_view help, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.labels = algorithm;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_global_redis_decisions_total", "Decisions made by Redis", c.redis_decisions);
-  emit("edgekit_redis_global_failure_policy_decisions_total",
-       "Decisions made by the failure policy because Redis could not decide",
-       c.failure_policy_decisions);
-  emit("edgekit_redis_global_allowed_total", "Requests allowed", c.allowed);
-  emit("edgekit_redis_global_rejected_total", "Requests rejected", c.rejected);
+  const redis_internal::MetricEmitter emit(visitor, algorithm);
+  emit.Counter("edgekit_redis_global_redis_decisions_total", "Decisions made by Redis",
+               c.redis_decisions);
+  emit.Counter("edgekit_redis_global_failure_policy_decisions_total",
+               "Decisions made by the failure policy because Redis could not decide",
+               c.failure_policy_decisions);
+  emit.Counter("edgekit_redis_global_allowed_total", "Requests allowed", c.allowed);
+  emit.Counter("edgekit_redis_global_rejected_total", "Requests rejected", c.rejected);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "edgekit/base/mutex.h"
 #include "edgekit/base/string_view.h"
 #include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -134,30 +135,20 @@ HybridLimiterCounters HybridLimiter::counters() const {
 
 void HybridLimiter::VisitMetrics(MetricsVisitor& visitor) const {
   const HybridLimiterCounters c = counters();
-  auto emit = [&](std::string_view name, std::string_view help, MetricType type, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_hybrid_allowed_total", "Requests allowed", MetricType::kCounter, c.allowed);
-  emit("edgekit_redis_hybrid_rejected_total", "Requests rejected", MetricType::kCounter,
-       c.rejected);
-  emit("edgekit_redis_hybrid_rejected_unsynced_total",
-       "Requests rejected only because this node waits for a sync", MetricType::kCounter,
-       c.rejected_unsynced);
-  emit("edgekit_redis_hybrid_syncs_total", "Syncs in which every key succeeded",
-       MetricType::kCounter, c.syncs);
-  emit("edgekit_redis_hybrid_sync_failures_total", "Syncs in which some key failed",
-       MetricType::kCounter, c.sync_failures);
-  emit("edgekit_redis_hybrid_fallback_decisions_total",
-       "Decisions made by the local fallback limit while Redis is stale", MetricType::kCounter,
-       c.fallback_decisions);
-  emit("edgekit_redis_hybrid_evictions_total", "Keys evicted from the bounded table",
-       MetricType::kCounter, c.evictions);
-  emit("edgekit_redis_hybrid_keys", "Keys tracked now", MetricType::kGauge, c.keys);
+  const redis_internal::MetricEmitter emit(visitor);
+  emit.Counter("edgekit_redis_hybrid_allowed_total", "Requests allowed", c.allowed);
+  emit.Counter("edgekit_redis_hybrid_rejected_total", "Requests rejected", c.rejected);
+  emit.Counter("edgekit_redis_hybrid_rejected_unsynced_total",
+               "Requests rejected only because this node waits for a sync", c.rejected_unsynced);
+  emit.Counter("edgekit_redis_hybrid_syncs_total", "Syncs in which every key succeeded", c.syncs);
+  emit.Counter("edgekit_redis_hybrid_sync_failures_total", "Syncs in which some key failed",
+               c.sync_failures);
+  emit.Counter("edgekit_redis_hybrid_fallback_decisions_total",
+               "Decisions made by the local fallback limit while Redis is stale",
+               c.fallback_decisions);
+  emit.Counter("edgekit_redis_hybrid_evictions_total", "Keys evicted from the bounded table",
+               c.evictions);
+  emit.Gauge("edgekit_redis_hybrid_keys", "Keys tracked now", c.keys);
 }
 
 ratelimit::Decision HybridLimiter::Decide(std::string_view key, int64_t cost) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -101,18 +102,14 @@ PurgeSyncCounters PurgeSync::counters() const {
 
 void PurgeSync::VisitMetrics(MetricsVisitor& visitor) const {
   const PurgeSyncCounters c = counters();
-  auto emit = [&](std::string_view name, std::string_view help, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_purge_published_total", "Purges published", c.published);
-  emit("edgekit_redis_purge_applied_total", "Other nodes' purges applied locally", c.applied);
-  emit("edgekit_redis_purge_malformed_total", "Purge messages ignored", c.malformed);
-  emit("edgekit_redis_purge_resubscriptions_total",
-       "Subscriptions restored after a loss (purges may have been missed)", c.resubscriptions);
+  const redis_internal::MetricEmitter emit(visitor);
+  emit.Counter("edgekit_redis_purge_published_total", "Purges published", c.published);
+  emit.Counter("edgekit_redis_purge_applied_total", "Other nodes' purges applied locally",
+               c.applied);
+  emit.Counter("edgekit_redis_purge_malformed_total", "Purge messages ignored", c.malformed);
+  emit.Counter("edgekit_redis_purge_resubscriptions_total",
+               "Subscriptions restored after a loss (purges may have been missed)",
+               c.resubscriptions);
 }
 
 }  // namespace redis

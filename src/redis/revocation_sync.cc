@@ -10,6 +10,7 @@
 #include "edgekit/base/string_view.h"
 #include "edgekit/redis/commands.h"
 #include "edgekit/redis/messages.h"
+#include "redis/metrics_util.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
@@ -132,20 +133,17 @@ RevocationSyncCounters RevocationSync::counters() const {
 
 void RevocationSync::VisitMetrics(MetricsVisitor& visitor) const {
   const RevocationSyncCounters c = counters();
-  auto emit = [&](std::string_view name, std::string_view help, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_revocation_revoked_total", "Revocations stored and announced", c.revoked);
-  emit("edgekit_redis_revocation_applied_total", "Announced revocations applied locally",
-       c.applied);
-  emit("edgekit_redis_revocation_malformed_total", "Revocation messages ignored", c.malformed);
-  emit("edgekit_redis_revocation_resynced_total", "Stored revocations applied by resyncs",
-       c.resynced);
-  emit("edgekit_redis_revocation_resync_failures_total", "Resyncs that failed", c.resync_failures);
+  const redis_internal::MetricEmitter emit(visitor);
+  emit.Counter("edgekit_redis_revocation_revoked_total", "Revocations stored and announced",
+               c.revoked);
+  emit.Counter("edgekit_redis_revocation_applied_total", "Announced revocations applied locally",
+               c.applied);
+  emit.Counter("edgekit_redis_revocation_malformed_total", "Revocation messages ignored",
+               c.malformed);
+  emit.Counter("edgekit_redis_revocation_resynced_total", "Stored revocations applied by resyncs",
+               c.resynced);
+  emit.Counter("edgekit_redis_revocation_resync_failures_total", "Resyncs that failed",
+               c.resync_failures);
 }
 
 }  // namespace redis

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "redis/hiredis_util.h"
+#include "redis/metrics_util.h"
 #include "redis/pipe.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -66,18 +67,14 @@ Subscriber::~Subscriber() = default;
 bool Subscriber::connected() const { return impl_ != nullptr; }
 
 void Subscriber::VisitMetrics(MetricsVisitor& visitor) const {
-  auto emit = [&](std::string_view name, std::string_view help, uint64_t value) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.value = static_cast<double>(value);
-    visitor.Visit(m);
-  };
-  emit("edgekit_redis_subscriber_messages_total", "Messages handled", counters_.messages);
-  emit("edgekit_redis_subscriber_dropped_oversized_total", "Messages over max_message_bytes",
-       counters_.dropped_oversized);
-  emit("edgekit_redis_subscriber_connects_total", "Subscriptions established", counters_.connects);
-  emit("edgekit_redis_subscriber_errors_total", "Connections lost or refused", counters_.errors);
+  const redis_internal::MetricEmitter emit(visitor);
+  emit.Counter("edgekit_redis_subscriber_messages_total", "Messages handled", counters_.messages);
+  emit.Counter("edgekit_redis_subscriber_dropped_oversized_total",
+               "Messages over max_message_bytes", counters_.dropped_oversized);
+  emit.Counter("edgekit_redis_subscriber_connects_total", "Subscriptions established",
+               counters_.connects);
+  emit.Counter("edgekit_redis_subscriber_errors_total", "Connections lost or refused",
+               counters_.errors);
 }
 
 void Subscriber::Subscribe(std::string channel, Handler handler,

@@ -27,39 +27,18 @@ redis::GlobalLimiterOptions Options(redis::GlobalAlgorithm algorithm) {
   return o;
 }
 
-std::shared_ptr<redis::Client> ClientFor(int port, FakeClock& clock) {
-  redis::ClientOptions o;
-  o.endpoints = {{"127.0.0.1", port}};
-  o.connect_timeout = absl::Milliseconds(200);
-  o.command_timeout = absl::Milliseconds(500);
-  o.reconnect_backoff_min = absl::Seconds(1);
-  o.reconnect_backoff_max = absl::Seconds(1);
-  o.connections = 2;
-  return std::shared_ptr<redis::Client>(redis::Client::Create(o, clock).value());
-}
-
 // `n` nodes, each with its own client, sharing the server at `port`.
 std::vector<std::unique_ptr<redis::GlobalLimiter>> Nodes(const redis::GlobalLimiterOptions& o,
                                                          int port, FakeClock& clock, int n) {
   std::vector<std::unique_ptr<redis::GlobalLimiter>> nodes;
   for (int i = 0; i < n; ++i) {
-    auto l = redis::GlobalLimiter::Create(o, ClientFor(port, clock), clock);
+    auto l = redis::GlobalLimiter::Create(
+        o, edgekit_test::TestClient(port, clock, absl::Seconds(1)), clock);
     REQUIRE(l.ok());
     nodes.push_back(std::move(*l));
   }
   return nodes;
 }
-
-class Recorder : public redis::LimiterObserver {
- public:
-  void OnFailurePolicyDecision(const redis::FailurePolicyDecision& d) override {
-    keys.push_back(std::string(d.key));
-    limiters.push_back(std::string(d.limiter));
-    causes.push_back(d.cause.code());
-  }
-  std::vector<std::string> keys, limiters;
-  std::vector<absl::StatusCode> causes;
-};
 
 }  // namespace
 
@@ -174,7 +153,7 @@ TEST_CASE("GlobalLimiter keeps deciding when Redis dies and uses it again after 
   auto o = Options(redis::GlobalAlgorithm::kGcra);
   o.on_failure = policy;
   o.fallback_limit = 10;
-  Recorder recorder;
+  edgekit_test::LimiterRecorder recorder;
   o.observer = &recorder;
   auto nodes = Nodes(o, server.port(), clock, 4);
   REQUIRE(nodes[0]->Decide("k", clock.SystemNow()).source == Source::kRedis);

@@ -16,33 +16,6 @@
 namespace redis = edgekit::redis;
 using edgekit::testing::FakeClock;
 
-namespace {
-
-std::shared_ptr<redis::Client> ClientFor(int port, FakeClock& clock) {
-  redis::ClientOptions o;
-  o.endpoints = {{"127.0.0.1", port}};
-  o.connect_timeout = absl::Milliseconds(200);
-  o.command_timeout = absl::Milliseconds(500);
-  o.reconnect_backoff_min = absl::Milliseconds(100);
-  o.reconnect_backoff_max = absl::Milliseconds(100);
-  auto c = redis::Client::Create(o, clock);
-  REQUIRE(c.ok());
-  return std::shared_ptr<redis::Client>(std::move(*c));
-}
-
-class Recorder : public redis::LimiterObserver {
- public:
-  void OnFailurePolicyDecision(const redis::FailurePolicyDecision& d) override {
-    keys.push_back(std::string(d.key));
-    limiters.push_back(std::string(d.limiter));
-    causes.push_back(d.cause.code());
-  }
-  std::vector<std::string> keys, limiters;
-  std::vector<absl::StatusCode> causes;
-};
-
-}  // namespace
-
 TEST_CASE("HybridLimiter validates its options", "[redis]") {
   redis::HybridLimiterOptions o;
   FakeClock clock;
@@ -82,7 +55,8 @@ TEST_CASE("HybridLimiter holds the fleet limit within the documented overshoot",
   std::vector<std::unique_ptr<redis::HybridLimiter>> nodes;
   for (int i = 0; i < kNodes; ++i) {
     nodes.push_back(
-        redis::HybridLimiter::Create(o, ClientFor(server.port(), clock), clock).value());
+        redis::HybridLimiter::Create(o, edgekit_test::TestClient(server.port(), clock), clock)
+            .value());
   }
   // Traffic: 4,000 requests, uneven across nodes, in 100 ms ticks over 10 s;
   // every node syncs once per tick.
@@ -118,9 +92,10 @@ TEST_CASE("HybridLimiter decides locally while Redis is down and falls back when
   o.max_unsynced = 10;
   o.stale_after = absl::Seconds(2);
   o.fallback_local_limit = 5;
-  Recorder recorder;
+  edgekit_test::LimiterRecorder recorder;
   o.observer = &recorder;
-  auto node = redis::HybridLimiter::Create(o, ClientFor(server.port(), clock), clock).value();
+  auto node = redis::HybridLimiter::Create(o, edgekit_test::TestClient(server.port(), clock), clock)
+                  .value();
   for (int i = 0; i < 10; ++i) REQUIRE(node->Decide("k", clock.SystemNow()).allowed);
   CHECK_FALSE(node->Decide("k", clock.SystemNow()).allowed);  // waits for a sync
   REQUIRE(node->Sync(clock.SystemNow()).ok());
@@ -149,7 +124,7 @@ TEST_CASE("HybridLimiter decides locally while Redis is down and falls back when
   CHECK(node->Decide("k", clock.SystemNow()).allowed);  // back on fleet totals
   // What was admitted while Redis was down reached Redis with that sync (the
   // restarted server, without persistence, lost the 10 synced before).
-  auto client = ClientFor(server.port(), clock);
+  auto client = edgekit_test::TestClient(server.port(), clock);
   const int64_t index = absl::ToUnixSeconds(clock.SystemNow()) / 60;
   auto total = client->Execute(redis::Command({"HGET", "edgekit:hl:{k}:w", std::to_string(index)}));
   REQUIRE(total.ok());

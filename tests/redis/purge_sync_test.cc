@@ -17,30 +17,6 @@ using edgekit::testing::FakeClock;
 
 namespace {
 
-redis::ClientOptions Options(int port) {
-  redis::ClientOptions o;
-  o.endpoints = {{"127.0.0.1", port}};
-  o.connect_timeout = absl::Milliseconds(200);
-  o.command_timeout = absl::Milliseconds(500);
-  o.reconnect_backoff_min = absl::Milliseconds(100);
-  o.reconnect_backoff_max = absl::Milliseconds(100);
-  return o;
-}
-
-template <typename Done>
-bool PollUntil(redis::Subscriber& sub, FakeClock& clock, Done done) {
-  for (int i = 0; i < 100 && !done(); ++i) {
-    auto n = sub.Poll(absl::Milliseconds(50));
-    (void)n;
-    clock.Advance(absl::Milliseconds(100));
-  }
-  return done();
-}
-
-}  // namespace
-
-namespace {
-
 namespace cache = edgekit::cache;
 
 struct CacheNode {
@@ -49,10 +25,10 @@ struct CacheNode {
   std::unique_ptr<redis::PurgeSync> purges;
 
   CacheNode(int port, std::string id, FakeClock& clock) {
-    auto client =
-        std::shared_ptr<redis::Client>(redis::Client::Create(Options(port), clock).value());
+    auto client = std::shared_ptr<redis::Client>(
+        redis::Client::Create(edgekit_test::TestClientOptions(port), clock).value());
     redis::SubscriberOptions so;
-    so.redis = Options(port);
+    so.redis = edgekit_test::TestClientOptions(port);
     subscriber = redis::Subscriber::Create(so, clock).value();
     redis::PurgeSyncOptions po;
     po.node_id = std::move(id);
@@ -100,17 +76,19 @@ TEST_CASE("A purge by surrogate key on one node empties the tagged entries on th
   CHECK_FALSE(a.Fresh("https://shop.example/tv", now));
 
   for (CacheNode* n : {&b, &c}) {
-    CHECK(PollUntil(*n->subscriber, clock, [&] { return n->purges->counters().applied == 1; }));
+    CHECK(edgekit_test::PollUntil(*n->subscriber, clock,
+                                  [&] { return n->purges->counters().applied == 1; }));
     CHECK_FALSE(n->Fresh("https://shop.example/tv", now));
     CHECK_FALSE(n->Fresh("https://shop.example/radio", now));
     CHECK(n->Fresh("https://shop.example/sofa", now));  // other tags untouched
   }
   // node-a ignored its own broadcast (already applied).
-  CHECK(PollUntil(*a.subscriber, clock, [] { return true; }));
+  CHECK(edgekit_test::PollUntil(*a.subscriber, clock, [] { return true; }));
   CHECK(a.purges->counters().applied == 0);
 
   // Purge by URL reaches the others too.
   REQUIRE(b.purges->PurgeUrl("https://shop.example/sofa").ok());
-  CHECK(PollUntil(*c.subscriber, clock, [&] { return c.purges->counters().applied == 2; }));
+  CHECK(edgekit_test::PollUntil(*c.subscriber, clock,
+                                [&] { return c.purges->counters().applied == 2; }));
   CHECK_FALSE(c.Fresh("https://shop.example/sofa", now));
 }

@@ -20,7 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
+#include "edgekit/base/clock.h"
 #include "edgekit/redis/client.h"
+#include "edgekit/redis/failure_policy.h"
+#include "edgekit/redis/subscriber.h"
+#include "edgekit/testing/fake_clock.h"
 
 namespace edgekit_test {
 
@@ -55,6 +60,32 @@ class RedisServer {
   bool paused_ = false;
   std::string dir_;
   std::string error_;
+};
+
+// Client options for the tests: one server on loopback, timeouts generous
+// enough for a loaded machine (connect 200 ms, commands 500 ms), `backoff`
+// between reconnects (injected clock).
+edgekit::redis::ClientOptions TestClientOptions(int port,
+                                                absl::Duration backoff = absl::Milliseconds(100));
+std::shared_ptr<edgekit::redis::Client> TestClient(
+    int port, edgekit::Clock& clock, absl::Duration backoff = absl::Milliseconds(100));
+
+// Polls until `done()`, at most 100 times (each waits at most 50 ms of real
+// time for the socket: delivery is real I/O). The fake clock moves 100 ms per
+// poll so reconnect backoffs elapse.
+bool PollUntil(edgekit::redis::Subscriber& subscriber, edgekit::testing::FakeClock& clock,
+               const std::function<bool()>& done);
+
+// Records the limiters' failure-policy decisions.
+class LimiterRecorder : public edgekit::redis::LimiterObserver {
+ public:
+  void OnFailurePolicyDecision(const edgekit::redis::FailurePolicyDecision& d) override {
+    keys.push_back(std::string(d.key));
+    limiters.push_back(std::string(d.limiter));
+    causes.push_back(d.cause.code());
+  }
+  std::vector<std::string> keys, limiters;
+  std::vector<absl::StatusCode> causes;
 };
 
 // A client for admin commands on one server (a standalone view of one node).

@@ -183,6 +183,30 @@ void RedisServer::Resume() {
   }
 }
 
+redis::ClientOptions TestClientOptions(int port, absl::Duration backoff) {
+  redis::ClientOptions o;
+  o.endpoints = {{"127.0.0.1", port}};
+  o.connect_timeout = absl::Milliseconds(200);
+  o.command_timeout = absl::Milliseconds(500);
+  o.reconnect_backoff_min = backoff;
+  o.reconnect_backoff_max = backoff;
+  return o;
+}
+
+std::shared_ptr<redis::Client> TestClient(int port, edgekit::Clock& clock, absl::Duration backoff) {
+  return std::shared_ptr<redis::Client>(
+      redis::Client::Create(TestClientOptions(port, backoff), clock).value());
+}
+
+bool PollUntil(redis::Subscriber& subscriber, edgekit::testing::FakeClock& clock,
+               const std::function<bool()>& done) {
+  for (int i = 0; i < 100 && !done(); ++i) {
+    (void)subscriber.Poll(absl::Milliseconds(50));
+    clock.Advance(absl::Milliseconds(100));
+  }
+  return done();
+}
+
 std::unique_ptr<redis::Client> AdminClient(int port, const std::string& password) {
   redis::ClientOptions o;
   o.endpoints = {{"127.0.0.1", port}};

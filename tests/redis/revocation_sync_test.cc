@@ -21,29 +21,6 @@ using edgekit::testing::FakeClock;
 
 namespace {
 
-redis::ClientOptions Options(int port) {
-  redis::ClientOptions o;
-  o.endpoints = {{"127.0.0.1", port}};
-  o.connect_timeout = absl::Milliseconds(200);
-  o.command_timeout = absl::Milliseconds(500);
-  o.reconnect_backoff_min = absl::Milliseconds(100);
-  o.reconnect_backoff_max = absl::Milliseconds(100);
-  return o;
-}
-
-// Polls until `done()`, at most 100 times (each waits at most 50 ms of real
-// time for the socket: delivery is real I/O). The fake clock moves 100 ms per
-// poll so reconnect backoffs elapse.
-template <typename Done>
-bool PollUntil(redis::Subscriber& sub, FakeClock& clock, Done done) {
-  for (int i = 0; i < 100 && !done(); ++i) {
-    auto n = sub.Poll(absl::Milliseconds(50));
-    (void)n;
-    clock.Advance(absl::Milliseconds(100));
-  }
-  return done();
-}
-
 struct Node {
   std::shared_ptr<redis::Client> client;
   std::unique_ptr<redis::Subscriber> subscriber;
@@ -51,9 +28,10 @@ struct Node {
   std::unique_ptr<redis::RevocationSync> sync;
 
   Node(int port, FakeClock& clock) {
-    client = std::shared_ptr<redis::Client>(redis::Client::Create(Options(port), clock).value());
+    client = std::shared_ptr<redis::Client>(
+        redis::Client::Create(edgekit_test::TestClientOptions(port), clock).value());
     redis::SubscriberOptions so;
-    so.redis = Options(port);
+    so.redis = edgekit_test::TestClientOptions(port);
     subscriber = redis::Subscriber::Create(so, clock).value();
     sync = redis::RevocationSync::Create({}, client, revoked, clock).value();
     sync->Attach(*subscriber);
@@ -77,8 +55,9 @@ TEST_CASE("A revocation on one node rejects the token on the others", "[redis_jw
   REQUIRE(nodes[0]->sync->Revoke("token-42", exp, now).ok());
   CHECK(nodes[0]->revoked->IsRevoked("token-42", now));  // at once, locally
   for (int i = 1; i < 3; ++i) {
-    CHECK(PollUntil(*nodes[i]->subscriber, clock,
-                    [&] { return nodes[i]->revoked->IsRevoked("token-42", clock.SystemNow()); }));
+    CHECK(edgekit_test::PollUntil(*nodes[i]->subscriber, clock, [&] {
+      return nodes[i]->revoked->IsRevoked("token-42", clock.SystemNow());
+    }));
   }
   // Redis keeps it only as long as the token lives (PXAT = exp).
   auto ttl = nodes[0]->client->Execute({"PEXPIRETIME", "edgekit:jti:token-42"});
@@ -101,8 +80,8 @@ TEST_CASE("A node that was disconnected catches up on revocations after reconnec
   const absl::Time now = clock.SystemNow();
   REQUIRE(a.sync->Revoke("missed", now + absl::Hours(1), now).ok());
   // ...then it notices, reconnects after the backoff and resyncs from Redis.
-  CHECK(PollUntil(*b.subscriber, clock,
-                  [&] { return b.revoked->IsRevoked("missed", clock.SystemNow()); }));
+  CHECK(edgekit_test::PollUntil(*b.subscriber, clock,
+                                [&] { return b.revoked->IsRevoked("missed", clock.SystemNow()); }));
   CHECK(b.subscriber->counters().connects >= 2);
   CHECK(b.sync->counters().resynced >= 1);
 }
@@ -174,7 +153,7 @@ TEST_CASE("Revocations hold across a Redis Cluster and a primary's crash",
     }
     return true;
   };
-  CHECK(PollUntil(*b->subscriber, clock, [&] { return all_revoked(*b); }));
+  CHECK(edgekit_test::PollUntil(*b->subscriber, clock, [&] { return all_revoked(*b); }));
 
   // A node that joins later reads them back from every primary.
   auto c = make_node(1);
@@ -212,6 +191,7 @@ TEST_CASE("Revocations hold across a Redis Cluster and a primary's crash",
         return late.ok();
       },
       10));
-  CHECK(PollUntil(*b->subscriber, clock,
-                  [&] { return b->revoked->IsRevoked(jtis[0] + "-late", clock.SystemNow()); }));
+  CHECK(edgekit_test::PollUntil(*b->subscriber, clock, [&] {
+    return b->revoked->IsRevoked(jtis[0] + "-late", clock.SystemNow());
+  }));
 }
