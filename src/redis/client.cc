@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <limits>
 #include <utility>
 
@@ -273,7 +274,6 @@ std::vector<absl::StatusOr<Reply>> Client::Impl::Run(absl::Span<const Command> c
   }
   if (cluster() && !work.empty()) (void)Refresh(deadline, &events, false);
 
-  std::vector<Op> ops;
   std::vector<Op*> op_ptrs;
   std::vector<Work> next;
   for (size_t round = 0; !work.empty(); ++round) {
@@ -300,15 +300,29 @@ std::vector<absl::StatusOr<Reply>> Client::Impl::Run(absl::Span<const Command> c
       it->second.push_back(k);
     }
     next.clear();
+    // Every node's commands are written before any reply is awaited, so the
+    // nodes' round trips overlap.
+    struct Batch {
+      Node* node = nullptr;
+      Pipe* pipe = nullptr;
+      std::vector<size_t> members;  // indices into `work`
+      std::vector<Op> ops;
+      Pipe::Waiter waiter;
+    };
+    std::deque<Batch> batches;
     for (auto& [node, members] : groups) {
       for (size_t begin = 0; begin < members.size(); begin += options.max_queue) {
         const size_t end = std::min(members.size(), begin + options.max_queue);
-        ops.assign(end - begin, Op{});
+        Batch& b = batches.emplace_back();
+        b.node = node;
+        b.members.assign(members.begin() + static_cast<ptrdiff_t>(begin),
+                         members.begin() + static_cast<ptrdiff_t>(end));
+        b.ops.resize(b.members.size());
         op_ptrs.clear();
-        for (size_t j = begin; j < end; ++j) {
-          const Work& w = work[members[j]];
+        for (size_t j = 0; j < b.members.size(); ++j) {
+          const Work& w = work[b.members[j]];
           const Command& c = commands[w.index];
-          Op& op = ops[j - begin];
+          Op& op = b.ops[j];
           op.request = w.eval ? redis_internal::EncodeCommand(redis_internal::SendArgs(c, true))
                               : redis_internal::EncodeCommand(c.args);
           if (w.asking) {
@@ -317,58 +331,63 @@ std::vector<absl::StatusOr<Reply>> Client::Impl::Run(absl::Span<const Command> c
           }
           op_ptrs.push_back(&op);
         }
-        node->Pick(clock.MonotonicNow())->Run(op_ptrs, deadline, &events.pipe);
-        for (size_t j = begin; j < end; ++j) {
-          Work w = work[members[j]];
-          Op& op = ops[j - begin];
-          if (!op.status.ok()) {
-            results[w.index] = op.status;
-            if (cluster() &&
-                (absl::IsUnavailable(op.status) || absl::IsDeadlineExceeded(op.status))) {
-              WantRefresh();
-            }
-            continue;
+        b.pipe = node->Pick(clock.MonotonicNow());
+        b.pipe->Submit(op_ptrs, &b.waiter, deadline, &events.pipe);
+      }
+    }
+    for (Batch& b : batches) {
+      b.pipe->Await(&b.waiter, deadline, &events.pipe);
+      Node* node = b.node;
+      for (size_t j = 0; j < b.members.size(); ++j) {
+        Work w = work[b.members[j]];
+        Op& op = b.ops[j];
+        if (!op.status.ok()) {
+          results[w.index] = op.status;
+          if (cluster() &&
+              (absl::IsUnavailable(op.status) || absl::IsDeadlineExceeded(op.status))) {
+            WantRefresh();
           }
-          const redis_internal::Step step =
-              redis_internal::NextStepFor(op.reply, commands[w.index], cluster(), w.eval);
-          switch (step.next) {
-            case NextStep::kDeliver:
-              results[w.index] = std::move(op.reply);
-              continue;
-            case NextStep::kMoved:
-            case NextStep::kAsk: {
-              Endpoint target = step.redirect.target;
-              if (target.host.empty()) target.host = node->config.endpoint.host;
-              MutexLock lock(&mu);
-              Node* t = NodeForLocked(target);
-              if (t == nullptr) {
-                results[w.index] = absl::UnavailableError("redis: too many cluster nodes");
-                continue;
-              }
-              w.target = t;
-              w.asking = step.next == NextStep::kAsk;
-              if (step.next == NextStep::kMoved) {
-                moved.fetch_add(1, std::memory_order_relaxed);
-                table.SetSlot(step.redirect.slot, table.NodeIndex(target));
-                refresh_wanted = true;
-              } else {
-                ask.fetch_add(1, std::memory_order_relaxed);
-              }
-              break;
-            }
-            case NextStep::kTryAgain:
-              tryagain.fetch_add(1, std::memory_order_relaxed);
-              w.target = nullptr;
-              w.asking = false;
-              break;
-            case NextStep::kEval:
-              script_reloads.fetch_add(1, std::memory_order_relaxed);
-              w.eval = true;
-              w.target = node;
-              break;
-          }
-          next.push_back(w);
+          continue;
         }
+        const redis_internal::Step step =
+            redis_internal::NextStepFor(op.reply, commands[w.index], cluster(), w.eval);
+        switch (step.next) {
+          case NextStep::kDeliver:
+            results[w.index] = std::move(op.reply);
+            continue;
+          case NextStep::kMoved:
+          case NextStep::kAsk: {
+            Endpoint target = step.redirect.target;
+            if (target.host.empty()) target.host = node->config.endpoint.host;
+            MutexLock lock(&mu);
+            Node* t = NodeForLocked(target);
+            if (t == nullptr) {
+              results[w.index] = absl::UnavailableError("redis: too many cluster nodes");
+              continue;
+            }
+            w.target = t;
+            w.asking = step.next == NextStep::kAsk;
+            if (step.next == NextStep::kMoved) {
+              moved.fetch_add(1, std::memory_order_relaxed);
+              table.SetSlot(step.redirect.slot, table.NodeIndex(target));
+              refresh_wanted = true;
+            } else {
+              ask.fetch_add(1, std::memory_order_relaxed);
+            }
+            break;
+          }
+          case NextStep::kTryAgain:
+            tryagain.fetch_add(1, std::memory_order_relaxed);
+            w.target = nullptr;
+            w.asking = false;
+            break;
+          case NextStep::kEval:
+            script_reloads.fetch_add(1, std::memory_order_relaxed);
+            w.eval = true;
+            w.target = node;
+            break;
+        }
+        next.push_back(w);
       }
     }
     work.swap(next);

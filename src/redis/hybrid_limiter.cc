@@ -219,8 +219,9 @@ ratelimit::Decision HybridLimiter::Impl::DecideLocked(std::string_view key, absl
   if (now - std::max(s.last_sync_ok, last_healthy) > options.stale_after) {
     // Redis has been away too long for this key: a local limit per node.
     ++counters.fallback_decisions;
-    *fallback_cause =
-        last_failure.ok() ? absl::UnavailableError("redis: no successful sync") : last_failure;
+    // A copy of its own: no status payload is shared across threads.
+    *fallback_cause = last_failure.ok() ? absl::UnavailableError("redis: no successful sync")
+                                        : absl::Status(last_failure.code(), last_failure.message());
     if (s.local_count + cost <= options.fallback_local_limit) {
       s.local_count += cost;
       s.unsynced += cost;
@@ -351,7 +352,7 @@ absl::Status HybridLimiter::SyncPlan::Finish(Impl& m, const SyncPlan& plan,
   }
   if (!first_failure.ok()) {
     ++m.counters.sync_failures;
-    m.last_failure = first_failure;
+    m.last_failure = absl::Status(first_failure.code(), first_failure.message());
     return first_failure;
   }
   ++m.counters.syncs;

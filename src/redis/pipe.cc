@@ -225,15 +225,22 @@ absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) const {
 }
 
 void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* events) {
+  Waiter waiter;
+  Submit(ops, &waiter, deadline, events);
+  Await(&waiter, deadline, events);
+}
+
+void Pipe::Submit(absl::Span<Op* const> ops, Waiter* waiter, absl::Time deadline,
+                  PipeEvents* events) {
+  waiter->remaining = 0;
   if (ops.empty()) return;
   std::string bytes;
   for (const Op* op : ops) bytes += op->request;
-  Waiter me;
   MutexLock lock(&mu_);
   if (ctx_ == nullptr && !connecting_ && clock_.MonotonicNow() < retry_at_) {
-    const absl::Status s = absl::UnavailableError(absl::StrCat(
-        "redis: ", redis::ToString(config_.endpoint), " unreachable, waiting to reconnect"));
-    for (Op* op : ops) op->status = s;
+    const std::string why = absl::StrCat("redis: ", redis::ToString(config_.endpoint),
+                                         " unreachable, waiting to reconnect");
+    for (Op* op : ops) op->status = absl::UnavailableError(why);
     counters_.fast_failures.fetch_add(ops.size(), std::memory_order_relaxed);
     return;
   }
@@ -241,9 +248,9 @@ void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* event
   while (unsent_.size() + in_flight_.size() + ops.size() > config_.max_queue) {
     const absl::Duration left = deadline - RealNow();
     if (left <= absl::ZeroDuration() || ops.size() > config_.max_queue) {
-      const absl::Status s = absl::DeadlineExceededError(absl::StrCat(
-          "redis: queue to ", redis::ToString(config_.endpoint), " full until the deadline"));
-      for (Op* op : ops) op->status = s;
+      const std::string why = absl::StrCat("redis: queue to ", redis::ToString(config_.endpoint),
+                                           " full until the deadline");
+      for (Op* op : ops) op->status = absl::DeadlineExceededError(why);
       counters_.queue_full.fetch_add(ops.size(), std::memory_order_relaxed);
       return;
     }
@@ -251,28 +258,34 @@ void Pipe::Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* event
     room_.WaitWithTimeout(&mu_, left);
     --room_waiters_;
   }
-  me.remaining = ops.size();
+  waiter->remaining = ops.size();
   load_.fetch_add(ops.size(), std::memory_order_relaxed);
   if (ctx_ != nullptr && !connecting_) {
-    for (Op* op : ops) in_flight_.push_back(Slot{op, &me, op->replies});
+    for (Op* op : ops) in_flight_.push_back(Slot{op, waiter, op->replies});
     WriteLocked(bytes);
   } else {
-    for (Op* op : ops) unsent_.push_back(Slot{op, &me, op->replies});
+    for (Op* op : ops) unsent_.push_back(Slot{op, waiter, op->replies});
     if (!connecting_) ConnectLocked(deadline, events);
   }
-  while (me.remaining > 0) {
+}
+
+void Pipe::Await(Waiter* waiter, absl::Time deadline, PipeEvents* events) {
+  MutexLock lock(&mu_);
+  while (waiter->remaining > 0) {
     if (ctx_ != nullptr && !reading_ && !connecting_) {
-      ReadLocked(&me, deadline, events);
+      ReadLocked(waiter, deadline, events);
       continue;
     }
     const absl::Duration left = deadline - RealNow();
     if (left <= absl::ZeroDuration()) {
-      AbandonLocked(&me, absl::DeadlineExceededError(absl::StrCat("redis: no reply from ",
-                                                                  redis::ToString(config_.endpoint),
-                                                                  " before the deadline")));
+      AbandonLocked(waiter, absl::DeadlineExceededError(absl::StrCat(
+                                "redis: no reply from ", redis::ToString(config_.endpoint),
+                                " before the deadline")));
       break;
     }
-    me.cv.WaitWithTimeout(&mu_, left);
+    waiter->waiting = true;
+    waiter->cv.WaitWithTimeout(&mu_, left);
+    waiter->waiting = false;
   }
 }
 
@@ -357,7 +370,9 @@ void Pipe::FailAllLocked(const absl::Status& status) {
   for (std::deque<Slot>* q : {&in_flight_, &unsent_}) {
     for (Slot& s : *q) {
       if (s.op != nullptr) ++failed;
-      CompleteLocked(s, status, nullptr);
+      // A copy of its own for each caller's thread: no status payload is
+      // shared (and reference-counted) across threads.
+      CompleteLocked(s, absl::Status(status.code(), status.message()), nullptr);
     }
     q->clear();
   }
@@ -368,7 +383,7 @@ void Pipe::FailAllLocked(const absl::Status& status) {
   if (room_waiters_ > 0) room_.SignalAll();
 }
 
-void Pipe::DropLocked(const absl::Status& status, PipeEvents* events) {
+void Pipe::DropLocked(absl::Status status, PipeEvents* events) {
   // A writer sends outside the lock: let it finish (its send does not block).
   while (writing_) {
     ++write_waiters_;
@@ -417,9 +432,11 @@ void Pipe::AbandonLocked(Waiter* me, const absl::Status& status) {
 }
 
 void Pipe::HandOffLocked() {
+  // The caller of the oldest outstanding command that waits here reads next
+  // (a caller still submitting to other pipes reads when it comes to wait).
   if (reading_ || ctx_ == nullptr) return;
   for (Slot& s : in_flight_) {
-    if (s.op != nullptr) {
+    if (s.op != nullptr && s.waiter->waiting) {
       s.waiter->cv.Signal();
       return;
     }

@@ -100,14 +100,30 @@ class Pipe {
   Pipe(const Pipe&) = delete;
   Pipe& operator=(const Pipe&) = delete;
 
-  // Sends `ops` in order and returns when each has a reply or a status.
-  // Statuses: kUnavailable (cannot connect, reset, closed, waiting to
-  // reconnect), kDeadlineExceeded (no reply, no connection or no room in the
-  // queue before `deadline`), kUnauthenticated / kInvalidArgument (AUTH or
-  // SELECT refused), kInternal (a reply edgekit cannot represent).
-  // Connection losses and recoveries this call observed go to `events`.
+  // One caller's wait for the ops it submitted on this pipe.
+  struct Waiter {
+    CondVar cv;
+    size_t remaining = 0;
+    bool waiting = false;  // its thread waits in Await on this pipe (guarded by the pipe's lock)
+  };
+
+  // Sends `ops` in order and returns when each has a reply or a status:
+  // Submit then Await. Statuses: kUnavailable (cannot connect, reset,
+  // closed, waiting to reconnect), kDeadlineExceeded (no reply, no
+  // connection or no room in the queue before `deadline`), kUnauthenticated /
+  // kInvalidArgument (AUTH or SELECT refused), kInternal (a reply edgekit
+  // cannot represent). Connection losses and recoveries this call observed
+  // go to `events`.
   void Run(absl::Span<Op* const> ops, absl::Time deadline, PipeEvents* events)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Queues and writes `ops` (connecting first if needed), without waiting for
+  // replies. Ops failed at once (waiting to reconnect, no room) have their
+  // status set and do not count in `waiter`. `ops` and `waiter` must stay
+  // alive until Await returns.
+  void Submit(absl::Span<Op* const> ops, Waiter* waiter, absl::Time deadline, PipeEvents* events)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Waits until every op of `waiter` has its reply or status.
+  void Await(Waiter* waiter, absl::Time deadline, PipeEvents* events) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Lock-free hints for choosing a pipe.
   size_t load() const { return load_.load(std::memory_order_relaxed); }
@@ -119,10 +135,6 @@ class Pipe {
   const PipeConfig& config() const { return config_; }
 
  private:
-  struct Waiter {
-    CondVar cv;
-    size_t remaining = 0;
-  };
   struct Slot {
     Op* op = nullptr;  // nullptr: the caller left; its reply is dropped
     Waiter* waiter = nullptr;
@@ -139,8 +151,7 @@ class Pipe {
   void CompleteLocked(Slot& slot, absl::Status status, redis::Reply* reply)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Requires: no reader (or the caller is it).
-  void DropLocked(const absl::Status& status, PipeEvents* events)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void DropLocked(absl::Status status, PipeEvents* events) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FailAllLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Opens a connection and runs the AUTH / SELECT handshake. No lock held.
   absl::Status Connect(absl::Time deadline, redisContext** out) const;

@@ -166,6 +166,15 @@ TEST_CASE("Revocations hold across a Redis Cluster and a primary's crash",
   const int victim = cluster.PrimaryOf(redis::KeySlot("edgekit:jti:" + jtis[0]));
   const int heir = cluster.ReplicaOf(victim);
   REQUIRE(heir != 0);
+  // Replication is asynchronous: crash the primary once its replica has every
+  // key (a crash before that loses the writes not yet replicated, as the guide
+  // says).
+  REQUIRE(edgekit_test::WaitUntil(
+      [&] {
+        return edgekit_test::Admin(heir, {"DBSIZE"}).integer ==
+               edgekit_test::Admin(victim, {"DBSIZE"}).integer;
+      },
+      10));
   for (size_t i = 0; i < cluster.size(); ++i) {
     if (cluster.server(i).port() == victim) cluster.server(i).Kill();
   }
