@@ -150,6 +150,35 @@ TEST_CASE("Redis Cluster: routing, resharding and failover keep one limit",
     event_base_free(base);
   }
 
+  {  // TRYAGAIN: a multi-key command whose keys a migration has split.
+    const std::string a = "{split}.a", b = "{split}.b";
+    const int slot = redis::KeySlot(a);
+    REQUIRE(client->Execute(redis::Command({"SET", a, "1"}, 1)).ok());
+    REQUIRE(client->Execute(redis::Command({"SET", b, "2"}, 1)).ok());
+    const int source = cluster.PrimaryOf(slot);
+    const int target = cluster.OtherPrimary(source);
+    int step = 0;
+    absl::Status split_status;
+    uint64_t tryagain = 0;
+    REQUIRE(cluster.MigrateSlot(slot, target, [&] {
+      if (step++ != 0) return;
+      // The slot is migrating: move one key only, then read both.
+      REQUIRE(!edgekit_test::Admin(source, {"MIGRATE", "127.0.0.1", std::to_string(target), "", "0",
+                                            "5000", "KEYS", a})
+                   .is_error());
+      const uint64_t before = client->counters().tryagain;
+      split_status = client->Execute(redis::Command({"MGET", a, b}, 1)).status();
+      tryagain = client->counters().tryagain - before;
+    }) == "");
+    CHECK(absl::IsUnavailable(split_status));  // retried up to max_redirects, then a fault
+    CHECK(tryagain >= 2);
+    auto both = client->Execute(redis::Command({"MGET", a, b}, 1));  // settled: MOVED, then served
+    REQUIRE(both.ok());
+    REQUIRE(both->elements.size() == 2);
+    CHECK(both->elements[0].str == "1");
+    CHECK(both->elements[1].str == "2");
+  }
+
   {  // One limit holds while its slot migrates and while its primary fails over.
     // Four nodes, each with its own cluster client, share a GCRA and a
     // sliding-window limit of 100 on one key.
