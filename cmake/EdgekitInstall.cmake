@@ -2,7 +2,9 @@
 # config + version file, a build-tree export and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
-get_property(_targets GLOBAL PROPERTY EDGEKIT_INSTALL_TARGETS)
+get_property(_targets GLOBAL PROPERTY EDGEKIT_DECLARED_COMPONENTS)
+list(TRANSFORM _targets PREPEND edgekit_)
+list(APPEND _targets edgekit)
 set(EDGEKIT_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/edgekit")
 
 install(TARGETS ${_targets}
@@ -43,7 +45,7 @@ if(EDGEKIT_WITH_JWT)
   string(APPEND EDGEKIT_PC_REQUIRES ", simdjson")
 endif()
 if(EDGEKIT_BUILD_REDIS)
-  string(APPEND EDGEKIT_PC_REQUIRES ", hiredis")
+  string(APPEND EDGEKIT_PC_REQUIRES ", hiredis, libevent_core")
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/edgekit.pc.in" "${PROJECT_BINARY_DIR}/edgekit.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/edgekit.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")

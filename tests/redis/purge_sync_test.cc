@@ -55,7 +55,7 @@ struct CacheNode {
 }  // namespace
 
 TEST_CASE("A purge by surrogate key on one node empties the tagged entries on the others",
-          "[redis_cache]") {
+          "[redis]") {
   edgekit_test::RedisServer server;
   INFO(server.error());
   REQUIRE(server.ok());

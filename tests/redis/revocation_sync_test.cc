@@ -41,7 +41,7 @@ struct Node {
 
 }  // namespace
 
-TEST_CASE("A revocation on one node rejects the token on the others", "[redis_jwt]") {
+TEST_CASE("A revocation on one node rejects the token on the others", "[redis]") {
   edgekit_test::RedisServer server;
   INFO(server.error());
   REQUIRE(server.ok());
@@ -68,7 +68,7 @@ TEST_CASE("A revocation on one node rejects the token on the others", "[redis_jw
 }
 
 TEST_CASE("A node that was disconnected catches up on revocations after reconnecting",
-          "[redis_jwt]") {
+          "[redis]") {
   edgekit_test::RedisServer server;
   INFO(server.error());
   REQUIRE(server.ok());
@@ -86,7 +86,7 @@ TEST_CASE("A node that was disconnected catches up on revocations after reconnec
   CHECK(b.sync->counters().resynced >= 1);
 }
 
-TEST_CASE("RevocationSync ignores malformed messages", "[redis_jwt]") {
+TEST_CASE("RevocationSync ignores malformed messages", "[redis]") {
   FakeClock clock;
   auto client = std::shared_ptr<redis::Client>(redis::Client::Create({}, clock).value());
   auto list = std::make_shared<jwt::RevocationList>(10);
@@ -105,7 +105,7 @@ TEST_CASE("RevocationSync ignores malformed messages", "[redis_jwt]") {
 // they survive a primary's crash (its replica takes over). Tagged [slow]: it
 // starts six servers and waits for a failover (about 15 s in all).
 TEST_CASE("Revocations hold across a Redis Cluster and a primary's crash",
-          "[redis_jwt][cluster][slow]") {
+          "[redis][cluster][slow]") {
   edgekit_test::RedisCluster cluster(3);
   INFO(cluster.error());
   REQUIRE(cluster.ok());
