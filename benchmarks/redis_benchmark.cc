@@ -11,6 +11,8 @@
 //   adds the GCRA script and the limiter around it.
 // - BM_Baseline_RawHiredisPing: one raw hiredis connection per thread, each
 //   pipelining 4 PINGs per round trip (no multiplexer at all).
+// - BM_Baseline_BlockingRawPing/threads:16: 16 blocking callers, a raw hiredis
+//   connection each, one PING per round trip (the floor of blocking callers).
 // - BM_Global_Decide_OneConnection: one caller, one socket, one round trip per
 //   decision (the previous design's figure). BM_Async_Decide: the event-loop
 //   adapter, 64 decisions in flight from one loop thread.
@@ -165,6 +167,26 @@ void BM_Baseline_RawHiredisPing(benchmark::State& state) {
   ReportRate(state, "pings/s", 4);
 }
 BENCHMARK(BM_Baseline_RawHiredisPing)->Threads(4)->UseRealTime();
+
+// 16 blocking callers without multiplexing: a raw hiredis socket each, one
+// PING per round trip. The floor of any design where a caller's thread waits
+// for its reply.
+void BM_Baseline_BlockingRawPing(benchmark::State& state) {
+  if (!Server().ok()) return state.SkipWithError("no redis-server");
+  redisContext* ctx = redisConnect("127.0.0.1", Server().port());
+  if (ctx == nullptr || ctx->err != 0) return state.SkipWithError("connect failed");
+  for (auto _ : state) {
+    void* reply = redisCommand(ctx, "PING");
+    if (reply == nullptr) {
+      state.SkipWithError("PING failed");
+      break;
+    }
+    freeReplyObject(reply);
+  }
+  redisFree(ctx);
+  ReportRate(state, "pings/s");
+}
+BENCHMARK(BM_Baseline_BlockingRawPing)->Threads(16)->UseRealTime();
 
 void BM_Global_DecideBatch(benchmark::State& state) {
   if (!Server().ok()) return state.SkipWithError("no redis-server");
