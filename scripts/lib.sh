@@ -40,6 +40,9 @@ EDGEKIT_BUILD_PACKAGES=(cmake make g++ pkg-config ccache ninja-build
   libabsl-dev libssl-dev libsimdjson-dev libxxhash-dev libhiredis-dev libevent-dev)
 EDGEKIT_TEST_PACKAGES=(catch2 libbenchmark-dev redis-server libboost-dev python3 curl)
 EDGEKIT_CI_PACKAGES=(clang libclang-rt-14-dev llvm clang-format)
+# Measurements by hand only (no test needs them): wrk for the proxy's hit path,
+# nginx for examples/hostile/compare_nginx.py.
+EDGEKIT_TOOL_PACKAGES=(wrk nginx-light)
 
 # Pick a generator and a compiler launcher once.
 cmake_common_args() {
