@@ -59,7 +59,8 @@ struct AsyncClient::Impl {
     std::deque<Pending*> in_flight;  // in send order
     event* timer = nullptr;
     absl::Time armed = absl::InfiniteFuture();
-    absl::Status closing;  // why the last connection ended
+    absl::Status closing;                // why the last connection ended
+    redis_internal::ReplyBudget budget;  // of the reply hiredis is parsing
   };
 
   struct Node {
@@ -124,12 +125,14 @@ struct AsyncClient::Impl {
 
 void AsyncClient::Impl::OnReplyCb(redisAsyncContext* ac, void* reply, void* privdata) {
   Conn* c = ConnOf(ac);
+  c->budget.used = 0;
   c->impl->OnReply(c, ac, static_cast<redisReply*>(reply), static_cast<Pending*>(privdata));
 }
 
 void AsyncClient::Impl::OnHandshakeCb(redisAsyncContext* ac, void* reply, void* privdata) {
   auto* r = static_cast<redisReply*>(reply);
   Conn* c = ConnOf(ac);
+  c->budget.used = 0;
   if (r == nullptr || r->type != REDIS_REPLY_ERROR || c->ac != ac) return;
   const bool auth = privdata != nullptr;
   const std::string why =
@@ -355,6 +358,9 @@ absl::Status AsyncClient::Impl::Connect(Conn* c) {
     return s;
   }
   ac->data = c;
+  c->budget.max = options.max_reply_bytes;
+  c->budget.used = 0;
+  redis_internal::BoundReader(ac->c.reader, &c->budget);
   redisAsyncSetConnectCallback(ac, OnConnectCb);
   redisAsyncSetDisconnectCallback(ac, OnDisconnectCb);
   c->ac = ac;

@@ -50,7 +50,66 @@ bool Convert(const redisReply* r, redis::Reply* out, size_t* budget, int depth) 
   }
 }
 
+// hiredis's own reply builders (static in hiredis.c; a new reader points at them).
+const redisReplyObjectFunctions& DefaultFunctions() {
+  static const redisReplyObjectFunctions defaults = [] {
+    redisReader* r = redisReaderCreate();
+    redisReplyObjectFunctions copy = *r->fn;
+    redisReaderFree(r);
+    return copy;
+  }();
+  return defaults;
+}
+
+bool Charge(const redisReadTask* task, size_t bytes) {
+  auto* budget = static_cast<ReplyBudget*>(task->privdata);
+  if (budget == nullptr) return true;
+  if (bytes > budget->max || budget->used > budget->max - bytes) return false;
+  budget->used += bytes;
+  return true;
+}
+
+void* BoundedArray(const redisReadTask* task, int elements) {
+  if (elements < 0 ||
+      !Charge(task, sizeof(redisReply) + static_cast<size_t>(elements) * sizeof(redisReply*))) {
+    return nullptr;  // hiredis reports it as out of memory
+  }
+  return DefaultFunctions().createArray(task, elements);
+}
+
+void* BoundedString(const redisReadTask* task, char* str, size_t len) {
+  if (!Charge(task, sizeof(redisReply) + len)) return nullptr;
+  return DefaultFunctions().createString(task, str, len);
+}
+
+void* BoundedInteger(const redisReadTask* task, long long value) {
+  if (!Charge(task, sizeof(redisReply))) return nullptr;
+  return DefaultFunctions().createInteger(task, value);
+}
+
+void* BoundedNil(const redisReadTask* task) {
+  if (!Charge(task, sizeof(redisReply))) return nullptr;
+  return DefaultFunctions().createNil(task);
+}
+
+redisReplyObjectFunctions* BoundedFunctions() {
+  static redisReplyObjectFunctions bounded = [] {
+    redisReplyObjectFunctions f = DefaultFunctions();
+    f.createArray = BoundedArray;
+    f.createString = BoundedString;
+    f.createInteger = BoundedInteger;
+    f.createNil = BoundedNil;
+    return f;
+  }();
+  return &bounded;
+}
+
 }  // namespace
+
+void BoundReader(redisReader* reader, ReplyBudget* budget) {
+  reader->fn = BoundedFunctions();
+  reader->privdata = budget;
+}
 
 bool ConvertReply(const redisReply* in, redis::Reply* out, size_t* budget) {
   return in != nullptr && Convert(in, out, budget, 0);

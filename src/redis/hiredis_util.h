@@ -14,6 +14,7 @@
 
 struct redisReply;
 struct redisContext;
+struct redisReader;
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis_internal {
@@ -31,6 +32,19 @@ int WaitFd(int fd, short events, absl::Time deadline);
 
 // Bytes the context's reader holds but has not parsed into a reply yet.
 size_t BufferedReplyBytes(const redisContext* ctx);
+
+// What one reply may take while hiredis builds it: its arrays' element
+// vectors and its strings, in bytes. hiredis 0.14 allocates an array's
+// element vector from the declared length before any element arrives, so
+// without this a server could make it allocate gigabytes with a dozen bytes.
+struct ReplyBudget {
+  size_t max = 0;
+  size_t used = 0;  // reset when a reply is complete
+};
+
+// Makes `reader` refuse (as out of memory: a reader error) any reply that
+// would take more than budget->max. `budget` must outlive the reader.
+void BoundReader(redisReader* reader, ReplyBudget* budget);
 
 }  // namespace redis_internal
 EDGEKIT_NAMESPACE_END

@@ -39,7 +39,8 @@ struct Exchanged {
 // the bytes read since the last complete reply, so that no reply may grow
 // past `max_reply_bytes` in memory.
 void ReadSome(redisContext* ctx, absl::Time deadline, bool want_out, size_t max_reply_bytes,
-              size_t* unparsed, const redis::Endpoint& endpoint, Exchanged* out) {
+              size_t* unparsed, ReplyBudget* budget, const redis::Endpoint& endpoint,
+              Exchanged* out) {
   char buf[kReadChunk];
   for (;;) {
     for (;;) {
@@ -51,10 +52,11 @@ void ReadSome(redisContext* ctx, absl::Time deadline, bool want_out, size_t max_
       }
       if (raw == nullptr) break;
       std::unique_ptr<void, FreeReply> owned(raw);
-      size_t budget = max_reply_bytes;
+      budget->used = 0;
+      size_t left = max_reply_bytes;
       out->replies.emplace_back();
       out->converted.push_back(
-          ConvertReply(static_cast<redisReply*>(raw), &out->replies.back(), &budget));
+          ConvertReply(static_cast<redisReply*>(raw), &out->replies.back(), &left));
       *unparsed = BufferedReplyBytes(ctx);
     }
     if (!out->replies.empty()) return;
@@ -131,7 +133,8 @@ absl::Status WriteAll(int fd, std::string_view bytes, absl::Time deadline) {
 }
 
 // Runs the handshake commands on a fresh connection.
-absl::Status Handshake(redisContext* ctx, const PipeConfig& config, absl::Time deadline) {
+absl::Status Handshake(redisContext* ctx, const PipeConfig& config, ReplyBudget* budget,
+                       absl::Time deadline) {
   std::vector<std::string> commands;
   if (!config.password.empty()) {
     commands.push_back(config.username.empty()
@@ -148,7 +151,8 @@ absl::Status Handshake(redisContext* ctx, const PipeConfig& config, absl::Time d
   size_t answered = 0;
   while (answered < commands.size()) {
     Exchanged got;
-    ReadSome(ctx, deadline, false, config.max_reply_bytes, &unparsed, config.endpoint, &got);
+    ReadSome(ctx, deadline, false, config.max_reply_bytes, &unparsed, budget, config.endpoint,
+             &got);
     for (const redis::Reply& r : got.replies) {
       if (r.is_error()) {
         const bool auth = !config.password.empty() && answered == 0;
@@ -192,7 +196,7 @@ Pipe::~Pipe() {
   ctx_ = nullptr;
 }
 
-absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) const {
+absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) {
   const absl::Time connect_deadline = std::min(deadline, RealNow() + config_.connect_timeout);
   redisContext* ctx = redisConnectNonBlock(config_.endpoint.host.c_str(), config_.endpoint.port);
   const std::string where = redis::ToString(config_.endpoint);
@@ -214,7 +218,11 @@ absl::Status Pipe::Connect(absl::Time deadline, redisContext** out) const {
         absl::StrCat("redis: connect ", where, ": ", strerror(err != 0 ? err : errno)));
   } else {
     redisEnableKeepAlive(ctx);
-    s = Handshake(ctx, config_, deadline);
+    // No reader exists while connecting: the budget is the connector's.
+    budget_.max = config_.max_reply_bytes;
+    budget_.used = 0;
+    BoundReader(ctx->reader, &budget_);
+    s = Handshake(ctx, config_, &budget_, deadline);
   }
   if (!s.ok()) {
     redisFree(ctx);
@@ -456,7 +464,8 @@ void Pipe::ReadLocked(Waiter* me, absl::Time deadline, PipeEvents* events) {
     const bool want_out = !pending_out_.empty() && !writing_;
     Exchanged got;
     mu_.Unlock();
-    ReadSome(ctx, deadline, want_out, config_.max_reply_bytes, &unparsed_, config_.endpoint, &got);
+    ReadSome(ctx, deadline, want_out, config_.max_reply_bytes, &unparsed_, &budget_,
+             config_.endpoint, &got);
     mu_.Lock();
     size_t delivered = 0;
     for (size_t i = 0; i < got.replies.size(); ++i) {

@@ -40,6 +40,7 @@
 #include "edgekit/base/config.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/redis/command.h"
+#include "redis/hiredis_util.h"
 
 struct redisContext;
 
@@ -154,7 +155,7 @@ class Pipe {
   void DropLocked(absl::Status status, PipeEvents* events) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void FailAllLocked(const absl::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Opens a connection and runs the AUTH / SELECT handshake. No lock held.
-  absl::Status Connect(absl::Time deadline, redisContext** out) const;
+  absl::Status Connect(absl::Time deadline, redisContext** out);
 
   const PipeConfig& config_;
   Clock& clock_;
@@ -179,8 +180,10 @@ class Pipe {
   CondVar room_;
   size_t room_waiters_ ABSL_GUARDED_BY(mu_) = 0;
 
-  // Bytes read since the last complete reply: touched by the reader only.
+  // Bytes read since the last complete reply, and what the reply being parsed
+  // has allocated: touched by the reader only (by the connector before it).
   size_t unparsed_ = 0;
+  ReplyBudget budget_;
 
   std::atomic<size_t> load_{0};
   std::atomic<bool> connected_{false};

@@ -20,6 +20,7 @@ struct ReplyReader::Impl {
   redisReader* reader = nullptr;
   size_t max_reply_bytes = 0;
   size_t unparsed = 0;  // bytes fed since the last complete reply
+  redis_internal::ReplyBudget budget;
   bool failed = false;
   ~Impl() {
     if (reader != nullptr) redisReaderFree(reader);
@@ -34,6 +35,8 @@ absl::StatusOr<std::unique_ptr<ReplyReader>> ReplyReader::Create(size_t max_repl
   impl->reader = redisReaderCreate();
   if (impl->reader == nullptr) return absl::ResourceExhaustedError("redis: out of memory");
   impl->max_reply_bytes = max_reply_bytes;
+  impl->budget.max = max_reply_bytes;
+  redis_internal::BoundReader(impl->reader, &impl->budget);
   return std::unique_ptr<ReplyReader>(new ReplyReader(std::move(impl)));
 }
 
@@ -62,6 +65,7 @@ absl::StatusOr<std::optional<Reply>> ReplyReader::Next() {
     return absl::InvalidArgumentError("redis: protocol error");
   }
   if (raw == nullptr) return std::optional<Reply>();
+  impl_->budget.used = 0;
   Reply reply;
   size_t budget = impl_->max_reply_bytes;
   const bool ok = redis_internal::ConvertReply(static_cast<redisReply*>(raw), &reply, &budget);

@@ -42,6 +42,7 @@ absl::StatusOr<OwnedReply> Call(redisContext* ctx, const std::vector<std::string
 
 struct Subscriber::Impl {
   redisContext* ctx = nullptr;
+  redis_internal::ReplyBudget budget;
   ~Impl() {
     if (ctx != nullptr) redisFree(ctx);
   }
@@ -119,6 +120,9 @@ absl::Status Subscriber::EnsureSubscribed() {
   }
   impl_ = std::make_unique<Impl>();
   impl_->ctx = ctx;
+  // A message may not take more than max_message_bytes (plus framing) while parsed.
+  impl_->budget.max = options_.max_message_bytes + 4096;
+  redis_internal::BoundReader(ctx->reader, &impl_->budget);
   const ClientOptions& o = options_.redis;
   if (!o.password.empty()) {
     auto auth =
@@ -149,6 +153,7 @@ absl::Status Subscriber::EnsureSubscribed() {
       return absl::UnavailableError("redis: subscribe not confirmed");
     }
     OwnedReply owned(raw);
+    impl_->budget.used = 0;
     if (static_cast<redisReply*>(raw)->type == REDIS_REPLY_ERROR) {
       Drop();
       return absl::UnavailableError("redis: subscribe refused");
@@ -194,6 +199,7 @@ absl::StatusOr<size_t> Subscriber::Poll(absl::Duration max_wait) {
       continue;
     }
     OwnedReply owned(raw);
+    impl_->budget.used = 0;
     auto* reply = static_cast<redisReply*>(raw);
     // ["message", channel, payload]
     if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&

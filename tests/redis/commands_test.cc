@@ -9,6 +9,7 @@
 
 #include "edgekit/redis/cluster.h"
 #include "edgekit/redis/messages.h"
+#include "edgekit/redis/resp.h"
 #include "edgekit_catch.h"
 
 namespace redis = edgekit::redis;
@@ -211,4 +212,42 @@ TEST_CASE("Fleet messages round-trip and reject malformed text", "[redis]") {
   }
   CHECK(redis::ToString(redis::PurgeKind::kUrl) == "url");
   CHECK(redis::ToString(redis::PurgeMode::kSoft) == "soft");
+}
+
+TEST_CASE("ReplyReader parses replies split across reads and bounds what a reply takes",
+          "[redis]") {
+  CHECK(absl::IsInvalidArgument(redis::ReplyReader::Create(10).status()));
+  auto reader = redis::ReplyReader::Create(4096).value();
+  const std::string bytes = "*2\r\n$5\r\nhello\r\n:42\r\n+OK\r\n";
+  for (char c : bytes) REQUIRE(reader->Feed(std::string_view(&c, 1)).ok());  // byte by byte
+  auto first = reader->Next();
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->elements.size() == 2);
+  CHECK((*first)->elements[0].str == "hello");
+  CHECK((*first)->elements[1].integer == 42);
+  auto second = reader->Next();
+  REQUIRE((second.ok() && second->has_value()));
+  CHECK((*second)->str == "OK");
+  auto none = reader->Next();
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());  // needs more bytes
+  CHECK(redis::EncodeCommand(redis::Command({"GET", "k"})) == "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+
+  SECTION("an array declaring billions of elements is refused before it is allocated") {
+    auto bomb = redis::ReplyReader::Create(4096).value();
+    REQUIRE(bomb->Feed("*5465654651\r\n:1\r\n").ok());
+    CHECK(absl::IsInvalidArgument(bomb->Next().status()));
+    CHECK(absl::IsFailedPrecondition(bomb->Feed("+OK\r\n")));  // the stream is not trusted again
+  }
+  SECTION("a string larger than the bound is refused while it arrives") {
+    auto big = redis::ReplyReader::Create(4096).value();
+    REQUIRE(big->Feed("$100000\r\n").ok());
+    CHECK(absl::IsResourceExhausted(big->Feed(std::string(8192, 'x'))));
+  }
+  SECTION("nesting beyond what a reply may hold is a protocol error") {
+    auto deep = redis::ReplyReader::Create(4096).value();
+    REQUIRE(deep->Feed("*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n*1\r\n:1\r\n").ok());
+    CHECK(absl::IsInvalidArgument(deep->Next().status()));
+  }
 }

@@ -67,8 +67,7 @@ TEST_CASE("A revocation on one node rejects the token on the others", "[redis]")
   CHECK_FALSE(nodes[1]->revoked->IsRevoked("token-42", exp + absl::Seconds(1)));
 }
 
-TEST_CASE("A node that was disconnected catches up on revocations after reconnecting",
-          "[redis]") {
+TEST_CASE("A node that was disconnected catches up on revocations after reconnecting", "[redis]") {
   edgekit_test::RedisServer server;
   INFO(server.error());
   REQUIRE(server.ok());

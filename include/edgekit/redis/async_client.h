@@ -14,7 +14,10 @@
 // waits for the backoff on the injected clock; Redis Cluster slot routing
 // with MOVED / ASK / TRYAGAIN / NOSCRIPT followed and the slot map refreshed.
 // A connection whose queue holds `max_queue` commands refuses more
-// (kResourceExhausted) until replies drain it.
+// (kResourceExhausted) until replies drain it. Bounds: a reply's arrays and
+// strings may take at most `max_reply_bytes` while hiredis builds them; unlike
+// the sync client, the bytes of one bulk string still arriving are buffered by
+// hiredis until it is complete or the command's deadline closes the connection.
 //
 // Example:
 //
