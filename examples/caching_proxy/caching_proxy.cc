@@ -168,7 +168,7 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
   if (!policy.ok()) return policy.status();
   edgekit::ratelimit::KeyedLimiterOptions lo;
   lo.max_keys = 65536;  // client addresses remembered; the oldest are evicted
-  absl::StatusOr<AdminLimiter> limiter = AdminLimiter::Create(*policy, lo);
+  absl::StatusOr<std::unique_ptr<AdminLimiter>> limiter = AdminLimiter::Create(*policy, lo);
   if (!limiter.ok()) return limiter.status();
 
   std::unique_ptr<HttpClient> client;
@@ -188,7 +188,8 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
 }
 
 CachingProxy::CachingProxy(CachingProxyOptions options, std::unique_ptr<ProxyCache> cache,
-                           std::unique_ptr<HttpClient> client, AdminLimiter admin_limiter)
+                           std::unique_ptr<HttpClient> client,
+                           std::unique_ptr<AdminLimiter> admin_limiter)
     : options_(std::move(options)),
       via_(absl::StrCat("1.1 ", options_.cache_name)),
       surrogate_capability_(absl::StrCat(options_.cache_name, "=\"Surrogate/1.0\"")),

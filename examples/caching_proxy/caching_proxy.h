@@ -149,7 +149,7 @@ class CachingProxy {
   using AdminLimiter = edgekit::ratelimit::KeyedLimiter<edgekit::ratelimit::GcraPolicy>;
 
   CachingProxy(CachingProxyOptions options, std::unique_ptr<ProxyCache> cache,
-               std::unique_ptr<HttpClient> client, AdminLimiter admin_limiter);
+               std::unique_ptr<HttpClient> client, std::unique_ptr<AdminLimiter> admin_limiter);
 
   void Decide(const std::shared_ptr<Pending>& p, ProxyCache::Decision d);
   void Forward(const std::shared_ptr<Pending>& p, edgekit::http::HeaderMap conditional);
@@ -168,7 +168,7 @@ class CachingProxy {
   const std::string surrogate_capability_;  // `name="Surrogate/1.0"`
   std::unique_ptr<ProxyCache> cache_;
   std::unique_ptr<HttpClient> client_;
-  mutable AdminLimiter admin_limiter_;
+  std::unique_ptr<AdminLimiter> admin_limiter_;
   edgekit::Clock& clock_;
   std::atomic<const HttpServer*> server_{nullptr};
   std::atomic<const HttpServer*> admin_server_{nullptr};

@@ -51,7 +51,7 @@ void CachingProxy::HandleAdmin(HttpRequest request, ServerExchange exchange) {
   // An address that failed too often is refused before its token is even
   // compared (a burst of failures, then a few per minute).
   const std::string& who = request.peer_address;
-  const edgekit::ratelimit::Decision budget = admin_limiter_.Peek(who);
+  const edgekit::ratelimit::Decision budget = admin_limiter_->Peek(who);
   if (!budget.allowed) {
     counters_.admin_throttled.fetch_add(1, std::memory_order_relaxed);
     HttpResponse r = TextResponse(429, "too many failed admin attempts; retry later\n");
@@ -60,7 +60,7 @@ void CachingProxy::HandleAdmin(HttpRequest request, ServerExchange exchange) {
   }
   if (!ConstantTimeEquals(AdminToken(request), options_.admin_token)) {
     counters_.admin_failures.fetch_add(1, std::memory_order_relaxed);
-    (void)admin_limiter_.TryAcquire(who);
+    (void)admin_limiter_->TryAcquire(who);
     HttpResponse r = TextResponse(401, "admin token required (in a header)\n");
     r.headers.Add("WWW-Authenticate", "Bearer realm=\"edgekit-admin\"");
     return respond(std::move(r));

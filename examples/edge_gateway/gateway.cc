@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -22,16 +23,30 @@ namespace jwt = edgekit::jwt;
 namespace ratelimit = edgekit::ratelimit;
 using edgekit::http::EqualsIgnoreCase;
 
+namespace {
+// Forwards a breaker's state changes to a function (the gateway's log).
+class FnBreakerObserver final : public breaker::CircuitBreakerObserver {
+ public:
+  explicit FnBreakerObserver(std::function<void(const breaker::StateChange&)> fn)
+      : fn_(std::move(fn)) {}
+  void OnStateChange(const breaker::StateChange& change) override { fn_(change); }
+
+ private:
+  std::function<void(const breaker::StateChange&)> fn_;
+};
+}  // namespace
+
 struct Gateway::Tier {
   std::string name;
   std::string policy_field;  // RateLimit-Policy value
-  std::optional<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
   std::atomic<uint64_t> offered{0}, allowed{0}, limited{0};
 };
 
 struct Gateway::Arm {
   std::string name;
   std::unique_ptr<HttpClient> client;
+  std::unique_ptr<breaker::CircuitBreakerObserver> observer;  // outlives `breaker`
   std::unique_ptr<breaker::CircuitBreaker> breaker;
   std::atomic<uint64_t> refused{0};
 
@@ -51,7 +66,7 @@ struct Gateway::Arm {
 };
 
 Gateway::Gateway(GatewayOptions options)
-    : options_(std::move(options)), router_(options_.canary_salt, options_.canary_percent_bp) {}
+    : options_(std::move(options)), router_(options_.canary_salt) {}
 
 Gateway::~Gateway() = default;
 
@@ -62,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   std::unique_ptr<Gateway> g(new Gateway(std::move(options)));
   const GatewayOptions& o = g->options_;
   g->loop_ = &loop;
+  if (absl::Status set = g->router_.SetDefaultPercent(o.canary_percent_bp); !set.ok()) return set;
 
   // JWT: keys from the JWKS, allowed algorithms (never "none").
   jwt::KeySetBuilder keys;
@@ -91,7 +107,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     tier->name = t.name;
     tier->policy_field =
         absl::StrCat("\"", t.name, "\";q=", t.limit, ";w=", absl::ToInt64Seconds(t.period));
-    tier->limiter.emplace(*std::move(limiter));
+    tier->limiter = *std::move(limiter);
     has_default |= t.name == o.default_tier;
     g->tiers_.push_back(std::move(tier));
   }
@@ -120,8 +136,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     absl::StatusOr<std::vector<canary::RampStage>> stages =
         canary::ParseRampSchedule(o.canary_ramp);
     if (!stages.ok()) return stages.status();
-    absl::StatusOr<std::unique_ptr<canary::RampController>> ramp = canary::RampController::Create(
-        *std::move(stages), o.judge, edgekit::RealClock::Get().MonotonicNow());
+    absl::StatusOr<std::unique_ptr<canary::RampController>> ramp =
+        canary::RampController::Create(*std::move(stages), o.judge);
     if (!ramp.ok()) return ramp.status();
     g->ramp_ = *std::move(ramp);
     absl::Status set = g->router_.SetDefaultPercent(g->ramp_->percent_bp());
@@ -155,7 +171,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     bo.wait_jitter = 0;
     bo.permitted_calls_in_half_open = o.breaker_probes;
     bo.probe_timeout = o.proxy.origin_timeout;
-    bo.listeners.push_back([self](const breaker::StateChange& c) {
+    arm->observer = std::make_unique<FnBreakerObserver>([self](const breaker::StateChange& c) {
       edgekit::MutexLock lock(&self->log_mu_);
       if (self->breaker_log_.size() < 1000) {
         self->breaker_log_.push_back(absl::StrCat(
@@ -163,6 +179,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
             edgekit::AbslView(ToString(c.to)), " (", edgekit::AbslView(ToString(c.reason)), ")"));
       }
     });
+    bo.observer = arm->observer.get();
     absl::StatusOr<std::unique_ptr<breaker::CircuitBreaker>> b =
         breaker::CircuitBreaker::Create(std::move(bo));
     if (!b.ok()) return b.status();
@@ -379,8 +396,7 @@ void Gateway::ControlStep() {
     std::vector<double> stable_lat, canary_lat;
     canary::ArmSample stable, canary_sample;
     Samples(&stable, &stable_lat, &canary_sample, &canary_lat);
-    const canary::RampStep step =
-        ramp_->Step(edgekit::RealClock::Get().MonotonicNow(), stable, canary_sample);
+    const canary::RampStep step = ramp_->Step(stable, canary_sample);
     if (step.action == canary::RampAction::kHold) return;
     (void)router_.SetDefaultPercent(step.percent_bp);
     ResetCanaryStats();

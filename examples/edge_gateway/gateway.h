@@ -159,7 +159,7 @@ class Gateway {
   void StartControlLoop(absl::Duration interval);
 
   edgekit::breaker::State BreakerState(edgekit::canary::Cohort cohort) const;
-  // "closed -> open (consecutive-failures)" lines, in order, for both breakers.
+  // "closed -> open (consecutive_failures)" lines, in order, for both breakers.
   std::vector<std::string> BreakerLog() const;
 
   CachingProxy& proxy() { return *proxy_; }

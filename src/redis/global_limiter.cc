@@ -77,7 +77,7 @@ class Core {
   const GlobalLimiterOptions options_;
   int64_t emission_interval_us_ = 0;
   int64_t burst_ = 0;
-  std::optional<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback_;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback_;
   std::atomic<uint64_t> redis_decisions_{0}, failures_{0}, allowed_{0}, rejected_{0};
 };
 
@@ -108,10 +108,12 @@ absl::StatusOr<std::unique_ptr<Core>> Core::Create(GlobalLimiterOptions o, Clock
     if (!policy.ok()) return policy.status();
     ratelimit::KeyedLimiterOptions ko;
     ko.max_keys = opt.fallback_max_keys;
+    // Shards: a power of two no larger than max_keys.
     ko.shards = 16;
+    while (ko.shards > 1 && ko.shards > ko.max_keys) ko.shards /= 2;
     auto keyed = ratelimit::KeyedLimiter<ratelimit::GcraPolicy>::Create(*policy, ko, clock);
     if (!keyed.ok()) return keyed.status();
-    core->fallback_.emplace(std::move(*keyed));
+    core->fallback_ = std::move(*keyed);
   }
   return core;
 }
@@ -134,7 +136,7 @@ GlobalDecision Core::OnFailure(std::string_view key, absl::Time now, int64_t cos
       break;
     case FailurePolicy::kLocalFallback:
       g.source = GlobalDecision::Source::kFallback;
-      if (fallback_.has_value()) {
+      if (fallback_ != nullptr) {
         g.decision = fallback_->TryAcquire(key, now, cost);
       } else {
         g.decision.reason = ratelimit::Reason::kLimited;  // a fallback limit of 0
