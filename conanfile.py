@@ -145,7 +145,7 @@ class EdgekitConan(ConanFile):
             base.system_libs = ["pthread"]
         component("http", ["base"])
         component("coalesce", ["base"])
-        component("ratelimit", ["base", "http"])
+        component("ratelimit", ["base"])
         component("cache", ["http", "coalesce"])
         component("breaker", ["base"])
         component("testing", ["base"])
