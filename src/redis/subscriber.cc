@@ -67,15 +67,23 @@ Subscriber::~Subscriber() = default;
 
 bool Subscriber::connected() const { return impl_ != nullptr; }
 
+SubscriberCounters Subscriber::counters() const {
+  SubscriberCounters c;
+  c.messages = messages_.load(std::memory_order_relaxed);
+  c.dropped_oversized = dropped_oversized_.load(std::memory_order_relaxed);
+  c.connects = connects_.load(std::memory_order_relaxed);
+  c.errors = errors_.load(std::memory_order_relaxed);
+  return c;
+}
+
 void Subscriber::VisitMetrics(MetricsVisitor& visitor) const {
+  const SubscriberCounters c = counters();
   const redis_internal::MetricEmitter emit(visitor);
-  emit.Counter("edgekit_redis_subscriber_messages_total", "Messages handled", counters_.messages);
+  emit.Counter("edgekit_redis_subscriber_messages_total", "Messages handled", c.messages);
   emit.Counter("edgekit_redis_subscriber_dropped_oversized_total",
-               "Messages over max_message_bytes", counters_.dropped_oversized);
-  emit.Counter("edgekit_redis_subscriber_connects_total", "Subscriptions established",
-               counters_.connects);
-  emit.Counter("edgekit_redis_subscriber_errors_total", "Connections lost or refused",
-               counters_.errors);
+               "Messages over max_message_bytes", c.dropped_oversized);
+  emit.Counter("edgekit_redis_subscriber_connects_total", "Subscriptions established", c.connects);
+  emit.Counter("edgekit_redis_subscriber_errors_total", "Connections lost or refused", c.errors);
 }
 
 void Subscriber::Subscribe(std::string channel, Handler handler,
@@ -96,7 +104,7 @@ void Subscriber::Subscribe(std::string channel, Handler handler,
 
 void Subscriber::Drop() {
   impl_.reset();
-  ++counters_.errors;
+  errors_.fetch_add(1, std::memory_order_relaxed);
   endpoint_ = (endpoint_ + 1) % options_.redis.endpoints.size();
   next_attempt_ = clock_.MonotonicNow() + backoff_;
   backoff_ = std::min(backoff_ * 2, options_.redis.reconnect_backoff_max);
@@ -160,7 +168,7 @@ absl::Status Subscriber::EnsureSubscribed() {
     }
   }
   backoff_ = options_.redis.reconnect_backoff_min;
-  ++counters_.connects;
+  connects_.fetch_add(1, std::memory_order_relaxed);
   const bool resubscribed = ever_subscribed_;
   ever_subscribed_ = true;
   if (resubscribed) {
@@ -210,12 +218,12 @@ absl::StatusOr<size_t> Subscriber::Poll(absl::Duration max_wait) {
       const std::string_view channel(reply->element[1]->str, reply->element[1]->len);
       const std::string_view payload(reply->element[2]->str, reply->element[2]->len);
       if (payload.size() > options_.max_message_bytes) {
-        ++counters_.dropped_oversized;
+        dropped_oversized_.fetch_add(1, std::memory_order_relaxed);
       } else {
         for (const Channel& c : channels_) {
           if (c.name == channel && c.handler) c.handler(payload);
         }
-        ++counters_.messages;
+        messages_.fetch_add(1, std::memory_order_relaxed);
         ++handled;
         // A handler that subscribed to a new channel reset the connection.
         if (impl_ == nullptr || impl_->ctx != ctx) break;

@@ -7,8 +7,10 @@
 #include "edgekit/redis/cluster.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "edgekit/testing/fake_clock.h"
@@ -103,6 +105,69 @@ TEST_CASE("RevocationSync ignores malformed messages", "[redis]") {
 // slot's owner), announced cluster-wide, and a resync scans every primary;
 // they survive a primary's crash (its replica takes over). Tagged [slow]: it
 // starts six servers and waits for a failover (about 15 s in all).
+namespace {
+
+// Counts the metrics one scrape reports.
+class CountingVisitor : public edgekit::MetricsVisitor {
+ public:
+  void Visit(const edgekit::Metric& /*metric*/) override { ++metrics; }
+  size_t metrics = 0;
+};
+
+}  // namespace
+
+TEST_CASE("Counters and metrics are read from another thread while a node polls and applies",
+          "[redis][concurrency]") {
+  edgekit_test::RedisServer server;
+  INFO(server.error());
+  REQUIRE(server.ok());
+  FakeClock clock(edgekit::RealClock::Get().SystemNow());  // Redis's wall clock
+  Node a(server.port(), clock);
+  Node b(server.port(), clock);
+  constexpr uint64_t kRevocations = 200;
+  // b's host loop: polls until every revocation arrived (or 20 s of real time).
+  std::atomic<bool> polling{true};
+  std::thread loop([&] {
+    const absl::Time give_up = absl::Now() + absl::Seconds(20);
+    while (b.sync->counters().applied < kRevocations && absl::Now() < give_up) {
+      (void)b.subscriber->Poll(absl::Milliseconds(10));
+    }
+    polling.store(false);
+  });
+  // A metrics scrape beside the polling thread, after every revocation and
+  // until the loop ends (TSan checks the reads).
+  uint64_t seen_messages = 0;
+  size_t scrapes = 0;
+  auto scrape = [&] {
+    CountingVisitor visitor;
+    b.subscriber->VisitMetrics(visitor);
+    b.sync->VisitMetrics(visitor);
+    seen_messages = std::max(seen_messages, b.subscriber->counters().messages);
+    scrapes += visitor.metrics > 0 ? 1 : 0;
+  };
+  const absl::Time now = clock.SystemNow();
+  size_t revoke_failures = 0;
+  for (uint64_t i = 0; i < kRevocations; ++i) {
+    if (!a.sync->Revoke("jti-" + std::to_string(i), now + absl::Hours(1), now).ok()) {
+      ++revoke_failures;
+    }
+    scrape();
+  }
+  while (polling.load()) {
+    scrape();
+    std::this_thread::yield();
+  }
+  loop.join();
+  CHECK(revoke_failures == 0);
+  CHECK(scrapes >= kRevocations);
+  CHECK(b.sync->counters().applied == kRevocations);
+  CHECK(b.subscriber->counters().messages == kRevocations);
+  CHECK(seen_messages <= kRevocations);
+  for (uint64_t i = 0; i < kRevocations; ++i) {
+    CHECK(b.revoked->IsRevoked("jti-" + std::to_string(i), now));
+  }
+}
+
 TEST_CASE("Revocations hold across a Redis Cluster and a primary's crash",
           "[redis][cluster][slow]") {
   edgekit_test::RedisCluster cluster(3);

@@ -23,13 +23,17 @@
 //   (*sub)->Subscribe("edgekit:purge", [&](std::string_view msg) { ... });
 //   for (;;) (*sub)->Poll(absl::Milliseconds(100));   // host's loop
 //
-// Thread-safety: thread-compatible; call it from one thread (or guard it).
+// Thread-safety: thread-compatible; call it from one thread (or guard it),
+// except `counters()` and `VisitMetrics`, which any thread may call (a metrics
+// scrape beside the polling thread).
 // Bounds: at most `max_message_bytes` per message (larger ones are dropped and
 // counted); at most `max_messages_per_poll` handled per Poll.
 
 #ifndef EDGEKIT_REDIS_SUBSCRIBER_H_
 #define EDGEKIT_REDIS_SUBSCRIBER_H_
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -88,7 +92,7 @@ class EDGEKIT_API Subscriber {
   // after the backoff).
   absl::StatusOr<size_t> Poll(absl::Duration max_wait);
 
-  [[nodiscard]] SubscriberCounters counters() const { return counters_; }
+  [[nodiscard]] SubscriberCounters counters() const;
   // Metrics edgekit_redis_subscriber_*.
   void VisitMetrics(MetricsVisitor& visitor) const;
   [[nodiscard]] bool connected() const;
@@ -112,7 +116,7 @@ class EDGEKIT_API Subscriber {
   absl::Time next_attempt_ = absl::InfinitePast();
   absl::Duration backoff_;
   size_t endpoint_ = 0;  // the endpoint tried next
-  SubscriberCounters counters_;
+  std::atomic<uint64_t> messages_{0}, dropped_oversized_{0}, connects_{0}, errors_{0};
 };
 
 }  // namespace redis
