@@ -120,7 +120,10 @@ struct KeySetInstalled {
 
 // An unknown kid made the verifier suggest a JWKS refetch.
 struct RefreshSuggested {
-  std::string_view kid;  // the token's kid (valid during the call only)
+  // The token's kid: valid during the call only, and only until the observer
+  // itself calls Verify on the same thread (the view points into the
+  // thread's header memo). Copy it first to keep it.
+  std::string_view kid;
   absl::Time now;
 };
 
