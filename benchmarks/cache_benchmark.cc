@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "edgekit/cache/http_cache.h"
+#include "edgekit/cache/memory_store.h"
 
 namespace {
 
@@ -216,7 +217,10 @@ void BM_HitRatio_S3FIFO_vs_LRU(benchmark::State& state) {
       }
       cache::StoreResult s =
           c->Store(r, 200, resp, std::string(t.sizes[id], 'b'), kT0, kT0, &l.ticket);
-      if (s.response) charge[id] = s.response->charged_bytes;
+      if (s.response) {
+        charge[id] = cache::MemoryStore::HeadCharge(*s.response) +
+                     s.response->body->resident_allocated_bytes() + 48;
+      }
     }
     s3 = static_cast<double>(hits) / static_cast<double>(t.requests.size());
     // Objects never stored (too large) keep a charge over the budget.

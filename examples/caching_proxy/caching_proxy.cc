@@ -279,10 +279,10 @@ void CachingProxy::Decide(const std::shared_ptr<Pending>& p, cache::LookupResult
   switch (r.action) {
     case cache::LookupAction::kServeFresh:
     case cache::LookupAction::kServeStale:
-      ServeStored(p, r.response->status, r.ResponseHeaders(), *r.response->body);
+      ServeStored(p, r.response->status, r.ResponseHeaders(), r.response->body->ToString());
       return;
     case cache::LookupAction::kServeStaleAndRevalidate:
-      ServeStored(p, r.response->status, r.ResponseHeaders(), *r.response->body);
+      ServeStored(p, r.response->status, r.ResponseHeaders(), r.response->body->ToString());
       RevalidateInBackground(p, r);
       return;
     case cache::LookupAction::kRevalidate:
@@ -370,7 +370,7 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
     cache::LookupResult e = cache_->OnOriginError(creq, t1, &p->ticket, status);
     if (p->background) return;
     if (e.action == cache::LookupAction::kServeStale && e.response) {
-      ServeStored(p, e.response->status, e.ResponseHeaders(), *e.response->body);
+      ServeStored(p, e.response->status, e.ResponseHeaders(), e.response->body->ToString());
       return;
     }
     HttpResponse res = TextResponse(

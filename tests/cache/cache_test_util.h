@@ -8,11 +8,14 @@
 #ifndef EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
 #define EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "edgekit/base/random.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/http/http_date.h"
 #include "edgekit/testing/fake_clock.h"
@@ -50,6 +53,21 @@ class Fields {
 };
 
 inline std::string Date(absl::Time t) { return http::FormatHttpDate(t); }
+
+// A RandomSource whose draws the cache reads as `u` (XFetch uses u in
+// (0, 1]: 1 - ToUnitInterval(draw)).
+class FixedRandom final : public edgekit::RandomSource {
+ public:
+  explicit FixedRandom(double u) { Set(u); }
+  void Set(double u) {
+    const double x = 1.0 - u;  // ToUnitInterval(draw) == x
+    draw_ = static_cast<uint64_t>(x * 9007199254740992.0) << 11;
+  }
+  uint64_t Next() override { return draw_; }
+
+ private:
+  std::atomic<uint64_t> draw_{0};
+};
 
 struct Harness {
   explicit Harness(cache::HttpCacheOptions o = {}) {
