@@ -35,9 +35,9 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
-#include "edgekit/jwt/internal/test_signer.h"
 #include "edgekit/jwt/key_set.h"
 #include "edgekit/jwt/verifier.h"
+#include "edgekit/testing/jwt_signer.h"
 
 namespace {
 
@@ -110,7 +110,7 @@ Fixture* Make(Algorithm alg) {
     const char* kind = alg == Algorithm::kRS256   ? "RSA2048"
                        : alg == Algorithm::kES256 ? "P-256"
                                                   : "Ed25519";
-    const auto key = Must(edgekit::jwt_internal::GenerateTestKey(kind));
+    const auto key = Must(edgekit::testing::GenerateTestKey(kind));
     signing_key = key.private_pem;
     if (!builder.AddPublicKeyPem("k1", key.public_pem, alg).ok()) std::abort();
     BIO* bio = BIO_new_mem_buf(key.public_pem.data(), static_cast<int>(key.public_pem.size()));
@@ -124,7 +124,7 @@ Fixture* Make(Algorithm alg) {
                                 : Algorithm::kHS384 == alg ? alg
                                                            : Algorithm::kHS256);
   }
-  f->token = Must(edgekit::jwt_internal::SignTokenForTest(alg, signing_key, header, payload));
+  f->token = Must(edgekit::testing::SignTokenForTest(alg, signing_key, header, payload));
   f->signing_input = f->token.substr(0, f->token.rfind('.'));
   f->signature = Decode(f->token.substr(f->token.rfind('.') + 1));
   if (alg == Algorithm::kES256) f->signature = RawToDer(f->signature);

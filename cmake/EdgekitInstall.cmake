@@ -2,7 +2,9 @@
 # config + version file, a build-tree export and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
-get_property(_targets GLOBAL PROPERTY EDGEKIT_INSTALL_TARGETS)
+get_property(_targets GLOBAL PROPERTY EDGEKIT_DECLARED_COMPONENTS)
+list(TRANSFORM _targets PREPEND edgekit_)
+list(APPEND _targets edgekit)
 set(EDGEKIT_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/edgekit")
 
 install(TARGETS ${_targets}

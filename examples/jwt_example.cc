@@ -11,16 +11,16 @@
 
 #include "absl/time/time.h"
 #include "edgekit/jwt/forwarding.h"
-#include "edgekit/jwt/internal/test_signer.h"  // only to mint demo tokens
 #include "edgekit/jwt/key_set.h"
 #include "edgekit/jwt/revocation.h"
 #include "edgekit/jwt/verifier.h"
+#include "edgekit/testing/jwt_signer.h"  // only to mint demo tokens
 
 namespace jwt = edgekit::jwt;
 
 int main() {
   // --- The identity provider (normally remote): a P-256 key published as JWKS.
-  auto idp_key = edgekit::jwt_internal::GenerateTestKey("P-256");
+  auto idp_key = edgekit::testing::GenerateTestKey("P-256");
   if (!idp_key.ok()) return 1;
   const std::string jwks =
       R"({"keys":[{"kid":"2026-01","use":"sig",)" + idp_key->public_jwk.substr(1) + "]}";
@@ -43,7 +43,7 @@ int main() {
 
   // --- A request arrives with a bearer token.
   const absl::Time now = absl::FromUnixSeconds(1767225600);  // 2026-01-01
-  const std::string token = *edgekit::jwt_internal::SignTokenForTest(
+  const std::string token = *edgekit::testing::SignTokenForTest(
       jwt::Algorithm::kES256, idp_key->private_pem, R"({"alg":"ES256","kid":"2026-01"})",
       R"({"iss":"https://idp.example","aud":"https://api.example","sub":"user-42",)"
       R"("exp":1767229200,"jti":"tok-1","roles":["reader","writer"]})");
@@ -66,7 +66,7 @@ int main() {
               std::string(jwt::ToString((*verifier)->Verify(token, now).verdict)).c_str());
 
   // --- A token from a rotated key: unknown kid → maybe refetch the JWKS.
-  const std::string rotated = *edgekit::jwt_internal::SignTokenForTest(
+  const std::string rotated = *edgekit::testing::SignTokenForTest(
       jwt::Algorithm::kES256, idp_key->private_pem, R"({"alg":"ES256","kid":"2026-02"})", "{}");
   jwt::VerifyResult u = (*verifier)->Verify(rotated, now);
   std::printf("rotated kid: %s, refresh suggested: %s\n",

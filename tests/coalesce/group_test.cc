@@ -541,6 +541,49 @@ TEST_CASE("The table bound counts unfinished flights including forgotten ones", 
   }
 }
 
+TEST_CASE("The table bound is exact across shards: capacity freed in one shard serves another",
+          "[coalesce]") {
+  Options options;
+  options.max_flights = 5;
+  options.shards = 8;
+  StrGroup group(options);
+  std::vector<StrGroup::Completion> leaders;
+  for (int i = 0; i < 5; ++i) {
+    auto j = group.Join("lead" + std::to_string(i), nullptr);
+    REQUIRE(j.leader());
+    leaders.push_back(std::move(j.completion));
+  }
+  // Keys hashed to every shard are refused while five flights are open.
+  for (int i = 0; i < 64; ++i) {
+    const auto j = group.Join("other" + std::to_string(i), nullptr);
+    CHECK(j.role == Role::kRejected);
+    CHECK(j.reason == Reason::kTableFull);
+  }
+  CHECK(group.stats().rejections == 64);
+  CHECK(group.in_flight() == 5);
+  // Freeing flights makes room for exactly as many new keys, whatever their shard.
+  for (auto& c : leaders) (void)c.Complete(std::string("v"));
+  leaders.clear();
+  CHECK(group.in_flight() == 0);
+  for (int round = 0; round < 3; ++round) {
+    int led = 0;
+    for (int i = 0; i < 64; ++i) {
+      auto j = group.Join("round" + std::to_string(round) + "/" + std::to_string(i), nullptr);
+      if (j.leader()) {
+        ++led;
+        leaders.push_back(std::move(j.completion));
+      } else {
+        CHECK(j.reason == Reason::kTableFull);
+      }
+    }
+    CHECK(led == 5);
+    CHECK(group.in_flight() == 5);
+    for (auto& c : leaders) c.Abandon();
+    leaders.clear();
+  }
+  CHECK(group.stats().flights == 20);
+}
+
 TEST_CASE("Forget starts a new flight for the next caller and the old one still completes",
           "[coalesce]") {
   StrGroup group;

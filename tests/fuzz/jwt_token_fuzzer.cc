@@ -13,10 +13,10 @@
 
 #include "absl/time/time.h"
 #include "edgekit/jwt/forwarding.h"
-#include "edgekit/jwt/internal/test_signer.h"
 #include "edgekit/jwt/key_set.h"
 #include "edgekit/jwt/revocation.h"
 #include "edgekit/jwt/verifier.h"
+#include "edgekit/testing/jwt_signer.h"
 
 namespace {
 
@@ -86,8 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Exercise(*setup->strict, input);
   const size_t nul = input.find('\0');
   if (nul != std::string_view::npos && size < 8192) {
-    auto token = edgekit::jwt_internal::SignTokenForTest(
-        jwt::Algorithm::kHS256, kSecret, input.substr(0, nul), input.substr(nul + 1));
+    auto token = edgekit::testing::SignTokenForTest(jwt::Algorithm::kHS256, kSecret,
+                                                    input.substr(0, nul), input.substr(nul + 1));
     if (token.ok()) {
       Exercise(*setup->lax, *token);
       Exercise(*setup->strict, *token);

@@ -17,9 +17,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "edgekit/jwt/internal/test_signer.h"
 #include "edgekit/jwt/key_set.h"
 #include "edgekit/jwt/verifier.h"
+#include "edgekit/testing/jwt_signer.h"
 #include "edgekit_catch.h"
 
 namespace jwt_test {
@@ -36,19 +36,19 @@ inline std::string Cat(std::initializer_list<std::string_view> parts) {
 }
 
 // A key generated once per process, by kind ("RSA2048", "P-256", "P-256#2", ...).
-inline const edgekit::jwt_internal::TestKey& Key(const std::string& kind) {
-  static auto* keys = new std::map<std::string, edgekit::jwt_internal::TestKey>();
+inline const edgekit::testing::TestKey& Key(const std::string& kind) {
+  static auto* keys = new std::map<std::string, edgekit::testing::TestKey>();
   auto it = keys->find(kind);
   if (it == keys->end()) {
     // "P-256#2" is a second, independent P-256 key.
-    auto key = edgekit::jwt_internal::GenerateTestKey(kind.substr(0, kind.find('#')));
+    auto key = edgekit::testing::GenerateTestKey(kind.substr(0, kind.find('#')));
     REQUIRE(key.ok());
     it = keys->emplace(kind, *key).first;
   }
   return it->second;
 }
 
-inline std::string B64(std::string_view s) { return edgekit::jwt_internal::Base64UrlEncode(s); }
+inline std::string B64(std::string_view s) { return edgekit::testing::Base64UrlEncode(s); }
 
 inline std::string B64Decode(std::string_view s) {
   std::string out;
@@ -66,7 +66,7 @@ inline const std::string& Secret() {
 // Signs header/payload with `key` (secret or private PEM).
 inline std::string Sign(Algorithm alg, std::string_view key, std::string_view header,
                         std::string_view payload) {
-  auto token = edgekit::jwt_internal::SignTokenForTest(alg, key, header, payload);
+  auto token = edgekit::testing::SignTokenForTest(alg, key, header, payload);
   REQUIRE(token.ok());
   return *token;
 }

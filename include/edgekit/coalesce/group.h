@@ -121,6 +121,7 @@ template <class Key, class Value, class Hash = absl::Hash<Key>, class Eq = std::
 class Group {
   using CoreT = coalesce_internal::Core<Key, Value, Hash, Eq>;
   using FlightT = coalesce_internal::Flight<Key, Value, Hash, Eq>;
+  using ShardT = coalesce_internal::Shard<Key, Value, Hash, Eq>;
 
  public:
   using KeyType = Key;
@@ -138,13 +139,10 @@ class Group {
    public:
     Completion() = default;
     Completion(Completion&& other) noexcept
-        : core_(std::exchange(other.core_, nullptr)),
-          keep_alive_(std::move(other.keep_alive_)),
-          flight_(std::move(other.flight_)) {}
+        : keep_alive_(std::move(other.keep_alive_)), flight_(std::move(other.flight_)) {}
     Completion& operator=(Completion&& other) noexcept {
       if (this != &other) {
         Abandon();
-        core_ = std::exchange(other.core_, nullptr);
         keep_alive_ = std::move(other.keep_alive_);
         flight_ = std::move(other.flight_);
       }
@@ -198,22 +196,22 @@ class Group {
 
    private:
     friend class Group;
-    Completion(CoreT* core, std::shared_ptr<CoreT> keep_alive, std::shared_ptr<FlightT> flight)
-        : core_(core), keep_alive_(std::move(keep_alive)), flight_(std::move(flight)) {}
+    Completion(std::shared_ptr<ShardT> keep_alive, std::shared_ptr<FlightT> flight)
+        : keep_alive_(std::move(keep_alive)), flight_(std::move(flight)) {}
 
     ResultType Settle(const ResultType& outcome) {
       EDGEKIT_DCHECK(valid());
       if (!valid()) return coalesce_internal::ErrorResult<Value>(Reason::kAbandoned, false);
       std::shared_ptr<FlightT> flight = std::move(flight_);
-      std::shared_ptr<CoreT> keep_alive = std::move(keep_alive_);
-      CoreT* core = std::exchange(core_, nullptr);
-      const size_t delivered = core->Finish(flight.get(), outcome);
+      const std::shared_ptr<ShardT> keep_alive = std::move(keep_alive_);
+      const size_t delivered = CoreT::Finish(flight.get(), outcome);
       if (outcome.ok()) return ResultType::Ok(outcome.value_ptr(), delivered > 0);
       return ResultType::Error(outcome.reason(), outcome.status(), delivered > 0);
     }
 
-    CoreT* core_ = nullptr;
-    std::shared_ptr<CoreT> keep_alive_;  // Empty for `Do`'s own leader.
+    // The flight's shard (not the whole group: no refcount shared by all
+    // flights is written). Empty for `Do`'s own leader.
+    std::shared_ptr<ShardT> keep_alive_;
     std::shared_ptr<FlightT> flight_;
   };
 
@@ -292,7 +290,7 @@ class Group {
     auto join = core_->Join(key, wake, deadline, /*inline_only=*/true);
     switch (join.role) {
       case Role::kLeader: {
-        Completion completion(core_.get(), nullptr, std::move(join.flight));
+        Completion completion(nullptr, std::move(join.flight));
         return completion.Settle(ToOutcome(std::forward<Fn>(fn)()));
       }
       case Role::kDirect: {
@@ -319,8 +317,8 @@ class Group {
       if (block.result.has_value()) return *std::move(block.result);
     }
     // Our deadline passed: take our place back unless a completer already has it.
-    if (core_->TakeWaiter(join.flight.get(), join.slot, join.gen)) {
-      core_->CountTimeout();
+    if (CoreT::TakeWaiter(join.flight.get(), join.slot, join.gen)) {
+      CoreT::CountTimeout(join.flight.get());
       return coalesce_internal::ErrorResult<Value>(Reason::kTimeout, false);
     }
     MutexLock lock(&block.mu);
@@ -347,7 +345,7 @@ class Group {
     out.role = join.role;
     out.reason = join.reason;
     if (join.role == Role::kLeader) {
-      out.completion = Completion(core_.get(), core_, std::move(join.flight));
+      out.completion = Completion(std::move(join.shard), std::move(join.flight));
     } else if (join.role == Role::kFollower) {
       out.waiter = Waiter(std::move(join.flight), join.slot, join.gen);
     }
@@ -361,7 +359,7 @@ class Group {
   bool Cancel(const Waiter& waiter) {
     if (!waiter.valid()) return false;
     const std::shared_ptr<CoreT> core = core_;  // A callback may destroy the group.
-    return core->Cancel(waiter.flight_.get(), waiter.slot_, waiter.gen_);
+    return CoreT::Cancel(waiter.flight_.get(), waiter.slot_, waiter.gen_);
   }
 
   // Times out every follower whose deadline is <= `now` (their callbacks run

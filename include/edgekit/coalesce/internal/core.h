@@ -12,6 +12,12 @@
 // Callbacks and executor calls happen only after the lock is released: the
 // waiter vector is moved out under the lock and walked outside it.
 //
+// No state shared by all shards is written per flight: counters live in the
+// shard, each shard is its own refcounted object (a leader's `Completion`
+// keeps its shard alive, not the whole group), and the `max_flights` bound is
+// enforced through per-shard credit taken from a common pool in chunks (see
+// `Credit`), so flights of keys in different shards touch disjoint memory.
+//
 // Thread-safety: `Core` is thread-safe.
 
 #ifndef EDGEKIT_COALESCE_INTERNAL_CORE_H_
@@ -96,6 +102,35 @@ class CallbackRunner {
 #endif
 };
 
+// Locks a shard. Critical sections are a few table operations (tens of
+// nanoseconds), so a caller that finds the lock taken retries briefly before
+// sleeping: a futex sleep and wake-up costs microseconds, far more than the
+// wait it avoids.
+class ABSL_SCOPED_LOCKABLE ShardLock {
+ public:
+  explicit ShardLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { Acquire(mu); }
+  ~ShardLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
+  ShardLock(const ShardLock&) = delete;
+  ShardLock& operator=(const ShardLock&) = delete;
+
+ private:
+  static void Acquire(Mutex* mu) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (int i = 0; i < 64; ++i) {
+      if (mu->TryLock()) return;
+      Pause();
+    }
+    mu->Lock();
+  }
+  static void Pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+  }
+  Mutex* const mu_;
+};
+
 // One follower's place in a flight.
 template <class Value>
 struct Slot {
@@ -157,15 +192,76 @@ struct FlightEq {
   bool operator()(const HashedKey<Key>& a, const FlightPtr& b) const { return (*this)(b, a); }
 };
 
+// What every shard reads: the options in force, the clock, and the pool of
+// table capacity that no shard holds yet. Immutable but for the pool.
+struct Config {
+  Config(coalesce::Options o, Clock& c) : options(std::move(o)), clock(&c) {}
+  coalesce::Options options;
+  Clock* clock;
+  size_t credit_chunk = 1;  // Capacity a shard takes from (or returns to) the pool at once.
+  alignas(64) std::atomic<size_t> pool{0};
+};
+
+// A shard's counters of rarer events, relaxed atomics (summed by
+// `Core::GetStats`).
+struct ShardCounters {
+  std::atomic<uint64_t> shared{0};
+  std::atomic<uint64_t> errors{0};
+  std::atomic<uint64_t> abandons{0};
+  std::atomic<uint64_t> timeouts{0};
+  std::atomic<uint64_t> cancellations{0};
+  std::atomic<uint64_t> rejections{0};
+  std::atomic<uint64_t> direct{0};
+  std::atomic<uint64_t> forgets{0};
+};
+
+inline void Add(std::atomic<uint64_t>& counter, uint64_t n) {
+  counter.fetch_add(n, std::memory_order_relaxed);
+}
+
+// One shard. What every flight writes sits in its first two cache lines (the
+// lock, the unfinished list, the credit, the table's header and the counts),
+// so that a flight moves as few lines as possible between cores.
 template <class Key, class Value, class Hash, class Eq>
 struct alignas(64) Shard {
   using FlightT = Flight<Key, Value, Hash, Eq>;
+  explicit Shard(std::shared_ptr<Config> c) : config(std::move(c)) {}
+
   Mutex mu;
+  FlightT* pending ABSL_GUARDED_BY(mu) = nullptr;  // Head of the unfinished list.
+  // Table capacity this shard holds beyond its unfinished flights.
+  std::atomic<size_t> credit{0};
+  uint64_t in_flight ABSL_GUARDED_BY(mu) = 0;
   absl::flat_hash_set<std::shared_ptr<FlightT>, FlightHash<Key, Value, Hash, Eq>,
                       FlightEq<Key, Value, Hash, Eq>>
       table ABSL_GUARDED_BY(mu);
-  FlightT* pending ABSL_GUARDED_BY(mu) = nullptr;  // Head of the unfinished list.
+  uint64_t flights ABSL_GUARDED_BY(mu) = 0;
+  uint64_t joins ABSL_GUARDED_BY(mu) = 0;
+  const std::shared_ptr<Config> config;
+  ShardCounters counters;
 };
+
+// Takes one unit of capacity from `credit`, if it has any.
+inline bool TakeOne(std::atomic<size_t>& credit) {
+  size_t c = credit.load(std::memory_order_relaxed);
+  while (c > 0) {
+    if (credit.compare_exchange_weak(c, c - 1, std::memory_order_relaxed)) return true;
+  }
+  return false;
+}
+
+// Gives a finished flight's capacity back to its shard; a shard holding more
+// than two chunks returns one chunk to the pool.
+inline void ReturnOne(std::atomic<size_t>& credit, Config& config) {
+  const size_t chunk = config.credit_chunk;
+  size_t c = credit.fetch_add(1, std::memory_order_relaxed) + 1;
+  while (c > 2 * chunk) {
+    if (credit.compare_exchange_weak(c, c - chunk, std::memory_order_relaxed)) {
+      config.pool.fetch_add(chunk, std::memory_order_relaxed);
+      return;
+    }
+  }
+}
 
 template <class Key, class Value, class Hash, class Eq>
 class Core {
@@ -175,27 +271,34 @@ class Core {
   using ResultT = coalesce::Result<Value>;
   using CallbackT = Callback<Value>;
 
-  Core(coalesce::Options options, Clock& clock) : options_(std::move(options)), clock_(&clock) {
-    options_.max_flights = std::max<size_t>(options_.max_flights, 1);
+  Core(coalesce::Options options, Clock& clock)
+      : config_(std::make_shared<Config>(std::move(options), clock)) {
+    coalesce::Options& o = config_->options;
+    o.max_flights = std::max<size_t>(o.max_flights, 1);
     // Slot indices are 32-bit.
-    options_.max_waiters_per_flight =
-        std::min<size_t>(options_.max_waiters_per_flight, uint32_t{0xFFFFFFFF});
+    o.max_waiters_per_flight = std::min<size_t>(o.max_waiters_per_flight, uint32_t{0xFFFFFFFF});
     size_t n = 1;
-    const size_t want = std::min<size_t>(std::max<size_t>(options_.shards, 1), 1024);
+    const size_t want = std::min<size_t>(std::max<size_t>(o.shards, 1), 1024);
     while (n < want) n <<= 1;
-    options_.shards = n;
+    o.shards = n;
     shard_bits_ = 0;
     while ((size_t{1} << shard_bits_) < n) ++shard_bits_;
-    shards_.reset(new ShardT[n]);
+    // A shard takes an eighth of its fair share at a time, so that the pool
+    // is touched about once per that many new flights.
+    config_->credit_chunk = std::max<size_t>(o.max_flights / (n * 8), 1);
+    config_->pool.store(o.max_flights, std::memory_order_relaxed);
+    shards_.reset(new std::shared_ptr<ShardT>[n]);
+    for (size_t i = 0; i < n; ++i) shards_[i] = std::make_shared<ShardT>(config_);
   }
 
-  const coalesce::Options& options() const { return options_; }
-  Clock& clock() const { return *clock_; }
+  const coalesce::Options& options() const { return config_->options; }
+  Clock& clock() const { return *config_->clock; }
 
   struct JoinOutcome {
     coalesce::Role role;
     coalesce::Reason reason;
     std::shared_ptr<FlightT> flight;  // Leader: its flight. Follower: the joined flight.
+    std::shared_ptr<ShardT> shard;    // Leader of an asynchronous `Join`: keeps its shard alive.
     uint32_t slot = 0;
     uint32_t gen = 0;
   };
@@ -204,14 +307,16 @@ class Core {
   // flight; otherwise it is left to the caller.
   JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only) {
     const HashedKey<Key> hk{key, Hash()(key)};
-    ShardT& shard = ShardFor(hk.hash);
-    MutexLock lock(&shard.mu);
+    const size_t index = ShardIndex(hk.hash);
+    ShardT& shard = *shards_[index];
+    const coalesce::Options& options = config_->options;
+    ShardLock lock(&shard.mu);
     auto it = shard.table.find(hk);
     if (it != shard.table.end()) {
       FlightT* f = it->get();
       f->shard->mu.AssertHeld();
-      if (f->live >= options_.max_waiters_per_flight) {
-        return Overflow(options_.on_too_many_waiters, coalesce::Reason::kTooManyWaiters);
+      if (f->live >= options.max_waiters_per_flight) {
+        return Overflow(shard, options.on_too_many_waiters, coalesce::Reason::kTooManyWaiters);
       }
       uint32_t idx;
       if (!f->free_slots.empty()) {
@@ -231,23 +336,23 @@ class Core {
       s.inline_only = inline_only;
       ++f->live;
       if (deadline < f->next_deadline) f->next_deadline = deadline;
-      joins_.fetch_add(1, std::memory_order_relaxed);
-      return JoinOutcome{coalesce::Role::kFollower, coalesce::Reason::kOk, *it, idx, s.gen};
+      ++shard.joins;
+      return JoinOutcome{
+          coalesce::Role::kFollower, coalesce::Reason::kOk, *it, nullptr, idx, s.gen};
     }
-    if (pending_.fetch_add(1, std::memory_order_relaxed) >= options_.max_flights) {
-      pending_.fetch_sub(1, std::memory_order_relaxed);
-      return Overflow(options_.on_table_full, coalesce::Reason::kTableFull);
+    if (!TakeCredit(index)) {
+      return Overflow(shard, options.on_table_full, coalesce::Reason::kTableFull);
     }
     // Should an allocation throw below, give the place back.
     struct Undo {
-      std::atomic<size_t>* pending;
+      ShardT* shard;
       ~Undo() {
-        if (pending != nullptr) pending->fetch_sub(1, std::memory_order_relaxed);
+        if (shard != nullptr) ReturnOne(shard->credit, *shard->config);
       }
-    } undo{&pending_};
+    } undo{&shard};
     auto f = std::make_shared<FlightT>(key, hk.hash, &shard);
     shard.table.insert(f);
-    undo.pending = nullptr;
+    undo.shard = nullptr;
     f->shard->mu.AssertHeld();
     f->next = shard.pending;
     if (shard.pending != nullptr) {
@@ -255,40 +360,47 @@ class Core {
       shard.pending->prev = f.get();
     }
     shard.pending = f.get();
-    flights_.fetch_add(1, std::memory_order_relaxed);
-    return JoinOutcome{coalesce::Role::kLeader, coalesce::Reason::kOk, std::move(f)};
+    ++shard.flights;
+    ++shard.in_flight;
+    return JoinOutcome{coalesce::Role::kLeader, coalesce::Reason::kOk, std::move(f),
+                       inline_only ? nullptr : shards_[index]};
   }
 
   // Finishes `f` with `outcome` (whose `shared()` is true): removes it from the
   // table and delivers to every live follower, outside the lock. Followers past
   // their deadline get a timeout instead. Returns how many followers received
-  // `outcome`. Requires: `f` is unfinished and `outcome` is not for a waiter.
-  size_t Finish(FlightT* f, const ResultT& outcome) {
+  // `outcome`. Requires: `f` is unfinished, its shard is alive and `outcome` is
+  // not for a waiter. Touches only `f`'s shard (and rarely the pool).
+  static size_t Finish(FlightT* f, const ResultT& outcome) {
+    ShardT& shard = *f->shard;
+    Config& config = *shard.config;
     std::vector<Slot<Value>> slots;
     std::vector<uint32_t> free_slots;
     bool any_deadline = false;
     {
-      MutexLock lock(&f->shard->mu);
+      ShardLock lock(&shard.mu);
+      f->shard->mu.AssertHeld();
       EDGEKIT_DCHECK(!f->done);
       if (f->done) return 0;
       f->done = true;
       if (f->in_table) {
         f->in_table = false;
-        f->shard->table.erase(HashedKey<Key>{f->key, f->hash});
+        shard.table.erase(HashedKey<Key>{f->key, f->hash});
       }
       Unlink(f);
       slots.swap(f->slots);
       free_slots.swap(f->free_slots);
       any_deadline = f->next_deadline != absl::InfiniteFuture();
       f->live = 0;
+      --shard.in_flight;
     }
-    pending_.fetch_sub(1, std::memory_order_relaxed);
+    ReturnOne(shard.credit, config);
     if (outcome.reason() == coalesce::Reason::kAbandoned) {
-      abandons_.fetch_add(1, std::memory_order_relaxed);
+      Add(shard.counters.abandons, 1);
     } else if (!outcome.ok()) {
-      errors_.fetch_add(1, std::memory_order_relaxed);
+      Add(shard.counters.errors, 1);
     }
-    const absl::Time now = any_deadline ? clock_->MonotonicNow() : absl::InfinitePast();
+    const absl::Time now = any_deadline ? config.clock->MonotonicNow() : absl::InfinitePast();
     size_t delivered = 0;
     size_t late = 0;
     std::shared_ptr<const ResultT> shared_outcome;  // For the executor: built once.
@@ -302,25 +414,25 @@ class Core {
           timeout = std::make_shared<const ResultT>(
               ErrorResult<Value>(coalesce::Reason::kTimeout, /*shared=*/false));
         }
-        Deliver(runner, s.cb, s.inline_only, *timeout, timeout);
+        Deliver(config, runner, s.cb, s.inline_only, *timeout, timeout);
       } else {
         ++delivered;
-        if (!s.inline_only && options_.executor && shared_outcome == nullptr) {
+        if (!s.inline_only && config.options.executor && shared_outcome == nullptr) {
           shared_outcome = std::make_shared<const ResultT>(outcome);
         }
-        Deliver(runner, s.cb, s.inline_only, outcome, shared_outcome);
+        Deliver(config, runner, s.cb, s.inline_only, outcome, shared_outcome);
       }
     }
-    if (delivered != 0) shared_.fetch_add(delivered, std::memory_order_relaxed);
-    if (late != 0) timeouts_.fetch_add(late, std::memory_order_relaxed);
+    if (delivered != 0) Add(shard.counters.shared, delivered);
+    if (late != 0) Add(shard.counters.timeouts, late);
     slots.clear();  // Destroy the callbacks before a possible rethrow.
     runner.Finish();
     return delivered;
   }
 
   // Removes a follower's callback if it is still waiting; empty otherwise.
-  CallbackT TakeWaiter(FlightT* f, uint32_t slot, uint32_t gen) {
-    MutexLock lock(&f->shard->mu);
+  static CallbackT TakeWaiter(FlightT* f, uint32_t slot, uint32_t gen) {
+    ShardLock lock(&f->shard->mu);
     if (f->done || slot >= f->slots.size()) return nullptr;
     Slot<Value>& s = f->slots[slot];
     if (s.gen != gen || !s.cb) return nullptr;
@@ -331,20 +443,20 @@ class Core {
 
   // Cancels one follower: its callback runs with `kCancelled`. False if it
   // had already been completed, expired or cancelled.
-  bool Cancel(FlightT* f, uint32_t slot, uint32_t gen) {
+  static bool Cancel(FlightT* f, uint32_t slot, uint32_t gen) {
     CallbackT cb = TakeWaiter(f, slot, gen);
     if (!cb) return false;
-    cancellations_.fetch_add(1, std::memory_order_relaxed);
+    Add(f->shard->counters.cancellations, 1);
     const auto r = std::make_shared<const ResultT>(
         ErrorResult<Value>(coalesce::Reason::kCancelled, /*shared=*/false));
     CallbackRunner runner;
-    Deliver(runner, cb, /*inline_only=*/false, *r, r);
+    Deliver(*f->shard->config, runner, cb, /*inline_only=*/false, *r, r);
     runner.Finish();
     return true;
   }
 
-  void CountTimeout() { timeouts_.fetch_add(1, std::memory_order_relaxed); }
-  void CountDirect() { direct_.fetch_add(1, std::memory_order_relaxed); }
+  // A blocked `Do` follower of `f` gave up at its deadline.
+  static void CountTimeout(FlightT* f) { Add(f->shard->counters.timeouts, 1); }
 
   // Times out every follower whose deadline is <= `now`. Cost: O(unfinished
   // flights) plus O(slots) of the flights that have an expired waiter.
@@ -352,11 +464,11 @@ class Core {
     size_t total = 0;
     std::shared_ptr<const ResultT> timeout;
     CallbackRunner runner;
-    for (size_t i = 0; i < options_.shards; ++i) {
-      ShardT& shard = shards_[i];
+    for (size_t i = 0; i < config_->options.shards; ++i) {
+      ShardT& shard = *shards_[i];
       std::vector<std::pair<CallbackT, bool>> expired;
       {
-        MutexLock lock(&shard.mu);
+        ShardLock lock(&shard.mu);
         for (FlightT* f = shard.pending; f != nullptr;) {
           f->shard->mu.AssertHeld();
           FlightT* next = f->next;
@@ -379,12 +491,12 @@ class Core {
       }
       if (expired.empty()) continue;
       total += expired.size();
-      timeouts_.fetch_add(expired.size(), std::memory_order_relaxed);
+      Add(shard.counters.timeouts, expired.size());
       if (timeout == nullptr) {
         timeout = std::make_shared<const ResultT>(
             ErrorResult<Value>(coalesce::Reason::kTimeout, /*shared=*/false));
       }
-      for (auto& e : expired) Deliver(runner, e.first, e.second, *timeout, timeout);
+      for (auto& e : expired) Deliver(*config_, runner, e.first, e.second, *timeout, timeout);
     }
     runner.Finish();
     return total;
@@ -392,10 +504,10 @@ class Core {
 
   bool Forget(const Key& key) {
     const HashedKey<Key> hk{key, Hash()(key)};
-    ShardT& shard = ShardFor(hk.hash);
+    ShardT& shard = *shards_[ShardIndex(hk.hash)];
     std::shared_ptr<FlightT> dropped;  // Released after the lock.
     {
-      MutexLock lock(&shard.mu);
+      ShardLock lock(&shard.mu);
       auto it = shard.table.find(hk);
       if (it == shard.table.end()) return false;
       dropped = *it;
@@ -403,42 +515,80 @@ class Core {
       dropped->in_table = false;
       shard.table.erase(it);
     }
-    forgets_.fetch_add(1, std::memory_order_relaxed);
+    Add(shard.counters.forgets, 1);
     return true;
   }
 
   coalesce::Stats GetStats() const {
     coalesce::Stats s;
-    s.flights = flights_.load(std::memory_order_relaxed);
-    s.joins = joins_.load(std::memory_order_relaxed);
-    s.shared = shared_.load(std::memory_order_relaxed);
-    s.errors = errors_.load(std::memory_order_relaxed);
-    s.abandons = abandons_.load(std::memory_order_relaxed);
-    s.timeouts = timeouts_.load(std::memory_order_relaxed);
-    s.cancellations = cancellations_.load(std::memory_order_relaxed);
-    s.rejections = rejections_.load(std::memory_order_relaxed);
-    s.direct = direct_.load(std::memory_order_relaxed);
-    s.forgets = forgets_.load(std::memory_order_relaxed);
-    s.in_flight = pending_.load(std::memory_order_relaxed);
+    for (size_t i = 0; i < config_->options.shards; ++i) {
+      ShardT& shard = *shards_[i];
+      {
+        ShardLock lock(&shard.mu);
+        s.flights += shard.flights;
+        s.joins += shard.joins;
+        s.in_flight += shard.in_flight;
+      }
+      const ShardCounters& c = shard.counters;
+      s.shared += c.shared.load(std::memory_order_relaxed);
+      s.errors += c.errors.load(std::memory_order_relaxed);
+      s.abandons += c.abandons.load(std::memory_order_relaxed);
+      s.timeouts += c.timeouts.load(std::memory_order_relaxed);
+      s.cancellations += c.cancellations.load(std::memory_order_relaxed);
+      s.rejections += c.rejections.load(std::memory_order_relaxed);
+      s.direct += c.direct.load(std::memory_order_relaxed);
+      s.forgets += c.forgets.load(std::memory_order_relaxed);
+    }
     return s;
   }
 
-  size_t in_flight() const { return pending_.load(std::memory_order_relaxed); }
-
- private:
-  ShardT& ShardFor(size_t hash) {
-    if (shard_bits_ == 0) return shards_[0];
-    const uint64_t h = static_cast<uint64_t>(hash) * uint64_t{0x9E3779B97F4A7C15};
-    return shards_[static_cast<size_t>(h >> (64 - shard_bits_))];
+  size_t in_flight() const {
+    uint64_t n = 0;
+    for (size_t i = 0; i < config_->options.shards; ++i) {
+      ShardT& shard = *shards_[i];
+      ShardLock lock(&shard.mu);
+      n += shard.in_flight;
+    }
+    return static_cast<size_t>(n);
   }
 
-  JoinOutcome Overflow(coalesce::OverflowPolicy policy, coalesce::Reason reason) {
-    if (policy == coalesce::OverflowPolicy::kRunDirect) {
-      direct_.fetch_add(1, std::memory_order_relaxed);
-      return JoinOutcome{coalesce::Role::kDirect, reason, nullptr};
+ private:
+  size_t ShardIndex(size_t hash) const {
+    if (shard_bits_ == 0) return 0;
+    const uint64_t h = static_cast<uint64_t>(hash) * uint64_t{0x9E3779B97F4A7C15};
+    return static_cast<size_t>(h >> (64 - shard_bits_));
+  }
+
+  // Takes one unit of table capacity for a new flight in shard `index`: from
+  // the shard's own credit, else a chunk from the pool, else one unit another
+  // shard holds. False when all `max_flights` units are held by unfinished
+  // flights (exact when no other thread is starting or finishing a flight).
+  bool TakeCredit(size_t index) {
+    ShardT& shard = *shards_[index];
+    if (TakeOne(shard.credit)) return true;
+    Config& config = *config_;
+    size_t p = config.pool.load(std::memory_order_relaxed);
+    while (p > 0) {
+      const size_t take = std::min(p, config.credit_chunk);
+      if (config.pool.compare_exchange_weak(p, p - take, std::memory_order_relaxed)) {
+        if (take > 1) shard.credit.fetch_add(take - 1, std::memory_order_relaxed);
+        return true;
+      }
     }
-    rejections_.fetch_add(1, std::memory_order_relaxed);
-    return JoinOutcome{coalesce::Role::kRejected, reason, nullptr};
+    const size_t n = config.options.shards;
+    for (size_t i = 1; i < n; ++i) {
+      if (TakeOne(shards_[(index + i) & (n - 1)]->credit)) return true;
+    }
+    return false;
+  }
+
+  JoinOutcome Overflow(ShardT& shard, coalesce::OverflowPolicy policy, coalesce::Reason reason) {
+    if (policy == coalesce::OverflowPolicy::kRunDirect) {
+      Add(shard.counters.direct, 1);
+      return JoinOutcome{coalesce::Role::kDirect, reason, nullptr, nullptr};
+    }
+    Add(shard.counters.rejections, 1);
+    return JoinOutcome{coalesce::Role::kRejected, reason, nullptr, nullptr};
   }
 
   static void FreeSlotLocked(FlightT* f, uint32_t slot)
@@ -468,30 +618,20 @@ class Core {
   // Runs `cb` with `r`: inline (in place; the owner destroys `cb` later), or
   // moved into an executor task that keeps `rp`, the same result by refcount,
   // alive until the task runs.
-  void Deliver(CallbackRunner& runner, CallbackT& cb, bool inline_only, const ResultT& r,
-               const std::shared_ptr<const ResultT>& rp) {
-    if (inline_only || !options_.executor || rp == nullptr) {
+  static void Deliver(const Config& config, CallbackRunner& runner, CallbackT& cb, bool inline_only,
+                      const ResultT& r, const std::shared_ptr<const ResultT>& rp) {
+    if (inline_only || !config.options.executor || rp == nullptr) {
       runner.Run([&] { cb(r); });
       return;
     }
-    options_.executor([task_cb = std::move(cb), rp]() mutable { task_cb(*rp); });
+    config.options.executor([task_cb = std::move(cb), rp]() mutable { task_cb(*rp); });
   }
 
-  coalesce::Options options_;
-  Clock* clock_;
+  std::shared_ptr<Config> config_;
   size_t shard_bits_ = 0;
-  std::unique_ptr<ShardT[]> shards_;
-  std::atomic<size_t> pending_{0};
-  std::atomic<uint64_t> flights_{0};
-  std::atomic<uint64_t> joins_{0};
-  std::atomic<uint64_t> shared_{0};
-  std::atomic<uint64_t> errors_{0};
-  std::atomic<uint64_t> abandons_{0};
-  std::atomic<uint64_t> timeouts_{0};
-  std::atomic<uint64_t> cancellations_{0};
-  std::atomic<uint64_t> rejections_{0};
-  std::atomic<uint64_t> direct_{0};
-  std::atomic<uint64_t> forgets_{0};
+  // Each shard is its own refcounted object: a leader's `Completion` keeps
+  // only its shard alive, so no refcount shared by all flights is written.
+  std::unique_ptr<std::shared_ptr<ShardT>[]> shards_;
 };
 
 }  // namespace coalesce_internal

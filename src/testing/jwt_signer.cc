@@ -1,8 +1,8 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Test-only key generation and signing (see internal/test_signer.h).
+// Test-only key generation and signing (see edgekit/testing/jwt_signer.h).
 
-#include "edgekit/jwt/internal/test_signer.h"
+#include "edgekit/testing/jwt_signer.h"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -18,10 +18,10 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "jwt/internal.h"
+#include "edgekit/base/string_view.h"
 
 EDGEKIT_NAMESPACE_BEGIN
-namespace jwt_internal {
+namespace testing {
 
 namespace {
 
@@ -54,6 +54,31 @@ std::string BnParam(EVP_PKEY* pkey, const char* name, int pad) {
   BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size()));
   BN_free(bn);
   return out;
+}
+
+// The JWS digest of an algorithm (RFC 7518 §3); nullptr for EdDSA, which
+// signs the message itself.
+const EVP_MD* DigestOf(Algorithm alg) {
+  switch (alg) {
+    case Algorithm::kHS256:
+    case Algorithm::kRS256:
+    case Algorithm::kPS256:
+    case Algorithm::kES256:
+      return EVP_sha256();
+    case Algorithm::kHS384:
+    case Algorithm::kRS384:
+    case Algorithm::kPS384:
+    case Algorithm::kES384:
+      return EVP_sha384();
+    case Algorithm::kHS512:
+    case Algorithm::kRS512:
+    case Algorithm::kPS512:
+    case Algorithm::kES512:
+      return EVP_sha512();
+    case Algorithm::kEdDSA:
+      return nullptr;
+  }
+  return nullptr;
 }
 
 absl::StatusOr<std::string> SelfSignedCert(EVP_PKEY* pkey, bool eddsa) {
@@ -145,7 +170,7 @@ absl::StatusOr<TestKey> GenerateTestKey(std::string_view kind) {
 absl::StatusOr<std::string> SignForTest(Algorithm alg, std::string_view key,
                                         std::string_view signing_input) {
   const auto* in = reinterpret_cast<const unsigned char*>(signing_input.data());
-  const EVP_MD* md = DigestFor(alg);
+  const EVP_MD* md = DigestOf(alg);
   if (alg == Algorithm::kHS256 || alg == Algorithm::kHS384 || alg == Algorithm::kHS512) {
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t out_len = 0;
@@ -205,5 +230,5 @@ absl::StatusOr<std::string> SignTokenForTest(Algorithm alg, std::string_view key
   return absl::StrCat(input, ".", Base64UrlEncode(*sig));
 }
 
-}  // namespace jwt_internal
+}  // namespace testing
 EDGEKIT_NAMESPACE_END

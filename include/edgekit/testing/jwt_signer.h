@@ -1,23 +1,25 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
-// File: test_signer.h
+// File: jwt_signer.h
 // -----------------------------------------------------------------------------
-// NOT API. Key generation and JWS signing for edgekit's own tests, fuzzers,
-// benchmarks and examples, so they need no direct OpenSSL calls. Slow and
-// unhardened: never use it to issue real tokens.
+// Test helpers (target edgekit::jwt_testing, installed): key generation and JWS
+// signing, so that edgekit's own tests, fuzzers, benchmarks and examples, and
+// users' tests of code that verifies tokens with edgekit::jwt, can mint tokens
+// without calling OpenSSL themselves. Slow and unhardened: never use it to
+// issue real tokens. Not part of libedgekit_jwt.
 //
 // Example:
 //
-//   auto key = edgekit::jwt_internal::GenerateTestKey("P-256");
-//   auto token = edgekit::jwt_internal::SignTokenForTest(
+//   auto key = edgekit::testing::GenerateTestKey("P-256");
+//   auto token = edgekit::testing::SignTokenForTest(
 //       edgekit::jwt::Algorithm::kES256, key->private_pem,
 //       R"({"alg":"ES256","kid":"k"})", R"({"sub":"u"})");
 //
 // Thread-safety: thread-safe. Errors: kInvalidArgument on bad keys/input,
 // kInternal when OpenSSL fails.
 
-#ifndef EDGEKIT_JWT_INTERNAL_TEST_SIGNER_H_
-#define EDGEKIT_JWT_INTERNAL_TEST_SIGNER_H_
+#ifndef EDGEKIT_TESTING_JWT_SIGNER_H_
+#define EDGEKIT_TESTING_JWT_SIGNER_H_
 
 #include <string>
 #include <string_view>
@@ -27,7 +29,7 @@
 #include "edgekit/jwt/algorithm.h"
 
 EDGEKIT_NAMESPACE_BEGIN
-namespace jwt_internal {
+namespace testing {
 
 struct TestKey {
   std::string private_pem;      // PKCS#8
@@ -54,7 +56,7 @@ EDGEKIT_API absl::StatusOr<std::string> SignTokenForTest(jwt::Algorithm alg, std
 // Unpadded base64url.
 EDGEKIT_API std::string Base64UrlEncode(std::string_view bytes);
 
-}  // namespace jwt_internal
+}  // namespace testing
 EDGEKIT_NAMESPACE_END
 
-#endif  // EDGEKIT_JWT_INTERNAL_TEST_SIGNER_H_
+#endif  // EDGEKIT_TESTING_JWT_SIGNER_H_
