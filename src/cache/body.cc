@@ -98,6 +98,12 @@ BodyChunk BodyChunk::Share(std::shared_ptr<const void> owner, std::string_view b
   return BodyChunk(o, bytes.data(), bytes.size());
 }
 
+BodyChunk BodyChunk::Uninitialized(size_t size, char** data) {
+  BlockOwner* owner = BlockOwner::Create(size);
+  *data = owner->bytes();
+  return BodyChunk(owner, owner->bytes(), size);
+}
+
 BodyChunk BodyChunk::Slice(size_t pos, size_t n) const {
   pos = std::min(pos, size_);
   n = std::min(n, size_ - pos);

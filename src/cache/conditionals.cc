@@ -101,7 +101,7 @@ ValidatorSelection SelectForUpdate(const std::vector<cache::StoredVariant>& vars
     // A 304 without validators answering our own conditional request: it
     // validates the response we asked about.
     for (size_t i = 0; i < vars.size(); ++i) {
-      if (vars[i].response.get() == validating) {
+      if (SameStored(*vars[i].response, *validating)) {
         out.update.push_back(i);
         break;
       }

@@ -25,7 +25,7 @@ class HintMatcher final : public VariantMatcher {
   HintMatcher(const StoredResponse* hint, const cache_internal::RequestMatcher& vary)
       : hint_(hint), vary_(vary) {}
   bool Matches(const StoredResponse& r) const override {
-    return hint_ != nullptr ? &r == hint_ : vary_.Matches(r);
+    return hint_ != nullptr ? cache_internal::SameStored(r, *hint_) : vary_.Matches(r);
   }
 
  private:

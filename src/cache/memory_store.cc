@@ -36,8 +36,10 @@ namespace {
 // Per resident chunk: its BodyChunk and start offset in the body's vectors
 // (amortised growth).
 constexpr size_t kPerChunkIndex = 48;
-// Bodies of unknown length are copied into blocks of this size (a chunk of
-// at least this size gets a block of its own size).
+// Bodies of unknown length are copied into blocks that start at 1 KiB and
+// double up to 16 KiB (a chunk of at least that size gets a block of its
+// own size).
+constexpr size_t kFirstBlock = size_t{1} << 10;
 constexpr size_t kBlockBytes = size_t{16} << 10;
 // Chunks the host hands over (`BodyChunk::Adopt` / `Copy`) are shared, not
 // copied, from this size on.
@@ -60,12 +62,15 @@ namespace {
 
 class MemoryWriter final : public StoreWriter {
  public:
+  // `block_bytes`: the size of the one block of a body of known length; 0
+  // for growing blocks.
   MemoryWriter(MemoryStore::Impl* store, std::shared_ptr<Body> body, uint64_t max_bytes,
                size_t block_bytes, const StoredResponse* replaces)
       : store_(store),
         body_(std::move(body)),
         max_bytes_(max_bytes),
-        block_bytes_(block_bytes),
+        block_bytes_(block_bytes != 0 ? block_bytes : kFirstBlock),
+        growing_(block_bytes == 0),
         replaces_(replaces) {}
   ~MemoryWriter() override {
     if (!done_) Abort();
@@ -82,9 +87,11 @@ class MemoryWriter final : public StoreWriter {
     }
     RemovedList removed;
     const bool share = chunk.allocated_bytes() != 0 && chunk.size() >= kShareFrom;
-    const size_t cost =
-        (share ? chunk.allocated_bytes() : body_->CopyCost(chunk.size(), block_bytes_)) +
-        kPerChunkIndex;
+    // Never a block past what the object may still take.
+    const size_t block =
+        static_cast<size_t>(std::min<uint64_t>(block_bytes_, max_bytes_ - written_));
+    const size_t copy_cost = share ? 0 : body_->CopyCost(chunk.size(), block);
+    const size_t cost = (share ? chunk.allocated_bytes() : copy_cost) + kPerChunkIndex;
     const bool ok = store_->index.Grow(&token_, cost, &removed);
     store_->Finish(removed);
     if (!ok) {
@@ -95,7 +102,8 @@ class MemoryWriter final : public StoreWriter {
     if (share) {
       body_->Append(chunk);
     } else {
-      body_->AppendCopy(chunk.view(), block_bytes_);
+      body_->AppendCopy(chunk.view(), block);
+      if (copy_cost != 0 && growing_) block_bytes_ = std::min(block_bytes_ * 2, kBlockBytes);
     }
     written_ += chunk.size();
     return true;
@@ -130,6 +138,7 @@ class MemoryWriter final : public StoreWriter {
   FillToken token_;
   uint64_t max_bytes_;
   size_t block_bytes_;
+  bool growing_;
   const StoredResponse* replaces_;
   uint64_t written_ = 0;
   bool done_ = false;
@@ -174,7 +183,7 @@ std::unique_ptr<StoreWriter> MemoryStore::BeginInsert(InsertRequest request) {
   const uint64_t head = HeadCharge(*request.response);
   if (head > max) return nullptr;
   if (request.expected_length && *request.expected_length > max - head) return nullptr;
-  size_t block = kBlockBytes;
+  size_t block = 0;  // growing blocks
   if (request.expected_length && *request.expected_length > 0) {
     block = static_cast<size_t>(*request.expected_length);  // one exact block
   }

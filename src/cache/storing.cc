@@ -559,7 +559,9 @@ StoreResult HttpCache::UpdateFromValidation(const CacheRequest& request, const S
     b.meta.sequence = im.generation.fetch_add(1, std::memory_order_acq_rel) + 1;
     std::shared_ptr<StoredResponse> nr = b.Build();
     if (!im.store->Update(key, old, nr)) continue;
-    if (!served || (ticket != nullptr && validating == &old) ||
+    if (!served ||
+        (ticket != nullptr && validating != nullptr &&
+         cache_internal::SameStored(*validating, old)) ||
         (ticket == nullptr && im.vary.Matches(old, request.headers))) {
       served = nr;
     }

@@ -372,21 +372,35 @@ size_t VariantIndex::Remove(const cache::StoreKey& key, const cache::StoredRespo
   return items.size();
 }
 
+size_t VariantIndex::RemoveById(const cache::StoreKey& key, uint64_t store_id,
+                                RemovedList* removed) {
+  Shard& s = ShardFor(key.hash);
+  MutexLock lock(&s.mu);
+  for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
+    if (it->store_id == store_id && it->fill == nullptr) {
+      RemoveItem(s, it, false, cache::EvictionReason::kBudget, removed);
+      return 1;
+    }
+  }
+  return 0;
+}
+
 size_t VariantIndex::Purge(const cache::StoreKey& key, cache::PurgeMode mode, absl::Time now,
-                           RemovedList* removed) {
+                           RemovedList* removed, Marked* marked) {
   if (mode == cache::PurgeMode::kHard) return Remove(key, nullptr, removed);
   Shard& s = ShardFor(key.hash);
   MutexLock lock(&s.mu);
   size_t n = 0;
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     it->stale_from = std::min(it->stale_from, now);
+    if (marked != nullptr) marked->push_back(it->resp);
     ++n;
   }
   return n;
 }
 
 size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl::Time now,
-                              RemovedList* removed) {
+                              RemovedList* removed, Marked* marked) {
   size_t n = 0;
   for (Shard& s : shards_) {
     MutexLock lock(&s.mu);
@@ -396,6 +410,7 @@ size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl:
     for (IndexItem* it : items) {
       if (mode == cache::PurgeMode::kSoft) {
         it->stale_from = std::min(it->stale_from, now);
+        if (marked != nullptr) marked->push_back(it->resp);
       } else {
         RemoveItem(s, it, false, cache::EvictionReason::kBudget, removed);
       }

@@ -113,10 +113,15 @@ class VariantIndex {
   bool MarkStale(const cache::StoreKey& key, const cache::StoredResponse& variant, absl::Time at);
   size_t Remove(const cache::StoreKey& key, const cache::StoredResponse* variant,
                 RemovedList* removed);
+  // Removes the variant of `key` with `store_id` (a store dropping a file
+  // found corrupt).
+  size_t RemoveById(const cache::StoreKey& key, uint64_t store_id, RemovedList* removed);
+  // Soft purges put the variants they marked in `marked` (may be null).
+  using Marked = std::vector<std::shared_ptr<const cache::StoredResponse>>;
   size_t Purge(const cache::StoreKey& key, cache::PurgeMode mode, absl::Time now,
-               RemovedList* removed);
-  size_t PurgeTag(std::string_view tag, cache::PurgeMode mode, absl::Time now,
-                  RemovedList* removed);
+               RemovedList* removed, Marked* marked = nullptr);
+  size_t PurgeTag(std::string_view tag, cache::PurgeMode mode, absl::Time now, RemovedList* removed,
+                  Marked* marked = nullptr);
   size_t PurgeAll(RemovedList* removed);
 
   // Re-inserts a committed variant (a store rebuilding its index at start).

@@ -205,5 +205,9 @@ bool SameVariant(const cache::StoredResponse& a, const cache::StoredResponse& b)
   return true;
 }
 
+bool SameStored(const cache::StoredResponse& a, const cache::StoredResponse& b) {
+  return &a == &b || (a.sequence == b.sequence && a.key() == b.key() && SameVariant(a, b));
+}
+
 }  // namespace cache_internal
 EDGEKIT_NAMESPACE_END

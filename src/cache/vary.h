@@ -57,27 +57,38 @@ class VaryRules {
 };
 
 // The engine's matcher: Vary, and optionally a minimum store generation (a
-// follower accepts only what was stored after its wait began).
+// follower accepts only what was stored after its wait began; responses a
+// store restored from disk have generation 0).
 class RequestMatcher final : public cache::VariantMatcher {
  public:
-  RequestMatcher(const VaryRules& rules, const http::HeaderView& headers, uint64_t newer_than = 0)
-      : rules_(rules), headers_(headers), newer_than_(newer_than) {
+  RequestMatcher(const VaryRules& rules, const http::HeaderView& headers)
+      : rules_(rules), headers_(headers) {
     if (rules.has_hooks()) hooked_ = rules.NormalizeHooked(headers);
   }
+  RequestMatcher(const VaryRules& rules, const http::HeaderView& headers, uint64_t newer_than)
+      : RequestMatcher(rules, headers) {
+    filter_ = true;
+    newer_than_ = newer_than;
+  }
   bool Matches(const cache::StoredResponse& r) const override {
-    return r.sequence > newer_than_ && (r.vary().empty() || rules_.Matches(r, headers_, &hooked_));
+    if (filter_ && r.sequence <= newer_than_) return false;
+    return r.vary().empty() || rules_.Matches(r, headers_, &hooked_);
   }
 
  private:
   const VaryRules& rules_;
   const http::HeaderView& headers_;
-  uint64_t newer_than_;
+  bool filter_ = false;
+  uint64_t newer_than_ = 0;
   VaryRules::Normalized hooked_;
 };
 
 // Two variants of one key with the same Vary names and values (a new one
 // replaces the old at commit).
 bool SameVariant(const cache::StoredResponse& a, const cache::StoredResponse& b);
+// `a` and `b` are the same stored response: one object, or copies of it in
+// two tiers (same key, Vary values and store generation).
+bool SameStored(const cache::StoredResponse& a, const cache::StoredResponse& b);
 
 // ASCII `name` (any case) equals `lower` (lower case).
 bool NameEqualsLower(std::string_view name, std::string_view lower);

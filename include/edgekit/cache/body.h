@@ -103,6 +103,9 @@ class EDGEKIT_API BodyChunk {
   static BodyChunk Adopt(std::string bytes);
   // A chunk viewing `bytes`, kept alive by `owner` (the host's buffer).
   static BodyChunk Share(std::shared_ptr<const void> owner, std::string_view bytes);
+  // A chunk of `size` bytes for its creator to fill through `*data` before
+  // anyone else sees it (stores reading from files).
+  static BodyChunk Uninitialized(size_t size, char** data);
 
   [[nodiscard]] std::string_view view() const { return std::string_view(data_, size_); }
   [[nodiscard]] const char* data() const { return data_; }
@@ -205,6 +208,8 @@ class EDGEKIT_API Body {
   void MarkAborted();
   // Bytes the allocator holds for the resident chunks.
   [[nodiscard]] size_t resident_allocated_bytes() const;
+  // The source given at construction (null for resident bodies).
+  [[nodiscard]] BodySource* source() const { return source_.get(); }
 
  private:
   struct Waiter {
