@@ -9,6 +9,7 @@
 
 #include "cache/alloc_size.h"
 #include "edgekit/base/clock.h"
+#include "edgekit/cache/range.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
@@ -331,11 +332,30 @@ void Body::Publish(uint64_t new_available, State new_state) {
 BodyReader::BodyReader(std::shared_ptr<const Body> body, uint64_t begin, uint64_t end)
     : body_(std::move(body)), offset_(begin), end_(end) {}
 
+BodyReader::BodyReader(std::shared_ptr<const Body> body, std::shared_ptr<const RangePlan> plan)
+    : body_(std::move(body)) {
+  if (plan == nullptr) return;
+  if (plan->ranges.empty()) {  // 416: nothing to send
+    end_ = 0;
+    return;
+  }
+  if (plan->ranges.size() == 1) {
+    offset_ = plan->ranges[0].first;
+    end_ = plan->ranges[0].last + 1;
+    return;
+  }
+  plan_ = std::move(plan);
+}
+
 BodyReader::BodyReader(BodyReader&& other) noexcept
     : body_(std::move(other.body_)),
       offset_(other.offset_),
       end_(other.end_),
-      waiter_(std::exchange(other.waiter_, 0)) {}
+      waiter_(std::exchange(other.waiter_, 0)),
+      plan_(std::move(other.plan_)),
+      part_(other.part_),
+      framing_pos_(other.framing_pos_),
+      in_framing_(other.in_framing_) {}
 
 BodyReader& BodyReader::operator=(BodyReader&& other) noexcept {
   if (this != &other) {
@@ -344,15 +364,52 @@ BodyReader& BodyReader::operator=(BodyReader&& other) noexcept {
     offset_ = other.offset_;
     end_ = other.end_;
     waiter_ = std::exchange(other.waiter_, 0);
+    plan_ = std::move(other.plan_);
+    part_ = other.part_;
+    framing_pos_ = other.framing_pos_;
+    in_framing_ = other.in_framing_;
   }
   return *this;
 }
 
 BodyReader::~BodyReader() { CancelOnReadable(); }
 
+BodyStatus BodyReader::NextPart(BodyChunk* out, size_t max_bytes) {
+  const RangePlan& plan = *plan_;
+  for (;;) {
+    if (in_framing_) {
+      if (part_ >= plan.framing.size()) return BodyStatus::kEnd;
+      const BodyChunk& f = plan.framing[part_];
+      if (framing_pos_ < f.size()) {
+        *out = f.Slice(framing_pos_, max_bytes);
+        framing_pos_ += out->size();
+        return BodyStatus::kOk;
+      }
+      framing_pos_ = 0;
+      if (part_ == plan.ranges.size()) {  // the closing delimiter was sent
+        ++part_;
+        return BodyStatus::kEnd;
+      }
+      in_framing_ = false;
+      offset_ = plan.ranges[part_].first;
+      end_ = plan.ranges[part_].last + 1;
+    }
+    if (offset_ >= end_) {
+      in_framing_ = true;
+      ++part_;
+      continue;
+    }
+    const uint64_t want = std::min<uint64_t>(max_bytes, end_ - offset_);
+    const BodyStatus s = body_->Read(offset_, static_cast<size_t>(want), out);
+    if (s == BodyStatus::kOk) offset_ += out->size();
+    return s;
+  }
+}
+
 BodyStatus BodyReader::Next(BodyChunk* out, size_t max_bytes) {
   *out = BodyChunk();
   if (body_ == nullptr) return BodyStatus::kEnd;
+  if (plan_ != nullptr) return NextPart(out, max_bytes);
   if (offset_ >= end_) {
     // Even a range that ends early must not be declared complete over an
     // aborted object.

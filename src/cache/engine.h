@@ -69,6 +69,7 @@ struct RequestFields {
   bool cache_control = false;
   bool pragma = false;
   bool conditional = false;  // If-None-Match or If-Modified-Since
+  bool range = false;        // Range (or If-Range)
 };
 RequestFields ScanRequest(const http::HeaderView& headers);
 // The request's cache directives: Cache-Control, or Pragma: no-cache when

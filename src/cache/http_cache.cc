@@ -59,6 +59,9 @@ RequestFields ScanRequest(const http::HeaderView& headers) {
   RequestFields f;
   headers.ForEachField([&f](const http::HeaderField& h) {
     switch (h.name.size()) {
+      case 5:
+        f.range |= http::EqualsIgnoreCase(h.name, "range");
+        break;
       case 6:
         f.pragma |= http::EqualsIgnoreCase(h.name, "pragma");
         break;

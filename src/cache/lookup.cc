@@ -195,6 +195,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
       kind == Kind::kStaleSwr) {
     r.not_modified =
         fields.conditional && cache_internal::ClientNotModified(request.headers, *r.response);
+    if (fields.range && is_get && !r.not_modified) PlanRangeFor(request, &r);
     return r;
   }
 
@@ -307,6 +308,7 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
       im.c.hot.CountHitOnly();
       Inc(im.c.collapsed_hits);
       r.not_modified = cache_internal::ClientNotModified(request.headers, *r.response);
+      if (!r.not_modified && request.method == "GET") PlanRangeFor(request, &r);
       return r;
     }
   }
@@ -380,6 +382,14 @@ LookupResult HttpCache::OnOriginError(const CacheRequest& request, absl::Time no
   }
   CompleteTicket(ticket, WaitOutcome::kFetchYourself, /*origin_failed=*/true, status.value_or(0));
   return r;
+}
+
+void HttpCache::PlanRangeFor(const CacheRequest& request, LookupResult* r) const {
+  const std::optional<std::string_view> range = request.headers.Get("Range");
+  if (!range) return;
+  std::optional<RangePlan> plan =
+      PlanRange(*range, request.headers.Get("If-Range"), *r->response, *impl_->random);
+  if (plan) r->range = std::make_shared<const RangePlan>(std::move(*plan));
 }
 
 void HttpCache::CompleteTicket(CollapseTicket* ticket, WaitOutcome outcome, bool origin_failed,

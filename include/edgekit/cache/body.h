@@ -64,6 +64,8 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache {
 
+struct RangePlan;
+
 // How a read went.
 enum class BodyStatus : uint8_t {
   kOk,       // `out` holds the next bytes (at least one)
@@ -246,6 +248,9 @@ class EDGEKIT_API BodyReader {
   BodyReader() = default;
   explicit BodyReader(std::shared_ptr<const Body> body, uint64_t begin = 0,
                       uint64_t end = UINT64_MAX);
+  // The partial answer `plan` (edgekit/cache/range.h): one range, or the
+  // multipart/byteranges framing and parts; nothing for a 416.
+  BodyReader(std::shared_ptr<const Body> body, std::shared_ptr<const RangePlan> plan);
   BodyReader(BodyReader&& other) noexcept;
   BodyReader& operator=(BodyReader&& other) noexcept;
   ~BodyReader();
@@ -262,10 +267,16 @@ class EDGEKIT_API BodyReader {
   [[nodiscard]] uint64_t offset() const { return offset_; }
 
  private:
+  BodyStatus NextPart(BodyChunk* out, size_t max_bytes);
+
   std::shared_ptr<const Body> body_;
   uint64_t offset_ = 0;
   uint64_t end_ = UINT64_MAX;
   uint64_t waiter_ = 0;
+  std::shared_ptr<const RangePlan> plan_;  // multipart answers
+  size_t part_ = 0;
+  size_t framing_pos_ = 0;
+  bool in_framing_ = true;
 };
 
 }  // namespace cache

@@ -206,6 +206,7 @@ class EDGEKIT_API HttpCache {
                                    absl::Time response_time, CollapseTicket* ticket,
                                    ForwardReason fwd);
   size_t InvalidateKey(std::string_view key);
+  void PlanRangeFor(const CacheRequest& request, LookupResult* r) const;
   static void CompleteTicket(CollapseTicket* ticket, WaitOutcome outcome,
                              bool origin_failed = false, int origin_status = 0);
 

@@ -43,6 +43,7 @@
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
 #include "edgekit/cache/body.h"
+#include "edgekit/cache/range.h"
 #include "edgekit/cache/stored_response.h"
 #include "edgekit/http/header_map.h"
 
@@ -311,22 +312,55 @@ struct EDGEKIT_API LookupResult {
   // (RFC 9111 §4.3.2, RFC 9110 §13.1.2/§13.1.3): true means answer
   // 304 Not Modified with NotModifiedHeaders() and no body.
   bool not_modified = false;
+  // For kServe* of a GET with a Range (RFC 9110 §14) that the stored
+  // complete 200 can answer: the partial answer (206, or 416). Null: send the
+  // whole response.
+  std::shared_ptr<const RangePlan> range;
+
+  // The status to send for kServe*: 304 when `not_modified`, the range
+  // answer's, else the stored one.
+  [[nodiscard]] int status() const {
+    if (not_modified) return 304;
+    if (range != nullptr) return range->status;
+    return response != nullptr ? response->status : 0;
+  }
+  // What to send as the body for kServe*: the whole stored body (possibly
+  // still filling), the range(s), or nothing (304, 416).
+  [[nodiscard]] BodyReader BodyToSend() const {
+    if (response == nullptr || not_modified) return BodyReader();
+    if (range != nullptr) return BodyReader(response->body, range);
+    return BodyReader(response->body);
+  }
 
   // Calls fn(std::string_view name, std::string_view value) for every field
   // line to send with `response` for kServe*: the stored lines minus the
   // surrogate keys (when stripped) and `no-cache="f"` fields, the stored
-  // `Age` replaced by `age_value`, this cache's `Cache-Status` member last
-  // (after any stored Cache-Status lines: one list, RFC 9110 §5.3).
-  // Allocates nothing.
+  // `Age` replaced by `age_value`, the range answer's Content-Range /
+  // Content-Type / Content-Length instead of the stored ones, this cache's
+  // `Cache-Status` member last (after any stored Cache-Status lines: one
+  // list, RFC 9110 §5.3). Allocates nothing.
   template <class Fn>
   void ForEachField(Fn&& fn) const {
     if (!response) return;
     const auto fields = response->fields();
     const auto flags = response->field_flags();
-    constexpr uint8_t kSkip =
+    uint8_t skip =
         StoredFieldFlag::kAge | StoredFieldFlag::kStripOnServe | StoredFieldFlag::kNoCache;
+    if (range != nullptr) {
+      skip |= StoredFieldFlag::kContentLength | StoredFieldFlag::kContentRange;
+      if (range->ranges.size() != 1) skip |= StoredFieldFlag::kContentType;
+    }
     for (size_t i = 0; i < fields.size(); ++i) {
-      if ((flags[i] & kSkip) == 0) fn(fields[i].name, fields[i].value);
+      if ((flags[i] & skip) == 0) fn(fields[i].name, fields[i].value);
+    }
+    if (range != nullptr) {
+      if (!range->content_range.empty()) {
+        fn(std::string_view("Content-Range"), std::string_view(range->content_range));
+      }
+      if (!range->content_type.empty()) {
+        fn(std::string_view("Content-Type"), std::string_view(range->content_type));
+      }
+      fn(std::string_view("Content-Length"), std::string_view(range->content_length_text));
     }
     if (!age_value.empty()) fn(std::string_view("Age"), age_value.view());
     if (!cache_status.empty()) fn(std::string_view("Cache-Status"), cache_status.view());
