@@ -434,6 +434,19 @@ size_t VariantIndex::PurgeAll(RemovedList* removed) {
   return n;
 }
 
+std::vector<std::shared_ptr<const cache::StoredResponse>> VariantIndex::Snapshot() {
+  std::vector<std::shared_ptr<const cache::StoredResponse>> out;
+  for (Shard& s : shards_) {
+    MutexLock lock(&s.mu);
+    for (IndexItem* head : s.index) {
+      for (IndexItem* it = head; it != nullptr; it = it->older) {
+        if (it->fill == nullptr) out.push_back(it->resp);
+      }
+    }
+  }
+  return out;
+}
+
 bool VariantIndex::Restore(const cache::StoreKey& key,
                            std::shared_ptr<const cache::StoredResponse> resp, uint64_t charge,
                            uint64_t store_id, absl::Time stale_from, size_t max_variants,

@@ -130,6 +130,9 @@ class VariantIndex {
                uint64_t charge, uint64_t store_id, absl::Time stale_from, size_t max_variants,
                RemovedList* removed);
 
+  // Every committed variant now.
+  std::vector<std::shared_ptr<const cache::StoredResponse>> Snapshot();
+
   [[nodiscard]] uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
   [[nodiscard]] uint64_t entries() const { return entries_.load(std::memory_order_relaxed); }
 

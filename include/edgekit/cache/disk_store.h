@@ -119,6 +119,10 @@ class EDGEKIT_API DiskStore final : public CacheStore {
   void SetListener(StoreListener* listener) override;
 
   [[nodiscard]] const DiskStoreRecovery& recovery() const;
+  // Reads and verifies every stored body now (a scrub an operator schedules:
+  // all of them are read on this thread), dropping the objects whose bytes
+  // fail their checksum. Returns how many were dropped.
+  size_t Scrub();
   // Read descriptors open now (tests).
   [[nodiscard]] size_t open_files_for_test() const;
 
