@@ -63,15 +63,11 @@ JoinKind JoinFlight(FlightGroup& group, std::string_view key,
 
 bool TryLeadFlight(FlightGroup& group, std::string_view key,
                    std::unique_ptr<cache::CollapseTicket::Flight>* out) {
-  auto join = group.Join(std::string(key), [](const FlightGroup::ResultType&) {});
-  if (join.role == coalesce::Role::kFollower) {
-    group.Cancel(join.waiter);  // someone else refreshes: do not wait
-    return false;
-  }
-  if (join.role != coalesce::Role::kLeader) return false;
+  FlightGroup::Completion lead = group.TryLead(std::string(key));
+  if (!lead.valid()) return false;  // someone else refreshes: do not wait
   *out = std::make_unique<cache::CollapseTicket::Flight>();
   (*out)->group = &group;
-  (*out)->completion = std::move(join.completion);
+  (*out)->completion = std::move(lead);
   return true;
 }
 

@@ -304,8 +304,11 @@ class Core {
   };
 
   // Joins `key`'s flight or starts one. For a follower `cb` is moved into the
-  // flight; otherwise it is left to the caller.
-  JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only) {
+  // flight; otherwise it is left to the caller. With `lead_only`, a flight in
+  // progress is not joined: the caller gets `kRejected` with `kOk` and nothing
+  // is counted or kept.
+  JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only,
+                   bool lead_only = false) {
     const HashedKey<Key> hk{key, Hash()(key)};
     const size_t index = ShardIndex(hk.hash);
     ShardT& shard = *shards_[index];
@@ -313,6 +316,8 @@ class Core {
     ShardLock lock(&shard.mu);
     auto it = shard.table.find(hk);
     if (it != shard.table.end()) {
+      if (lead_only)
+        return JoinOutcome{coalesce::Role::kRejected, coalesce::Reason::kOk, nullptr, nullptr};
       FlightT* f = it->get();
       f->shard->mu.AssertHeld();
       if (f->live >= options.max_waiters_per_flight) {
