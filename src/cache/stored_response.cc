@@ -71,6 +71,13 @@ StoredResponseBuilder::Ref StoredResponseBuilder::Save(std::string_view s) {
   return r;
 }
 
+void StoredResponseBuilder::Reserve(size_t fields, size_t bytes) {
+  field_names_.reserve(fields);
+  field_values_.reserve(fields);
+  flags_.reserve(fields);
+  bytes_.reserve(bytes);
+}
+
 void StoredResponseBuilder::AddField(std::string_view name, std::string_view value, uint8_t flags) {
   field_names_.push_back(Save(name));
   field_values_.push_back(Save(value));

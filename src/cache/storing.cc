@@ -181,6 +181,9 @@ void Derive(const HttpCacheOptions& o, const http::HeaderView& h, const http::Ca
 void SetFields(const HttpCacheOptions& o, const std::vector<http::HeaderField>& fields,
                const http::CacheControl& eff, StoredResponseBuilder* b) {
   b->ClearFields();
+  size_t bytes = 0;
+  for (const http::HeaderField& f : fields) bytes += f.name.size() + f.value.size();
+  b->Reserve(fields.size(), bytes + 256);  // + key, validators, tags, Vary
   for (const http::HeaderField& f : fields) {
     b->AddField(f.name, f.value, FieldFlags(o, f.name, eff.no_cache_fields));
   }
@@ -439,6 +442,7 @@ StoreResult HttpCache::BeginStoreImpl(const CacheRequest& request, int status,
   // (kStrip) and private="f" fields go to this exchange's client only.
   const std::vector<std::string> connection_listed = ConnectionListed(headers);
   std::vector<http::HeaderField> kept;
+  kept.reserve(headers.size());
   headers.ForEachField([&](const http::HeaderField& f) {
     if (cache_internal::IsHopByHop(f.name) ||
         cache_internal::ContainsIgnoreCase(connection_listed, f.name)) {

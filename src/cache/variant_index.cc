@@ -152,9 +152,11 @@ void VariantIndex::RemoveTags(Shard& s, IndexItem* it) {
 void VariantIndex::LinkNewest(Shard& s, IndexItem* it) {
   auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
   if (head != s.index.end()) {
-    IndexItem* old = *head;
-    s.index.erase(head);
-    it->older = old;
+    // Same key, same hash: the slot's pointer is replaced in place (no erase
+    // and insert churn on a key's every new variant).
+    it->older = *head;
+    const_cast<IndexItem*&>(*head) = it;
+    return;
   }
   s.index.insert(it);
 }
@@ -167,8 +169,11 @@ void VariantIndex::RemoveItem(Shard& s, IndexItem* it, bool evicted, cache::Evic
   auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
   if (head != s.index.end()) {
     if (*head == it) {
-      s.index.erase(head);
-      if (it->older != nullptr) s.index.insert(it->older);
+      if (it->older != nullptr) {
+        const_cast<IndexItem*&>(*head) = it->older;  // same key: in place
+      } else {
+        s.index.erase(head);
+      }
     } else {
       for (IndexItem* p = *head; p != nullptr; p = p->older) {
         if (p->older == it) {

@@ -172,6 +172,8 @@ class EDGEKIT_API StoredResponseBuilder {
   ResponseMetadata meta;
   std::shared_ptr<Body> body;
 
+  // Sizes the buffers for `fields` field lines and `bytes` bytes of strings.
+  void Reserve(size_t fields, size_t bytes);
   void set_key(std::string_view key) { key_ = Save(key); }
   void AddField(std::string_view name, std::string_view value, uint8_t flags = 0);
   void ClearFields();
