@@ -44,10 +44,12 @@ class StringOwner final : public ChunkOwner {
   std::string bytes_;
 };
 
+// The host's buffer: its size is unknown to us, so it reports 0 allocated
+// bytes and stores copy what they keep rather than charge a guess.
 class SharedOwner final : public ChunkOwner {
  public:
   explicit SharedOwner(std::shared_ptr<const void> owner)
-      : ChunkOwner(AllocatedSize(sizeof(SharedOwner))), owner_(std::move(owner)) {}
+      : ChunkOwner(0), owner_(std::move(owner)) {}
 
  private:
   std::shared_ptr<const void> owner_;
@@ -95,6 +97,7 @@ BodyChunk BodyChunk::Adopt(std::string bytes) {
 
 BodyChunk BodyChunk::Share(std::shared_ptr<const void> owner, std::string_view bytes) {
   if (bytes.empty()) return BodyChunk();
+  if (owner == nullptr) return BodyChunk(nullptr, bytes.data(), bytes.size());  // a view
   auto* o = new cache_internal::SharedOwner(std::move(owner));
   return BodyChunk(o, bytes.data(), bytes.size());
 }

@@ -88,9 +88,9 @@ class MemoryWriter final : public StoreWriter {
     RemovedList removed;
     // Shared when the cache owns the bytes and they are big, or held tightly
     // (an adopted std::string): no second copy.
+    const size_t owned = chunk.allocated_bytes();  // 0: a view or the host's buffer
     const bool share =
-        chunk.allocated_bytes() != 0 &&
-        (chunk.size() >= kShareFrom || chunk.allocated_bytes() <= chunk.size() + 256);
+        owned >= chunk.size() && (chunk.size() >= kShareFrom || owned <= chunk.size() + 256);
     // Never a block past what the object may still take.
     const size_t block =
         static_cast<size_t>(std::min<uint64_t>(block_bytes_, max_bytes_ - written_));

@@ -449,3 +449,32 @@ TEMPLATE_TEST_CASE("Concurrent readers and writers stay consistent", "[cache][co
   CHECK(cache->counters().entries == 0);
   CHECK(cache->store().usage().bytes == 0);
 }
+
+TEMPLATE_TEST_CASE("Appended bytes are the store's own: the host reuses its buffer at once",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const cache::CacheRequest req{"GET", kUri, {}};
+  auto s = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                               h.now());
+  std::string buffer;
+  std::string expect;
+  for (int i = 0; i < 8; ++i) {
+    buffer.assign(20000, static_cast<char>('a' + i));  // one buffer, overwritten each time
+    expect += buffer;
+    REQUIRE(s.writer.Append(buffer));
+  }
+  buffer.assign(buffer.size(), '!');
+  REQUIRE(s.writer.Commit());
+  buffer.clear();
+  buffer.shrink_to_fit();
+  CHECK(h.Get(kUri).response->body->ToString() == expect);
+  // A chunk the host hands over with its own owner is copied too.
+  auto owner = std::make_shared<std::string>(50000, 'o');
+  auto s2 = h.cache->BeginStore(cache::CacheRequest{"GET", kUri + "/2", {}}, 200,
+                                Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(), h.now());
+  REQUIRE(s2.writer.Append(cache::BodyChunk::Share(owner, *owner)));
+  REQUIRE(s2.writer.Commit());
+  owner->assign(owner->size(), 'x');
+  CHECK(h.Get(kUri + "/2").response->body->ToString() == std::string(50000, 'o'));
+}

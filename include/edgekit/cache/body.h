@@ -103,7 +103,10 @@ class EDGEKIT_API BodyChunk {
   static BodyChunk Copy(std::string_view bytes);
   // A chunk owning `bytes` (no copy of the bytes).
   static BodyChunk Adopt(std::string bytes);
-  // A chunk viewing `bytes`, kept alive by `owner` (the host's buffer).
+  // A chunk viewing `bytes`, kept alive by `owner` (the host's buffer). A
+  // null `owner` makes a plain view, valid only as long as the caller keeps
+  // the bytes (stores copy such chunks, and host-owned ones, when they keep
+  // them).
   static BodyChunk Share(std::shared_ptr<const void> owner, std::string_view bytes);
   // A chunk of `size` bytes for its creator to fill through `*data` before
   // anyone else sees it (stores reading from files).
@@ -115,7 +118,8 @@ class EDGEKIT_API BodyChunk {
   [[nodiscard]] bool empty() const { return size_ == 0; }
   // `n` bytes from `pos` (clamped), sharing the same bytes.
   [[nodiscard]] BodyChunk Slice(size_t pos, size_t n = std::string_view::npos) const;
-  // Bytes the allocator holds for the owner of these bytes (0 for `Share`).
+  // Bytes the allocator holds for the owner of these bytes (0 for `Share`:
+  // not known to the cache).
   [[nodiscard]] size_t allocated_bytes() const {
     return owner_ != nullptr ? owner_->allocated_bytes() : 0;
   }
