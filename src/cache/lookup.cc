@@ -55,10 +55,8 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     im.c.hot.Count(false);
     return r;
   }
-  std::string key_storage;
-  const std::optional<std::string_view> key =
-      cache_internal::KeyOf(request.uri, options_.max_key_bytes, &key_storage);
-  if (!key) {
+  // (Every return below returns `r` itself: no copy of the result.)
+  auto bad_key = [&] {
     r.action = LookupAction::kBypass;
     r.fwd = ForwardReason::kBypass;
     r.ticket.fwd_ = r.fwd;
@@ -66,6 +64,9 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
         cache_internal::CacheStatusWriter(options_.cache_name).Forward(r.fwd, {}, {}, "bad-key");
     Inc(im.c.bypasses);
     im.c.hot.Count(false);
+  };
+  if (request.uri.size() > options_.max_key_bytes) {
+    bad_key();
     return r;
   }
 
@@ -77,7 +78,6 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     parsed_rcc = cache_internal::RequestDirectives(request.headers, fields);
   }
   const http::CacheControl& rcc = parsed_rcc ? *parsed_rcc : kNoDirectives;
-  const StoreKey skey = MakeStoreKey(*key);
   // Taken before the store is searched: a follower accepts whatever is stored
   // after this point.
   const uint64_t since = im.generation.load(std::memory_order_acquire);
@@ -86,7 +86,20 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   Kind kind = Kind::kMissUri;
   Timing timing{};
   const cache_internal::RequestMatcher matcher(im.vary, request.headers);
-  FindResult found = im.store->Find(skey, matcher);
+  // Stored keys are normalised, so a URI byte-equal to one is its key: a hit
+  // needs no normalisation. Only when the URI is not stored as it came is it
+  // normalised (and looked up again if that changed it).
+  std::string key_storage;
+  std::optional<std::string_view> key = request.uri;
+  FindResult found = im.store->Find(MakeStoreKey(request.uri), matcher);
+  if (!found.key_found) {
+    key = cache_internal::KeyOf(request.uri, options_.max_key_bytes, &key_storage);
+    if (!key) {
+      bad_key();
+      return r;
+    }
+    if (*key != request.uri) found = im.store->Find(MakeStoreKey(*key), matcher);
+  }
   std::shared_ptr<const StoredResponse>& resp = found.variant.response;
   if (resp != nullptr) {
     kind = Kind::kForward;
