@@ -82,6 +82,7 @@ http::CacheControl RequestDirectives(const http::HeaderView& headers);
 struct Timing {
   absl::Duration age;
   absl::Duration staleness;  // > 0 when stale (>= 0 at the boundary: stale)
+  int64_t age_ns;
   int64_t staleness_ns;
   bool fresh;
 };
@@ -91,6 +92,7 @@ int64_t TtlSeconds(const Timing& t);
 int64_t TruncSeconds(absl::Duration d);
 // Writes the Age value of `age` (whole seconds, RFC 9111 §5.1) into `out`.
 void FormatAgeInto(absl::Duration age, cache::InlineString* out);
+void FormatAgeInto(int64_t age_ns, cache::InlineString* out);
 
 }  // namespace cache_internal
 EDGEKIT_NAMESPACE_END

@@ -123,6 +123,7 @@ Timing TimingOf(const cache::StoredResponse& r, absl::Time stale_from, absl::Tim
     stale = std::max<int64_t>(stale, 0);
   }
   t.age = absl::Nanoseconds(age);
+  t.age_ns = age;
   t.staleness = absl::Nanoseconds(stale);
   t.staleness_ns = stale;
   // RFC 9111 §4.2: fresh iff freshness_lifetime > current_age.
@@ -143,8 +144,12 @@ int64_t TruncSeconds(absl::Duration d) {
 }
 
 void FormatAgeInto(absl::Duration age, cache::InlineString* out) {
+  FormatAgeInto(absl::ToInt64Nanoseconds(age), out);
+}
+
+void FormatAgeInto(int64_t age_ns, cache::InlineString* out) {
   // RFC 9111 §1.2.2: whole seconds, at most 2^31.
-  int64_t s = absl::ToInt64Seconds(age);
+  int64_t s = age_ns / 1000000000;
   if (s < 0) s = 0;
   if (s > (int64_t{1} << 31)) s = int64_t{1} << 31;
   char buf[24];
@@ -391,8 +396,7 @@ void HttpCache::Impl::HitStatus(int64_t ttl, InlineString* out) const {
     v /= 10;
   } while (v != 0);
   if (ttl < 0) *--p = '-';
-  out->assign(hit_prefix);
-  out->append(std::string_view(p, static_cast<size_t>(end - p)));
+  out->assign(hit_prefix, std::string_view(p, static_cast<size_t>(end - p)));
 }
 
 double HttpCache::Impl::Random() const { return 1.0 - ToUnitInterval(random->Next()); }

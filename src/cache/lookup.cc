@@ -172,7 +172,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     r.response = resp;
     r.age = timing.age;
     r.ttl = -timing.staleness;
-    cache_internal::FormatAgeInto(timing.age, &r.age_value);
+    cache_internal::FormatAgeInto(timing.age_ns, &r.age_value);
     im.HitStatus(cache_internal::TtlSeconds(timing), &r.cache_status);
   };
   switch (kind) {

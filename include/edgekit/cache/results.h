@@ -182,6 +182,17 @@ class InlineString {
       size_ = kHeap;
     }
   }
+  // Assigns the concatenation of `a` and `b` (formats in place).
+  void assign(std::string_view a, std::string_view b) {
+    if (a.size() + b.size() <= kInline) {
+      if (!a.empty()) std::memcpy(buf_, a.data(), a.size());
+      if (!b.empty()) std::memcpy(buf_ + a.size(), b.data(), b.size());
+      size_ = static_cast<uint8_t>(a.size() + b.size());
+      return;
+    }
+    assign(a);
+    append(b);
+  }
   // Appends `s` (used to format in place).
   void append(std::string_view s) {
     if (size_ != kHeap && size_ + s.size() <= kInline) {
