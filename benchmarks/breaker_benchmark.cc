@@ -1,16 +1,23 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 // Benchmarks of edgekit::breaker, each beside its baseline in this binary.
 //
+//   BM_Baseline_ClockReadsAndAtomics     the floor of the documented path: the
+//                                        protected call between two reads of
+//                                        the clock (through `Clock&`), one
+//                                        atomic load and one atomic add
+//   BM_Breaker_DocumentedPath            the protected call under TryAcquire()
+//                                        + Record(kSuccess), both reading the
+//                                        breaker's clock (RealClock)
+//   BM_Breaker_DocumentedPath_TimeWindow the same with a time-based window
 //   BM_Baseline_CallAndAtomicIncrement   the protected call + one atomic add
-//   BM_Breaker_ClosedPath                the same call under TryAcquire +
-//                                        Record(kSuccess) (goal: <= 2x)
-//   BM_Breaker_ClosedPath_TimeWindow     the same with a time-based window
+//   BM_Breaker_ClosedPath_FixedNow       TryAcquire(now) + Record(kSuccess,
+//                                        latency): the breaker's own work,
+//                                        with the time passed in
 //   BM_Breaker_OpenReject                refusing a call while open
 //   BM_UpstreamSelector_Pick             pick + report over 16 hosts
 //
 // Each reports `allocs_per_iter` (global operator new calls per iteration,
-// counted by the replacement below): the closed path must show 0.
-// Run in a Release build: --benchmark_min_time=0.05 is enough.
+// counted by the replacement below). Run in a Release build.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -23,26 +30,11 @@
 #include <vector>
 
 #include "absl/base/attributes.h"
+#include "allocation_meter.h"
+#include "edgekit/base/clock.h"
+#include "edgekit/base/random.h"
 #include "edgekit/breaker/circuit_breaker.h"
 #include "edgekit/breaker/upstream_selector.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// GCC pairs the replaced operators with malloc/free and warns falsely.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-// Counting replacements of the global allocation functions.
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  std::abort();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -51,11 +43,11 @@ using edgekit::breaker::CircuitBreakerOptions;
 using edgekit::breaker::Outcome;
 using edgekit::breaker::Permit;
 using edgekit::breaker::Selection;
-using edgekit::breaker::SplitMix64;
 using edgekit::breaker::UpstreamHost;
 using edgekit::breaker::UpstreamSelector;
 using edgekit::breaker::UpstreamSelectorOptions;
 using edgekit::breaker::WindowType;
+using edgekit_bench::AllocationMeter;
 
 // The host's protected call: opaque to the optimizer, as cheap as possible.
 ABSL_ATTRIBUTE_NOINLINE int ProtectedCall(int x) {
@@ -65,22 +57,6 @@ ABSL_ATTRIBUTE_NOINLINE int ProtectedCall(int x) {
 
 const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 const absl::Duration kLatency = absl::Microseconds(300);
-
-class AllocationMeter {
- public:
-  explicit AllocationMeter(benchmark::State& state)
-      : state_(state), start_(g_allocations.load(std::memory_order_relaxed)) {}
-  ~AllocationMeter() {
-    if (state_.thread_index() != 0) return;
-    const double n = static_cast<double>(g_allocations.load(std::memory_order_relaxed) - start_);
-    state_.counters["allocs_per_iter"] =
-        benchmark::Counter(n / static_cast<double>(state_.iterations()));
-  }
-
- private:
-  benchmark::State& state_;
-  uint64_t start_;
-};
 
 std::atomic<uint64_t> g_counter{0};
 
@@ -122,15 +98,61 @@ void ClosedPath(benchmark::State& state, WindowType type) {
   }
 }
 
-void BM_Breaker_ClosedPath(benchmark::State& state) { ClosedPath(state, WindowType::kCountBased); }
-BENCHMARK(BM_Breaker_ClosedPath);
-BENCHMARK(BM_Breaker_ClosedPath)->Threads(2)->UseRealTime();
-
-void BM_Breaker_ClosedPath_TimeWindow(benchmark::State& state) {
-  ClosedPath(state, WindowType::kTimeBased);
+void BM_Breaker_ClosedPath_FixedNow(benchmark::State& state) {
+  ClosedPath(state, WindowType::kCountBased);
 }
-BENCHMARK(BM_Breaker_ClosedPath_TimeWindow);
-BENCHMARK(BM_Breaker_ClosedPath_TimeWindow)->Threads(2)->UseRealTime();
+BENCHMARK(BM_Breaker_ClosedPath_FixedNow);
+BENCHMARK(BM_Breaker_ClosedPath_FixedNow)->Threads(2)->UseRealTime();
+
+// The clock as the breaker sees it: a `Clock&` the optimizer cannot
+// devirtualize.
+edgekit::Clock& OpaqueClock() {
+  edgekit::Clock* clock = &edgekit::RealClock::Get();
+  benchmark::DoNotOptimize(clock);
+  return *clock;
+}
+
+std::atomic<uint64_t> g_state_word{0};
+
+void BM_Baseline_ClockReadsAndAtomics(benchmark::State& state) {
+  edgekit::Clock& clock = OpaqueClock();
+  AllocationMeter meter(state);
+  for (auto _ : state) {
+    const absl::Time start = clock.MonotonicNow();
+    const uint64_t word = g_state_word.load(std::memory_order_acquire);
+    int r = ProtectedCall(1);
+    benchmark::DoNotOptimize(r);
+    const absl::Time end = clock.MonotonicNow();
+    g_counter.fetch_add(1, std::memory_order_relaxed);
+    benchmark::DoNotOptimize(word);
+    benchmark::DoNotOptimize(end - start);
+  }
+}
+BENCHMARK(BM_Baseline_ClockReadsAndAtomics);
+BENCHMARK(BM_Baseline_ClockReadsAndAtomics)->Threads(2)->UseRealTime();
+
+void DocumentedPath(benchmark::State& state, WindowType type) {
+  CircuitBreaker& breaker = SharedBreaker(type);
+  AllocationMeter meter(state);
+  for (auto _ : state) {
+    Permit permit = breaker.TryAcquire();
+    int r = ProtectedCall(1);
+    benchmark::DoNotOptimize(r);
+    permit.Record(Outcome::kSuccess);
+  }
+}
+
+void BM_Breaker_DocumentedPath(benchmark::State& state) {
+  DocumentedPath(state, WindowType::kCountBased);
+}
+BENCHMARK(BM_Breaker_DocumentedPath);
+BENCHMARK(BM_Breaker_DocumentedPath)->Threads(2)->UseRealTime();
+
+void BM_Breaker_DocumentedPath_TimeWindow(benchmark::State& state) {
+  DocumentedPath(state, WindowType::kTimeBased);
+}
+BENCHMARK(BM_Breaker_DocumentedPath_TimeWindow);
+BENCHMARK(BM_Breaker_DocumentedPath_TimeWindow)->Threads(2)->UseRealTime();
 
 void BM_Breaker_OpenReject(benchmark::State& state) {
   static CircuitBreaker* breaker = [] {
@@ -168,7 +190,7 @@ UpstreamSelector& SharedSelector() {
 }
 
 void BM_Baseline_RandomDrawAndAtomicIncrement(benchmark::State& state) {
-  static SplitMix64 random(1);
+  static edgekit::SplitMix64 random(1);
   AllocationMeter meter(state);
   for (auto _ : state) {
     benchmark::DoNotOptimize(random.Next() % 16);
@@ -185,7 +207,7 @@ void BM_UpstreamSelector_Pick(benchmark::State& state) {
   for (auto _ : state) {
     Selection s = selector.Pick(kNow);
     benchmark::DoNotOptimize(s.index());
-    s.Report(absl::Microseconds(200 + (++i & 255)), false);
+    s.Record(Outcome::kSuccess, absl::Microseconds(200 + (++i & 255)));
   }
 }
 BENCHMARK(BM_UpstreamSelector_Pick);

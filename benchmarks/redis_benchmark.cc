@@ -86,7 +86,7 @@ void BM_Baseline_LocalKeyedGcra(benchmark::State& state) {
   size_t i = 0;
   const absl::Time now = clock.SystemNow();
   for (auto _ : state) {
-    auto d = limiter.TryAcquire(keys[i++ & 1023], now);
+    auto d = limiter->TryAcquire(keys[i++ & 1023], now);
     benchmark::DoNotOptimize(d);
   }
 }

@@ -161,6 +161,13 @@ function(edgekit_add_component name)
     target_compile_definitions(${target} PRIVATE EDGEKIT_BUILDING)
     if(BUILD_SHARED_LIBS)
       target_compile_definitions(${target} PUBLIC EDGEKIT_SHARED)
+      # Installed shared libraries find their edgekit siblings wherever the
+      # install tree is moved.
+      if(APPLE)
+        set_target_properties(${target} PROPERTIES INSTALL_RPATH "@loader_path")
+      elseif(UNIX)
+        set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN")
+      endif()
     endif()
     # Inside another project, build only what that project links.
     if(NOT edgekit_IS_TOP_LEVEL AND NOT EDGEKIT_INSTALL)
@@ -322,8 +329,10 @@ endfunction()
 
 # edgekit_write_component_manifest(<file>): one line per file of every built
 # component ("file <component> <path>"), one per edgekit dependency it links
-# ("links <component> <dependency>"), and one per component not built
-# ("skipped <component>"), for scripts/check-includes.
+# ("links <component> <dependency>"), one per external package it uses, at
+# build time or link time ("package <component> <package>"), and one per
+# component not built ("skipped <component>"), for scripts/check-includes and
+# scripts/check-conan-recipe.
 function(edgekit_write_component_manifest path)
   set(_text "# Written by CMake (cmake/EdgekitComponents.cmake) for scripts/check-includes.\n")
   get_property(_declared GLOBAL PROPERTY EDGEKIT_DECLARED_COMPONENTS)
@@ -337,9 +346,17 @@ function(edgekit_write_component_manifest path)
     endforeach()
     get_property(_deps GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_DEPS)
     get_property(_pdeps GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_PRIVATE_DEPS)
+    set(_pkgs "")
     foreach(_d IN LISTS _deps _pdeps)
+      string(REGEX REPLACE "^\\$<BUILD_INTERFACE:(.*)>$" "\\1" _d "${_d}")
       if(_d MATCHES "^edgekit::(.+)$")
         string(APPEND _text "links ${_c} ${CMAKE_MATCH_1}\n")
+      else()
+        edgekit_package_of("${_d}" _pkg)
+        if(_pkg AND NOT _pkg IN_LIST _pkgs)
+          list(APPEND _pkgs ${_pkg})
+          string(APPEND _text "package ${_c} ${_pkg}\n")
+        endif()
       endif()
     endforeach()
   endforeach()

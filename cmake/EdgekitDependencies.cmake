@@ -11,7 +11,10 @@ include_guard(GLOBAL)
 list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}/modules")
 
 # The packages edgekit knows: the find_package() arguments after the name, and
-# the Debian package that provides each.
+# the Debian package that provides each. xxHash and hiredis use the find
+# modules in cmake/modules/ unless CMAKE_FIND_PACKAGE_PREFER_CONFIG (a package
+# manager's toolchain, Conan's) picks their own CMake packages first; either
+# way the targets are xxHash::xxhash and hiredis::hiredis.
 set(EDGEKIT_PACKAGE_ARGS_Threads "")
 set(EDGEKIT_PACKAGE_DEBIAN_Threads "libc6-dev")
 set(EDGEKIT_PACKAGE_ARGS_absl "CONFIG")
@@ -20,9 +23,9 @@ set(EDGEKIT_PACKAGE_ARGS_OpenSSL "3.0")
 set(EDGEKIT_PACKAGE_DEBIAN_OpenSSL "libssl-dev")
 set(EDGEKIT_PACKAGE_ARGS_simdjson "CONFIG")
 set(EDGEKIT_PACKAGE_DEBIAN_simdjson "libsimdjson-dev")
-set(EDGEKIT_PACKAGE_ARGS_xxHash "MODULE")
+set(EDGEKIT_PACKAGE_ARGS_xxHash "")
 set(EDGEKIT_PACKAGE_DEBIAN_xxHash "libxxhash-dev")
-set(EDGEKIT_PACKAGE_ARGS_hiredis "MODULE")
+set(EDGEKIT_PACKAGE_ARGS_hiredis "")
 set(EDGEKIT_PACKAGE_DEBIAN_hiredis "libhiredis-dev")
 
 # edgekit_package_of(<link-item> <out-var>): the package that provides an
@@ -70,7 +73,10 @@ function(edgekit_find_dependency pkg out)
     endif()
     foreach(_t IN LISTS _promote)
       if(TARGET ${_t})
-        set_target_properties(${_t} PROPERTIES IMPORTED_GLOBAL TRUE)
+        get_target_property(_aliased ${_t} ALIASED_TARGET)
+        if(NOT _aliased)
+          set_target_properties(${_t} PROPERTIES IMPORTED_GLOBAL TRUE)
+        endif()
       endif()
     endforeach()
     set_property(GLOBAL PROPERTY EDGEKIT_PACKAGE_LOOKED_UP_${pkg} ${_found})

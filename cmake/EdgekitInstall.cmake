@@ -1,51 +1,216 @@
-# Install rules: headers, targets (edgekitTargets, NAMESPACE edgekit::), package
-# config + version file, a build-tree export and a pkg-config file.
+# Install rules, one set per component <c> that was built:
+#   include/edgekit/...                       its headers
+#   lib/libedgekit_<c>.{a,so}                 when it has sources
+#   lib/cmake/edgekit/edgekit-<c>-targets.cmake      its exported target edgekit::<c>
+#   lib/cmake/edgekit/edgekit-<c>-component.cmake    the find_package() calls its link
+#                                                    interface needs, then the targets
+#   lib/pkgconfig/edgekit_<c>.pc              relocatable (prefix from ${pcfiledir})
+# plus edgekitConfig.cmake (COMPONENTS, resolved transitively; edgekit::edgekit),
+# its version file, the find modules a component needs (Findhiredis.cmake) and
+# the umbrella edgekit.pc.
 include(CMakePackageConfigHelpers)
 
-get_property(_targets GLOBAL PROPERTY EDGEKIT_DECLARED_COMPONENTS)
-list(TRANSFORM _targets PREPEND edgekit_)
-list(APPEND _targets edgekit)
 set(EDGEKIT_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/edgekit")
+set(EDGEKIT_PC_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+set(_gen "${PROJECT_BINARY_DIR}/edgekit-install")
 
-install(TARGETS ${_targets}
-  EXPORT edgekitTargets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/edgekit"
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.h")
-install(EXPORT edgekitTargets NAMESPACE edgekit:: DESTINATION ${EDGEKIT_CMAKE_DIR})
-export(EXPORT edgekitTargets NAMESPACE edgekit::
-  FILE "${PROJECT_BINARY_DIR}/edgekitTargets.cmake")
+# Relocatable pkg-config files: the prefix is found from the .pc file's own
+# directory, so an install tree can be moved (or unpacked) anywhere.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+  set(EDGEKIT_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+  set(EDGEKIT_PC_LIBDIR "${CMAKE_INSTALL_FULL_LIBDIR}")
+  set(EDGEKIT_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+else()
+  string(REGEX MATCHALL "[^/]+" _parts "${EDGEKIT_PC_DIR}")
+  set(EDGEKIT_PC_PREFIX "\${pcfiledir}")
+  foreach(_p IN LISTS _parts)
+    string(APPEND EDGEKIT_PC_PREFIX "/..")
+  endforeach()
+  set(EDGEKIT_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+  set(EDGEKIT_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
 
-set(EDGEKIT_CONFIG_WITH_JWT ${EDGEKIT_WITH_JWT})
-set(EDGEKIT_CONFIG_WITH_REDIS ${EDGEKIT_BUILD_REDIS})
-configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/edgekitConfig.cmake.in"
-  "${PROJECT_BINARY_DIR}/edgekitConfig.cmake"
-  INSTALL_DESTINATION ${EDGEKIT_CMAKE_DIR})
-write_basic_package_version_file("${PROJECT_BINARY_DIR}/edgekitConfigVersion.cmake"
-  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
-install(FILES "${PROJECT_BINARY_DIR}/edgekitConfig.cmake"
-  "${PROJECT_BINARY_DIR}/edgekitConfigVersion.cmake"
-  DESTINATION ${EDGEKIT_CMAKE_DIR})
+# _edgekit_write_pc(<file>): cmake/edgekit.pc.in with the EDGEKIT_PC_* variables, installed.
+function(_edgekit_write_pc path)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/edgekit.pc.in" "${path}" @ONLY)
+  install(FILES "${path}" DESTINATION "${EDGEKIT_PC_DIR}")
+endfunction()
 
-# pkg-config: one package for everything that was built.
-set(EDGEKIT_PC_LIBS "")
-foreach(_t IN LISTS EDGEKIT_COMPONENT_TARGETS)
-  get_target_property(_type ${_t} TYPE)
-  if(NOT _type STREQUAL "INTERFACE_LIBRARY")
-    string(APPEND EDGEKIT_PC_LIBS " -l${_t}")
+get_property(_edgekit_components GLOBAL PROPERTY EDGEKIT_DECLARED_COMPONENTS)
+set(_installed "")
+set(_umbrella "")
+set(_modules "")
+set(_config_needs "")
+foreach(_c IN LISTS _edgekit_components)
+  set(_t edgekit_${_c})
+  list(APPEND _installed ${_c})
+  get_property(_testing GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_TESTING)
+  if(NOT _testing)
+    list(APPEND _umbrella ${_c})
   endif()
+  get_target_property(_type ${_t} TYPE)
+  set(_compiled TRUE)
+  if(_type STREQUAL "INTERFACE_LIBRARY")
+    set(_compiled FALSE)
+  endif()
+  set(_static FALSE)
+  if(_type STREQUAL "STATIC_LIBRARY")
+    set(_static TRUE)
+  endif()
+
+  # Target, export set, headers.
+  install(TARGETS ${_t} EXPORT edgekit-${_c}-targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(EXPORT edgekit-${_c}-targets NAMESPACE edgekit::
+    FILE edgekit-${_c}-targets.cmake DESTINATION ${EDGEKIT_CMAKE_DIR})
+  get_property(_headers GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_HEADERS)
+  foreach(_h IN LISTS _headers)
+    file(RELATIVE_PATH _rel "${PROJECT_SOURCE_DIR}/include" "${_h}")
+    get_filename_component(_reldir "${_rel}" DIRECTORY)
+    install(FILES "${_h}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/${_reldir}")
+  endforeach()
+
+  # What a consumer needs: public dependencies always; private ones only when
+  # they appear in the exported link interface ($<LINK_ONLY:...> of a static
+  # library); $<BUILD_INTERFACE:...> never.
+  get_property(_deps GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_DEPS)
+  get_property(_pdeps GLOBAL PROPERTY EDGEKIT_COMPONENT_${_c}_PRIVATE_DEPS)
+  set(_link_items ${_deps})
+  if(_static)
+    list(APPEND _link_items ${_pdeps})
+  endif()
+  set(_needs_components "")
+  set(_needs_packages "")
+  foreach(_item IN LISTS _link_items)
+    if(_item MATCHES "^\\$<BUILD_INTERFACE:")
+      continue()
+    elseif(_item MATCHES "^edgekit::(.+)$")
+      list(APPEND _needs_components ${CMAKE_MATCH_1})
+    else()
+      edgekit_package_of("${_item}" _pkg)
+      if(_pkg)
+        list(APPEND _needs_packages ${_pkg})
+      endif()
+    endif()
+  endforeach()
+  list(REMOVE_DUPLICATES _needs_packages)
+  string(APPEND _config_needs "set(_edgekit_needs_${_c} \"${_needs_components}\")\n")
+
+  set(_body "# edgekit::${_c}: the packages its exported link interface names, then its\n")
+  string(APPEND _body "# targets. Included by edgekitConfig.cmake once the components it needs\n")
+  string(REPLACE ";" " " _needs_text "${_needs_components}")
+  string(APPEND _body "# (${_needs_text}) are loaded. Sets edgekit_${_c}_FOUND.\n")
+  string(APPEND _body "set(edgekit_${_c}_FOUND TRUE)\n")
+  foreach(_pkg IN LISTS _needs_packages)
+    if(_pkg STREQUAL "hiredis" OR _pkg STREQUAL "xxHash")
+      list(APPEND _modules ${_pkg})
+    endif()
+    set(_args "${EDGEKIT_PACKAGE_ARGS_${_pkg}}")
+    if(_pkg STREQUAL "Threads")
+      string(APPEND _body "set(THREADS_PREFER_PTHREAD_FLAG ON)\n")
+    endif()
+    string(APPEND _body "if(edgekit_${_c}_FOUND)\n")
+    string(APPEND _body "  find_package(${_pkg} ${_args} QUIET)\n")
+    string(APPEND _body "  if(NOT ${_pkg}_FOUND)\n")
+    string(APPEND _body "    set(edgekit_${_c}_FOUND FALSE)\n")
+    string(APPEND _body "    set(_edgekit_reason_${_c} \"needs ${_pkg}\")\n")
+    string(APPEND _body "  endif()\n")
+    string(APPEND _body "endif()\n")
+  endforeach()
+  string(APPEND _body "if(edgekit_${_c}_FOUND)\n")
+  string(APPEND _body "  include(\"\${CMAKE_CURRENT_LIST_DIR}/edgekit-${_c}-targets.cmake\")\n")
+  string(APPEND _body "endif()\n")
+  file(WRITE "${_gen}/edgekit-${_c}-component.cmake" "${_body}")
+  install(FILES "${_gen}/edgekit-${_c}-component.cmake" DESTINATION ${EDGEKIT_CMAKE_DIR})
+
+  # pkg-config: Requires are what its headers need, Requires.private and
+  # Libs.private what its library links (pkg-config --static adds them).
+  set(_requires "")
+  set(_requires_private "")
+  set(_libs "")
+  set(_libs_private "")
+  set(_cflags "-I\${includedir}")
+  if(_compiled)
+    set(_libs "-L\${libdir} -ledgekit_${_c}")
+    if(NOT _static)
+      string(APPEND _cflags " -DEDGEKIT_SHARED")
+    endif()
+  endif()
+  foreach(_kind public private)
+    set(_items ${_deps})
+    if(_kind STREQUAL "private")
+      set(_items ${_pdeps})
+    endif()
+    foreach(_item IN LISTS _items)
+      string(REGEX REPLACE "^\\$<BUILD_INTERFACE:.*>$" "" _item "${_item}")
+      set(_pc "")
+      set(_flag "")
+      if(_item MATCHES "^edgekit::(.+)$")
+        set(_pc "edgekit_${CMAKE_MATCH_1}")
+      elseif(_item MATCHES "^absl::(.+)$")
+        set(_pc "absl_${CMAKE_MATCH_1}")
+      elseif(_item STREQUAL "OpenSSL::Crypto")
+        set(_pc "libcrypto >= 3.0")
+      elseif(_item STREQUAL "OpenSSL::SSL")
+        set(_pc "libssl >= 3.0")
+      elseif(_item STREQUAL "simdjson::simdjson")
+        set(_pc "simdjson")
+      elseif(_item STREQUAL "hiredis::hiredis")
+        set(_pc "hiredis")
+      elseif(_item STREQUAL "Threads::Threads")
+        set(_flag "-pthread")
+      elseif(_item)
+        message(FATAL_ERROR "edgekit: no pkg-config name for ${_item} (cmake/EdgekitInstall.cmake)")
+      endif()
+      if(_kind STREQUAL "public")
+        list(APPEND _requires ${_pc})
+        string(APPEND _libs " ${_flag}")
+      else()
+        list(APPEND _requires_private ${_pc})
+        string(APPEND _libs_private " ${_flag}")
+      endif()
+    endforeach()
+  endforeach()
+  string(REPLACE ";" ", " EDGEKIT_PC_REQUIRES "${_requires}")
+  string(REPLACE ";" ", " EDGEKIT_PC_REQUIRES_PRIVATE "${_requires_private}")
+  string(STRIP "${_libs}" EDGEKIT_PC_LIBS)
+  string(STRIP "${_libs_private}" EDGEKIT_PC_LIBS_PRIVATE)
+  set(EDGEKIT_PC_NAME "edgekit_${_c}")
+  set(EDGEKIT_PC_DESCRIPTION "edgekit::${_c}, ${PROJECT_DESCRIPTION}")
+  set(EDGEKIT_PC_CFLAGS "${_cflags}")
+  _edgekit_write_pc("${_gen}/edgekit_${_c}.pc")
 endforeach()
-set(EDGEKIT_PC_PUBLIC_REQUIRES "absl_base absl_strings absl_str_format absl_status absl_statusor absl_time absl_hash absl_raw_hash_set absl_random_random")
-set(EDGEKIT_PC_REQUIRES "openssl >= 3.0")
-if(EDGEKIT_WITH_JWT)
-  string(APPEND EDGEKIT_PC_REQUIRES ", simdjson")
-endif()
-if(EDGEKIT_BUILD_REDIS)
-  string(APPEND EDGEKIT_PC_REQUIRES ", hiredis")
-endif()
-configure_file("${PROJECT_SOURCE_DIR}/cmake/edgekit.pc.in" "${PROJECT_BINARY_DIR}/edgekit.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/edgekit.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+
+# Umbrella edgekit.pc: every component built (test helpers aside).
+set(_requires "")
+foreach(_c IN LISTS _umbrella)
+  list(APPEND _requires edgekit_${_c})
+endforeach()
+string(REPLACE ";" ", " EDGEKIT_PC_REQUIRES "${_requires}")
+set(EDGEKIT_PC_REQUIRES_PRIVATE "")
+set(EDGEKIT_PC_LIBS "")
+set(EDGEKIT_PC_LIBS_PRIVATE "")
+set(EDGEKIT_PC_NAME "edgekit")
+set(EDGEKIT_PC_DESCRIPTION "${PROJECT_DESCRIPTION} (every component built)")
+set(EDGEKIT_PC_CFLAGS "-I\${includedir}")
+_edgekit_write_pc("${_gen}/edgekit.pc")
+
+# Package configuration.
+list(REMOVE_DUPLICATES _modules)
+foreach(_m IN LISTS _modules)
+  install(FILES "${PROJECT_SOURCE_DIR}/cmake/modules/Find${_m}.cmake" DESTINATION ${EDGEKIT_CMAKE_DIR})
+endforeach()
+set(EDGEKIT_CONFIG_INSTALLED "${_installed}")
+set(EDGEKIT_CONFIG_UMBRELLA "${_umbrella}")
+set(EDGEKIT_CONFIG_NEEDS "${_config_needs}")
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/edgekitConfig.cmake.in"
+  "${_gen}/edgekitConfig.cmake"
+  INSTALL_DESTINATION ${EDGEKIT_CMAKE_DIR}
+  NO_SET_AND_CHECK_MACRO)
+write_basic_package_version_file("${_gen}/edgekitConfigVersion.cmake"
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES "${_gen}/edgekitConfig.cmake" "${_gen}/edgekitConfigVersion.cmake"
+  DESTINATION ${EDGEKIT_CMAKE_DIR})

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -32,8 +33,6 @@ struct Response {
   std::string body;
 };
 
-using Coalescer = edgekit::coalesce::Group<std::string, Response>;
-
 std::atomic<int> origin_calls{0};
 
 absl::StatusOr<Response> FetchFromOriginBlocking(const std::string& url) {
@@ -43,30 +42,45 @@ absl::StatusOr<Response> FetchFromOriginBlocking(const std::string& url) {
 }
 
 void ThreadsDemo() {
-  Coalescer group;
-  std::vector<std::thread> threads;
+  // [guide-example]
+  using Coalescer = edgekit::coalesce::Group<std::string, Response>;
+  edgekit::coalesce::GroupOptions options;
+  options.default_wait_timeout = absl::Seconds(2);  // no follower waits longer
+  auto group = Coalescer::Create(options);
+  if (!group.ok()) return;
+
+  // Every request thread: at most one origin fetch per URL at a time; the
+  // callers that arrive meanwhile share its response (one shared_ptr).
   std::atomic<int> shared{0};
-  for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&] {
-      Coalescer::ResultType r = group.DoWithTimeout(
-          "/index.html", absl::Seconds(2), [] { return FetchFromOriginBlocking("/index.html"); });
-      if (r.ok() && r.shared()) shared.fetch_add(1);
-    });
-  }
+  auto serve = [&](const std::string& url) {
+    const Coalescer::ResultType r = (*group)->Do(url, [&] { return FetchFromOriginBlocking(url); });
+    if (!r.ok()) return;                  // r.status(): the origin's error, a timeout, ...
+    if (r.shared()) shared.fetch_add(1);  // r->body, r->status: the response
+  };
+  // [guide-example-end]
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) threads.emplace_back(serve, "/index.html");
   for (auto& t : threads) t.join();
   std::printf("threads: 8 requests, %d origin call(s), %d got a shared response\n",
               origin_calls.load(), shared.load());
 }
 
+using Coalescer = edgekit::coalesce::Group<std::string, Response>;
+
 void EventLoopDemo() {
   // The host's event loop: a queue of tasks it runs in order.
   std::deque<absl::AnyInvocable<void()>> loop;
-  edgekit::coalesce::Options options;
+  edgekit::coalesce::GroupOptions options;
   options.max_waiters_per_flight = 10000;                                    // Per-key bound...
   options.on_too_many_waiters = edgekit::coalesce::OverflowPolicy::kReject;  // ...then 503.
   options.default_wait_timeout = absl::Seconds(30);  // Nobody waits forever.
   options.executor = [&loop](absl::AnyInvocable<void()> task) { loop.push_back(std::move(task)); };
-  Coalescer group(options);
+  absl::StatusOr<std::unique_ptr<Coalescer>> made = Coalescer::Create(options);
+  if (!made.ok()) {
+    std::printf("bad options: %s\n", made.status().ToString().c_str());
+    return;
+  }
+  Coalescer& group = **made;
 
   auto handle_request = [&](int client, absl::Time deadline) {
     auto join = group.Join(
@@ -114,7 +128,7 @@ void EventLoopDemo() {
     loop.pop_front();
     task();
   }
-  const edgekit::coalesce::Stats s = group.stats();
+  const edgekit::coalesce::GroupCounters s = group.counters();
   std::printf(
       "event loop: %d origin call(s); flights=%llu joins=%llu shared=%llu timeouts=%llu "
       "cancellations=%llu\n",

@@ -6,6 +6,10 @@ export EDGEKIT_ROOT
 JOBS="${EDGEKIT_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 export JOBS
 
+# ccache: the same compile in another build directory is a hit (the consumer
+# tests compile edgekit's sources again inside their own projects).
+export CCACHE_NOHASHDIR=1
+
 log() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # ensure_packages PKG...: installs the Debian packages that are missing. As root
@@ -38,8 +42,11 @@ ensure_packages() {
 # What building and testing edgekit needs on Debian bookworm.
 EDGEKIT_BUILD_PACKAGES=(cmake make g++ pkg-config ccache ninja-build
   libabsl-dev libssl-dev libsimdjson-dev libxxhash-dev libhiredis-dev)
-EDGEKIT_TEST_PACKAGES=(catch2 libbenchmark-dev redis-server libboost-dev python3 curl)
+EDGEKIT_TEST_PACKAGES=(catch2 libbenchmark-dev redis-server libboost-dev libnghttp2-dev python3 curl)
 EDGEKIT_CI_PACKAGES=(clang libclang-rt-14-dev llvm clang-format)
+# Measurements by hand only (no test needs them): wrk for the proxy's hit path,
+# nginx for examples/hostile/compare_nginx.py.
+EDGEKIT_TOOL_PACKAGES=(wrk nginx-light)
 
 # Pick a generator and a compiler launcher once.
 cmake_common_args() {

@@ -2,7 +2,8 @@
 //
 // File: caching_proxy.cc
 // -----------------------------------------------------------------------------
-// The caching reverse proxy: request flow through edgekit::cache::HttpCache.
+// The caching reverse proxy: request flow through the cache (ProxyCache).
+// The admin endpoint and the metrics page are in proxy_admin.cc.
 
 #include "caching_proxy.h"
 
@@ -13,14 +14,14 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "edgekit/http/authority.h"
 #include "edgekit/http/http_date.h"
 
 namespace edgekit_examples {
 
-namespace cache = edgekit::cache;
 using edgekit::http::EqualsIgnoreCase;
 using edgekit::http::HeaderMap;
+using Action = ProxyCache::Decision::Action;
 
 // One client request on its way through the proxy. Owned by the callbacks
 // that are in flight for it; its strings never move after `uri` is built, so
@@ -31,27 +32,18 @@ struct CachingProxy::Pending {
   std::string origin_target;  // origin-form target sent to the origin
   ServerExchange exchange;
   bool background = false;  // a background revalidation (no client)
-  cache::CollapseTicket ticket;
+  ProxyCache::Ticket ticket;
   std::shared_ptr<Timer> wait_timer;
   bool wait_over = false;  // strand-confined
   int decisions = 0;
 
   Pending(HttpRequest r, ServerExchange ex) : req(std::move(r)), exchange(std::move(ex)) {}
-  cache::CacheRequest Request() const {
-    return cache::CacheRequest{req.method, uri, req.headers.view()};
-  }
+  ProxyCache::Request Request() const { return ProxyCache::Request{req.method, uri, &req.headers}; }
 };
 
 namespace {
 
 constexpr std::string_view kAdminPrefix = "/.edgekit/";
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  unsigned char diff = a.size() == b.size() ? 0 : 1;
-  const size_t n = a.size() < b.size() ? a.size() : b.size();
-  for (size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 // entity-tag weak comparison (RFC 9110 §8.8.3.2).
 std::string_view OpaqueTag(std::string_view etag) {
@@ -61,11 +53,11 @@ std::string_view OpaqueTag(std::string_view etag) {
 
 // RFC 9110 §13.1.1 / §13.1.3 and §13.2.2 evaluated by the cache for a
 // response it serves (RFC 9111 §4.3.2): true when a 304 is the answer.
-bool ClientConditionMatches(const HttpRequest& req, const HttpResponse& res) {
+bool ClientConditionMatches(const HttpRequest& req, int status, const HeaderMap& headers) {
   if (req.method != "GET" && req.method != "HEAD") return false;
-  if (res.status != 200) return false;
+  if (status != 200) return false;
   if (req.headers.Contains("If-None-Match")) {
-    const std::optional<std::string_view> etag = res.headers.Get("ETag");
+    const std::optional<std::string_view> etag = headers.Get("ETag");
     bool match = false;
     req.headers.ForEachListMember("If-None-Match", [&](std::string_view member) {
       if (member == "*" || (etag && OpaqueTag(member) == OpaqueTag(*etag))) match = true;
@@ -75,8 +67,8 @@ bool ClientConditionMatches(const HttpRequest& req, const HttpResponse& res) {
   const std::optional<std::string_view> ims = req.headers.Get("If-Modified-Since");
   if (!ims) return false;
   const std::optional<absl::Time> since = edgekit::http::ParseHttpDate(*ims);
-  std::optional<std::string_view> lm = res.headers.Get("Last-Modified");
-  if (!lm) lm = res.headers.Get("Date");
+  std::optional<std::string_view> lm = headers.Get("Last-Modified");
+  if (!lm) lm = headers.Get("Date");
   if (!since || !lm) return false;
   const std::optional<absl::Time> modified = edgekit::http::ParseHttpDate(*lm);
   return modified && *modified <= *since;
@@ -159,45 +151,51 @@ void RemoveConditionals(HeaderMap& headers) {
 
 absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& loop,
                                                                    CachingProxyOptions options) {
-  cache::HttpCacheOptions co;
+  ProxyCache::Options co;
   co.max_bytes = options.max_bytes;
   co.max_object_bytes = options.max_object_bytes;
   co.cache_name = options.cache_name;
-  co.default_wait_timeout = options.collapse_wait;
+  co.collapse_wait = options.collapse_wait;
   co.set_cookie = options.set_cookie;
-  // A reverse proxy is a surrogate (Edge Architecture 1.0): it honours
-  // Surrogate-Control targeted at it (or at every surrogate) after
-  // CDN-Cache-Control (RFC 9213), and announces itself upstream with
-  // Surrogate-Capability (OriginRequest).
-  co.targeted_fields = {"CDN-Cache-Control", "Surrogate-Control"};
-  co.surrogate_device_token = options.cache_name;
-  absl::StatusOr<std::unique_ptr<cache::HttpCache>> c = cache::HttpCache::Create(std::move(co));
+  co.stale_on_error = options.stale_on_error;
+  co.identity_field = options.identity_field;
+  absl::StatusOr<std::unique_ptr<ProxyCache>> c = ProxyCache::Create(std::move(co));
   if (!c.ok()) return c.status();
 
-  if (options.upstream) {
-    return std::unique_ptr<CachingProxy>(
-        new CachingProxy(loop, std::move(options), *std::move(c), nullptr));
+  absl::StatusOr<edgekit::ratelimit::GcraPolicy> policy = edgekit::ratelimit::GcraPolicy::Create(
+      std::max<int64_t>(options.admin_failures_per_minute, 1), absl::Minutes(1),
+      std::max<int64_t>(options.admin_failure_burst, 1));
+  if (!policy.ok()) return policy.status();
+  edgekit::ratelimit::KeyedLimiterOptions lo;
+  lo.max_keys = 65536;  // client addresses remembered; the oldest are evicted
+  absl::StatusOr<std::unique_ptr<AdminLimiter>> limiter = AdminLimiter::Create(*policy, lo);
+  if (!limiter.ok()) return limiter.status();
+
+  std::unique_ptr<HttpClient> client;
+  if (!options.upstream) {
+    HttpClient::Options o;
+    o.host = options.origin.host;
+    o.port = options.origin.port;
+    o.connect_timeout = options.connect_timeout;
+    o.response_timeout = options.origin_timeout;
+    o.limits.max_body_bytes = options.max_body_bytes;
+    absl::StatusOr<std::unique_ptr<HttpClient>> made = HttpClient::Create(loop, o);
+    if (!made.ok()) return made.status();
+    client = *std::move(made);
   }
-  HttpClient::Options o;
-  o.host = options.origin.host;
-  o.port = options.origin.port;
-  o.connect_timeout = options.connect_timeout;
-  o.response_timeout = options.origin_timeout;
-  o.max_body_bytes = options.max_body_bytes;
-  absl::StatusOr<std::unique_ptr<HttpClient>> client = HttpClient::Create(loop, o);
-  if (!client.ok()) return client.status();
   return std::unique_ptr<CachingProxy>(
-      new CachingProxy(loop, std::move(options), *std::move(c), *std::move(client)));
+      new CachingProxy(std::move(options), *std::move(c), std::move(client), *std::move(limiter)));
 }
 
-CachingProxy::CachingProxy(EventLoop& /*loop*/, CachingProxyOptions options,
-                           std::unique_ptr<cache::HttpCache> cache,
-                           std::unique_ptr<HttpClient> client)
+CachingProxy::CachingProxy(CachingProxyOptions options, std::unique_ptr<ProxyCache> cache,
+                           std::unique_ptr<HttpClient> client,
+                           std::unique_ptr<AdminLimiter> admin_limiter)
     : options_(std::move(options)),
       via_(absl::StrCat("1.1 ", options_.cache_name)),
       surrogate_capability_(absl::StrCat(options_.cache_name, "=\"Surrogate/1.0\"")),
       cache_(std::move(cache)),
       client_(std::move(client)),
+      admin_limiter_(std::move(admin_limiter)),
       clock_(edgekit::RealClock::Get()) {}
 
 CachingProxy::~CachingProxy() = default;
@@ -206,13 +204,22 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
   counters_.requests.fetch_add(1, std::memory_order_relaxed);
   std::string_view target = request.target;
 
-  if (!options_.admin_token.empty() && target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
-    HandleAdmin(request, exchange);
+  if (!options_.admin_token.empty() && options_.admin_on_main_listener &&
+      target.substr(0, kAdminPrefix.size()) == kAdminPrefix) {
+    HandleAdmin(std::move(request), std::move(exchange));
     return;
   }
-  if (request.version >= 11 && request.headers.Count("Host") != 1) {
-    // RFC 9112 §3.2: exactly one Host field in HTTP/1.1.
-    exchange.Respond(TextResponse(400, "bad request: HTTP/1.1 needs exactly one Host field\n"));
+  // RFC 9112 §3.2: exactly one Host field in HTTP/1.1, with a valid value.
+  // The server refuses anything else before it gets here; the key must
+  // never be built from an invalid authority, so check again.
+  const size_t hosts = request.headers.Count("Host");
+  const std::optional<std::string_view> host_field = request.headers.Get("Host");
+  if ((request.version >= 11 && hosts != 1) || hosts > 1 ||
+      (host_field && !edgekit::http::IsValidAuthority(*host_field))) {
+    counters_.bad_authority.fetch_add(1, std::memory_order_relaxed);
+    HttpResponse r = TextResponse(400, "bad request: invalid or missing Host\n");
+    r.keep_alive = false;
+    exchange.Respond(std::move(r));
     return;
   }
   if (request.method == "CONNECT") {
@@ -254,57 +261,60 @@ void CachingProxy::Handle(HttpRequest request, ServerExchange exchange) {
 
   auto p = std::make_shared<Pending>(std::move(request), std::move(exchange));
   target = p->req.target;  // `request` was moved from
-  std::string host = std::string(p->req.headers.Get("Host").value_or(options_.origin.authority));
-  if (host.empty()) host = options_.origin.authority;
+  const std::string host =
+      host_field ? std::string(*p->req.headers.Get("Host")) : options_.origin.authority;
   HttpUrl absolute;
   if (!target.empty() && target.front() == '/') {
     p->origin_target = std::string(target);
     p->uri = absl::StrCat("http://", host, edgekit::AbslView(target));
-  } else if (ParseHttpUrl(target, &absolute)) {  // absolute-form
+  } else if (ParseHttpUrl(target, &absolute) &&
+             edgekit::http::IsValidAuthority(absolute.authority)) {
     // RFC 9112 §3.2.2: the target's authority replaces any Host field.
     p->origin_target = absolute.path;
     p->uri = absl::StrCat("http://", absolute.authority, absolute.path);
     p->req.headers.Set("Host", absolute.authority);
+  } else if (target == "*") {
+    // OPTIONS *: forwarded, never cached (an empty URI has no cache key).
+    p->origin_target = "*";
+    p->uri.clear();
   } else {
-    // "*" (OPTIONS *) and anything else: forwarded, not cacheable.
-    p->origin_target = std::string(target);
-    p->uri = std::string(target);
+    // The server admits absolute-form https:// targets; this proxy speaks
+    // http to its origin only.
+    HttpResponse r = TextResponse(400, "bad request: only http:// absolute-form targets\n");
+    r.keep_alive = false;
+    p->exchange.Respond(std::move(r));
+    return;
   }
   StripHopByHop(p->req.headers);
-  Decide(p, cache_->Lookup(p->Request(), clock_.SystemNow()));
+  Decide(p, cache_->Lookup(p->Request(), clock_.SystemNow(), &p->ticket));
 }
 
-void CachingProxy::Decide(const std::shared_ptr<Pending>& p, cache::LookupResult r) {
+void CachingProxy::Decide(const std::shared_ptr<Pending>& p, ProxyCache::Decision d) {
   ++p->decisions;
-  switch (r.action) {
-    case cache::LookupAction::kServeFresh:
-    case cache::LookupAction::kServeStale:
-      ServeStored(p, r.response->status, r.ResponseHeaders(), r.response->body->ToString());
+  switch (d.action) {
+    case Action::kServe:
+      ServeStored(p, std::move(d.stored));
       return;
-    case cache::LookupAction::kServeStaleAndRevalidate:
-      ServeStored(p, r.response->status, r.ResponseHeaders(), r.response->body->ToString());
-      RevalidateInBackground(p, r);
+    case Action::kServeAndRefresh:
+      ServeStored(p, std::move(d.stored));
+      RevalidateInBackground(p, std::move(d.conditional));
       return;
-    case cache::LookupAction::kRevalidate:
-      p->ticket = std::move(r.ticket);
-      Forward(p, r.ConditionalHeaders());
+    case Action::kRevalidate:
+      Forward(p, std::move(d.conditional));
       return;
-    case cache::LookupAction::kFetch:
-    case cache::LookupAction::kBypass:
-      p->ticket = std::move(r.ticket);
+    case Action::kFetch:
       Forward(p, HeaderMap());
       return;
-    case cache::LookupAction::kWaitForLeader:
+    case Action::kWait:
       if (p->decisions > 4) {  // never loop: fetch without collapsing
         Forward(p, HeaderMap());
         return;
       }
-      p->ticket = std::move(r.ticket);
       Wait(p);
       return;
-    case cache::LookupAction::kGatewayTimeout: {
+    case Action::kGatewayTimeout: {
       HttpResponse res = TextResponse(504, "not in cache (only-if-cached)\n");
-      if (!r.cache_status.empty()) res.headers.Add("Cache-Status", r.cache_status);
+      if (!d.cache_status.empty()) res.headers.Add("Cache-Status", d.cache_status);
       Finish(p, std::move(res));
       return;
     }
@@ -338,17 +348,26 @@ void CachingProxy::Forward(const std::shared_ptr<Pending>& p, HeaderMap conditio
   HttpClient::Callback done = [this, p, t0, is_conditional](FetchResult result) {
     OnOrigin(p, std::move(result), t0, is_conditional);
   };
+  HttpClient::InterimCallback interim;
+  if (!p->background) {
+    // RFC 9110 §15.2: a proxy forwards the 1xx responses it did not ask for
+    // (103 Early Hints...), to the client that caused the request.
+    interim = [this, ex = p->exchange](HttpResponse r) {
+      StripHopByHop(r.headers);
+      counters_.interim_forwarded.fetch_add(1, std::memory_order_relaxed);
+      ex.SendInterim(std::move(r));
+    };
+  }
   if (options_.upstream) {
-    options_.upstream(std::move(out), p->req, std::move(done));
+    options_.upstream(std::move(out), p->req, std::move(done), std::move(interim));
   } else {
-    client_->Fetch(std::move(out), std::move(done));
+    client_->Fetch(std::move(out), std::move(done), absl::ZeroDuration(), std::move(interim));
   }
 }
 
 void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult result, absl::Time t0,
                             bool conditional) {
   const absl::Time t1 = clock_.SystemNow();
-  const cache::CacheRequest creq = p->Request();
   if (result.error != FetchError::kNone) {
     switch (result.error) {
       case FetchError::kConnect:
@@ -360,6 +379,9 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
       case FetchError::kRejected:
         counters_.origin_rejected.fetch_add(1, std::memory_order_relaxed);
         break;
+      case FetchError::kTooLarge:
+        counters_.origin_too_large.fetch_add(1, std::memory_order_relaxed);
+        break;
       default:
         counters_.origin_other_errors.fetch_add(1, std::memory_order_relaxed);
         break;
@@ -367,16 +389,18 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
     const int status = result.error == FetchError::kTimeout    ? 504
                        : result.error == FetchError::kRejected ? 503
                                                                : 502;
-    cache::LookupResult e = cache_->OnOriginError(creq, t1, &p->ticket, status);
+    std::string cache_status;
+    std::optional<ProxyCache::Stored> stale =
+        cache_->OnOriginError(p->Request(), t1, &p->ticket, status, &cache_status);
     if (p->background) return;
-    if (e.action == cache::LookupAction::kServeStale && e.response) {
-      ServeStored(p, e.response->status, e.ResponseHeaders(), e.response->body->ToString());
+    if (stale) {
+      ServeStored(p, *std::move(stale));
       return;
     }
     HttpResponse res = TextResponse(
         status, absl::StrCat(options_.cache_name, ": origin ", options_.origin.authority, ": ",
                              result.error_message, "\n"));
-    if (!e.cache_status.empty()) res.headers.Add("Cache-Status", e.cache_status);
+    if (!cache_status.empty()) res.headers.Add("Cache-Status", cache_status);
     Finish(p, std::move(res));
     return;
   }
@@ -390,72 +414,68 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   }
   const int origin_status = origin.status;
   const std::string origin_reason = std::move(origin.reason);
-  cache::StoreResult s = cache_->Store(creq, origin_status, origin.headers.view(),
+  ProxyCache::Answer a = cache_->Store(p->Request(), origin_status, std::move(origin.headers),
                                        std::move(origin.body), t0, t1, &p->ticket);
   if (p->background) return;
-
-  if (conditional && s.status == 304 && s.outcome != cache::StoreOutcome::kUpdated &&
-      s.outcome != cache::StoreOutcome::kStored) {
+  if (conditional && a.refetch) {
     // Our validator selected nothing stored any more (e.g. evicted meanwhile):
     // the client did not ask for a 304, so fetch the full response.
     Forward(p, HeaderMap());
     return;
   }
   HttpResponse res;
-  res.status = s.status;
-  if (s.status == origin_status) res.reason = origin_reason;
-  res.headers = s.ResponseHeaders();
-  res.body = s.body();
-  const bool from_cache =
-      s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
-  if (from_cache) counters_.served_from_cache.fetch_add(1, std::memory_order_relaxed);
-  if ((conditional || from_cache) && ClientConditionMatches(p->req, res)) {
+  res.status = a.response.status;
+  if (res.status == origin_status) res.reason = origin_reason;
+  res.headers = std::move(a.response.headers);
+  res.SetSharedBody(std::move(a.response.body));
+  if (a.from_cache) counters_.served_from_cache.fetch_add(1, std::memory_order_relaxed);
+  if ((conditional || a.from_cache) && ClientConditionMatches(p->req, res.status, res.headers)) {
     counters_.not_modified_local.fetch_add(1, std::memory_order_relaxed);
     res.status = 304;
     res.reason.clear();
-    res.body.clear();
+    res.SetSharedBody(nullptr);
     res.headers.Remove("Content-Length");
   }
   Finish(p, std::move(res));
 }
 
-void CachingProxy::ServeStored(const std::shared_ptr<Pending>& p, int status, HeaderMap headers,
-                               const std::string& body) {
+void CachingProxy::ServeStored(const std::shared_ptr<Pending>& p, ProxyCache::Stored stored) {
   counters_.served_from_cache.fetch_add(1, std::memory_order_relaxed);
   HttpResponse res;
-  res.status = status;
-  res.headers = std::move(headers);
-  if (ClientConditionMatches(p->req, HttpResponse{status, "", res.headers, "", true})) {
+  res.status = stored.status;
+  res.headers = std::move(stored.headers);
+  const size_t length = stored.body ? stored.body->size() : 0;
+  if (ClientConditionMatches(p->req, stored.status, res.headers)) {
     counters_.not_modified_local.fetch_add(1, std::memory_order_relaxed);
     res.status = 304;
     res.headers.Remove("Content-Length");
   } else if (p->req.method != "HEAD") {
     size_t first = 0;
     size_t last = 0;
-    const RangeAnswer range = status == 200
-                                  ? SelectRange(p->req, res.headers, body.size(), &first, &last)
+    const RangeAnswer range = stored.status == 200
+                                  ? SelectRange(p->req, res.headers, length, &first, &last)
                                   : RangeAnswer::kFull;
     if (range == RangeAnswer::kPartial) {
       // RFC 9110 §14.2, §15.3.7: one range of the stored full response.
       res.status = 206;
       res.headers.Remove("Content-Length");
-      res.headers.Set("Content-Range", absl::StrCat("bytes ", first, "-", last, "/", body.size()));
-      res.body = body.substr(first, last - first + 1);
+      res.headers.Set("Content-Range", absl::StrCat("bytes ", first, "-", last, "/", length));
+      res.SetSharedBody(std::move(stored.body), first, last - first + 1);
     } else if (range == RangeAnswer::kUnsatisfiable) {
       res = TextResponse(416, "range not satisfiable\n");
-      res.headers.Set("Content-Range", absl::StrCat("bytes */", body.size()));
+      res.headers.Set("Content-Range", absl::StrCat("bytes */", length));
     } else {
-      res.body = body;
+      res.SetSharedBody(std::move(stored.body));
     }
   } else {
     // HEAD from a stored GET: no body, but its length as metadata.
-    res.headers.Set("Content-Length", std::to_string(body.size()));
+    res.headers.Set("Content-Length", std::to_string(length));
   }
   Finish(p, std::move(res));
 }
 
 void CachingProxy::RevalidateInBackground(const std::shared_ptr<Pending>& p,
-                                          cache::LookupResult& r) {
+                                          HeaderMap conditional) {
   counters_.background_revalidations.fetch_add(1, std::memory_order_relaxed);
   HttpRequest bg_req;
   bg_req.method = "GET";
@@ -467,8 +487,8 @@ void CachingProxy::RevalidateInBackground(const std::shared_ptr<Pending>& p,
   bg->uri = p->uri;
   bg->origin_target = p->origin_target;
   bg->background = true;
-  bg->ticket = std::move(r.ticket);
-  Forward(bg, r.ConditionalHeaders());
+  bg->ticket = std::move(p->ticket);
+  Forward(bg, std::move(conditional));
 }
 
 void CachingProxy::Wait(const std::shared_ptr<Pending>& p) {
@@ -477,17 +497,16 @@ void CachingProxy::Wait(const std::shared_ptr<Pending>& p) {
   // Both the leader's completion and our timeout land on the connection's
   // strand, so exactly one of them resumes the request.
   p->wait_timer = strand.RunAfter(options_.collapse_wait, [p] {
-    if (!p->wait_over) p->ticket.Cancel();  // runs the OnReady callback (kTimeout)
+    if (!p->wait_over) p->ticket.Cancel();  // runs the OnReady callback (timeout)
   });
-  p->ticket.OnReady(
-      [this, p](cache::WaitOutcome) { p->exchange.strand().Post([this, p] { OnWaitOver(p); }); });
+  p->ticket.OnReady([this, p] { p->exchange.strand().Post([this, p] { OnWaitOver(p); }); });
 }
 
 void CachingProxy::OnWaitOver(const std::shared_ptr<Pending>& p) {
   if (p->wait_over) return;
   p->wait_over = true;
   if (p->wait_timer) p->wait_timer->Cancel();
-  Decide(p, cache_->Resume(p->Request(), p->ticket, clock_.SystemNow()));
+  Decide(p, cache_->Resume(p->Request(), &p->ticket, clock_.SystemNow()));
 }
 
 void CachingProxy::Finish(const std::shared_ptr<Pending>& p, HttpResponse response) {
@@ -500,173 +519,10 @@ void CachingProxy::Finish(const std::shared_ptr<Pending>& p, HttpResponse respon
     response.headers.Add("Date", edgekit::http::FormatHttpDate(clock_.SystemNow()));
   }
   const int cls = response.status / 100;
-  if (cls >= 1 && cls <= 5)
+  if (cls >= 1 && cls <= 5) {
     counters_.responses_by_class[cls].fetch_add(1, std::memory_order_relaxed);
+  }
   p->exchange.Respond(std::move(response));
-}
-
-// -----------------------------------------------------------------------------
-// Admin endpoint
-// -----------------------------------------------------------------------------
-
-void CachingProxy::HandleAdmin(HttpRequest& request, const ServerExchange& exchange) {
-  counters_.admin_requests.fetch_add(1, std::memory_order_relaxed);
-  auto respond = [&](HttpResponse r) {
-    r.headers.Set("Cache-Control", "no-store");
-    exchange.Respond(std::move(r));
-  };
-  std::string_view token;
-  if (auto auth = request.headers.Get("Authorization")) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (auth->size() > kBearer.size() &&
-        EqualsIgnoreCase(auth->substr(0, kBearer.size()), kBearer)) {
-      token = auth->substr(kBearer.size());
-    }
-  }
-  if (token.empty()) token = request.headers.Get("X-Edgekit-Admin-Token").value_or("");
-  if (!ConstantTimeEquals(token, options_.admin_token)) {
-    HttpResponse r = TextResponse(401, "admin token required\n");
-    r.headers.Add("WWW-Authenticate", "Bearer realm=\"edgekit-admin\"");
-    respond(std::move(r));
-    return;
-  }
-  const std::string_view target = request.target;
-  const std::string_view path = target.substr(0, target.find('?'));
-  const absl::Time now = clock_.SystemNow();
-
-  if (path == "/.edgekit/metrics") {
-    if (request.method != "GET" && request.method != "HEAD") {
-      HttpResponse r = TextResponse(405, "use GET\n");
-      r.headers.Add("Allow", "GET, HEAD");
-      return respond(std::move(r));
-    }
-    HttpResponse r;
-    r.headers.Add("Content-Type", "text/plain; version=0.0.4");
-    r.body = MetricsText();
-    return respond(std::move(r));
-  }
-  if (path != "/.edgekit/purge" && path != "/.edgekit/purge-all") {
-    return respond(TextResponse(404,
-                                "admin endpoints: POST /.edgekit/purge?url=U|tag=T[&soft=1], "
-                                "POST /.edgekit/purge-all, GET /.edgekit/metrics\n"));
-  }
-  if (request.method != "POST") {
-    HttpResponse r = TextResponse(405, "use POST\n");
-    r.headers.Add("Allow", "POST");
-    return respond(std::move(r));
-  }
-  if (path == "/.edgekit/purge-all") {
-    const size_t n = cache_->PurgeAll();
-    return respond(TextResponse(200, absl::StrCat("purged ", n, "\n")));
-  }
-  std::string soft_value;
-  const bool soft = GetQueryParam(target, "soft", &soft_value) && soft_value != "0";
-  std::string url;
-  std::string tag;
-  size_t n = 0;
-  if (GetQueryParam(target, "url", &url) && !url.empty()) {
-    if (url.front() == '/') {
-      const std::string host =
-          std::string(request.headers.Get("Host").value_or(options_.origin.authority));
-      url = absl::StrCat("http://", host, url);
-    }
-    n = cache_->PurgeUrl(url, soft, now);
-  } else if (GetQueryParam(target, "tag", &tag) && !tag.empty()) {
-    n = cache_->PurgeTag(tag, soft, now);
-  } else {
-    return respond(TextResponse(400, "purge needs url=... or tag=...\n"));
-  }
-  respond(TextResponse(200, absl::StrCat(soft ? "soft-purged " : "purged ", n, "\n")));
-}
-
-std::string CachingProxy::MetricsText() const {
-  std::string out;
-  auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
-                       uint64_t value, std::string_view labels = "") {
-    absl::StrAppend(&out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
-                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
-                    edgekit::AbslView(name), edgekit::AbslView(labels), " ", value, "\n");
-  };
-  const cache::CacheCounters c = cache_->counters();
-  metric("edgekit_cache_lookups_total", "counter", "Cache lookups.", c.lookups);
-  metric("edgekit_cache_hits_total", "counter", "Fresh hits (including collapsed).", c.hits);
-  metric("edgekit_cache_stale_served_total", "counter", "Stale responses served.", c.stale_served);
-  metric("edgekit_cache_misses_uri_total", "counter", "Misses: nothing stored for the URI.",
-         c.misses_uri);
-  metric("edgekit_cache_misses_vary_total", "counter", "Misses: no matching variant.",
-         c.misses_vary);
-  metric("edgekit_cache_misses_stale_total", "counter", "Forwarded because stale.", c.misses_stale);
-  metric("edgekit_cache_misses_request_total", "counter",
-         "Forwarded because of request directives.", c.misses_request);
-  metric("edgekit_cache_bypasses_total", "counter", "Requests the cache could not serve.",
-         c.bypasses);
-  metric("edgekit_cache_gateway_timeouts_total", "counter", "only-if-cached 504s.",
-         c.gateway_timeouts);
-  metric("edgekit_cache_revalidations_total", "counter", "Conditional requests started.",
-         c.revalidations);
-  metric("edgekit_cache_revalidated_304_total", "counter", "304s that freshened an entry.",
-         c.revalidated_304);
-  metric("edgekit_cache_stores_total", "counter", "Responses stored.", c.stores);
-  metric("edgekit_cache_not_stored_total", "counter", "Responses not stored.", c.not_stored);
-  metric("edgekit_cache_invalidations_total", "counter", "Entries invalidated by unsafe methods.",
-         c.invalidations);
-  metric("edgekit_cache_evictions_total", "counter", "Entries evicted.", c.evictions);
-  metric("edgekit_cache_purges_total", "counter", "Entries purged.", c.purges);
-  metric("edgekit_cache_bytes", "gauge", "Bytes charged against the budget.", c.bytes);
-  metric("edgekit_cache_entries", "gauge", "Stored variants.", c.entries);
-  metric("edgekit_cache_collapsed_waiters_total", "counter", "Collapsed followers.",
-         c.collapsed_waiters);
-  metric("edgekit_cache_collapsed_hits_total", "counter", "Followers served the leader's response.",
-         c.collapsed_hits);
-  metric("edgekit_cache_wait_timeouts_total", "counter", "Follower waits that timed out.",
-         c.wait_timeouts);
-
-  auto load = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
-  metric("edgekit_proxy_requests_total", "counter", "Client requests.", load(counters_.requests));
-  metric("edgekit_proxy_served_from_cache_total", "counter", "Responses served from the cache.",
-         load(counters_.served_from_cache));
-  metric("edgekit_proxy_origin_requests_total", "counter", "Requests sent to the origin.",
-         load(counters_.origin_requests));
-  metric("edgekit_proxy_origin_errors_total", "counter", "Origin failures by kind.",
-         load(counters_.origin_connect_errors), "{kind=\"connect\"}");
-  absl::StrAppend(&out, "edgekit_proxy_origin_errors_total{kind=\"timeout\"} ",
-                  load(counters_.origin_timeouts), "\n");
-  absl::StrAppend(&out, "edgekit_proxy_origin_errors_total{kind=\"other\"} ",
-                  load(counters_.origin_other_errors), "\n");
-  absl::StrAppend(&out, "edgekit_proxy_origin_errors_total{kind=\"rejected\"} ",
-                  load(counters_.origin_rejected), "\n");
-  metric("edgekit_proxy_background_revalidations_total", "counter",
-         "stale-while-revalidate refreshes started.", load(counters_.background_revalidations));
-  metric("edgekit_proxy_collapsed_waits_total", "counter", "Requests that waited for a leader.",
-         load(counters_.collapsed_waits));
-  metric("edgekit_proxy_not_modified_total", "counter",
-         "304s generated by the proxy for client conditionals.",
-         load(counters_.not_modified_local));
-  metric("edgekit_proxy_admin_requests_total", "counter", "Admin endpoint requests.",
-         load(counters_.admin_requests));
-  absl::StrAppend(&out, "# HELP edgekit_proxy_responses_total Responses by status class.\n",
-                  "# TYPE edgekit_proxy_responses_total counter\n");
-  for (int cls = 1; cls <= 5; ++cls) {
-    absl::StrAppend(&out, "edgekit_proxy_responses_total{class=\"", cls, "xx\"} ",
-                    load(counters_.responses_by_class[cls]), "\n");
-  }
-  const HttpClient::Stats cs = client_ ? client_->stats() : HttpClient::Stats{};
-  metric("edgekit_proxy_origin_connections_opened_total", "counter",
-         "Connections opened to the origin.", cs.connections_opened);
-  metric("edgekit_proxy_origin_connections_reused_total", "counter",
-         "Requests sent on a kept-alive origin connection.", cs.connections_reused);
-  if (server_ != nullptr) {
-    const HttpServer::Stats ss = server_->stats();
-    metric("edgekit_proxy_connections_active", "gauge", "Open client connections.",
-           ss.connections_active);
-    metric("edgekit_proxy_connections_accepted_total", "counter", "Client connections accepted.",
-           ss.connections_accepted);
-    metric("edgekit_proxy_connections_rejected_total", "counter",
-           "Client connections refused (over the limit).", ss.connections_rejected);
-    metric("edgekit_proxy_bad_requests_total", "counter", "Malformed client requests.",
-           ss.bad_requests);
-  }
-  return out;
 }
 
 }  // namespace edgekit_examples

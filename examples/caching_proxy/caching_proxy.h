@@ -3,8 +3,8 @@
 // File: caching_proxy.h
 // -----------------------------------------------------------------------------
 // `CachingProxy`: an HTTP/1.1 shared caching reverse proxy in front of one
-// origin, built on `edgekit::cache::HttpCache`. Every request goes through
-// the cache:
+// origin, built on `edgekit::cache::HttpCache` (through `ProxyCache`, the one
+// place that calls the cache). Every request goes through the cache:
 //
 //   Lookup ─┬─ fresh / stale allowed ───────────▶ serve (Age, Cache-Status)
 //           ├─ stale-while-revalidate ──────────▶ serve, and revalidate in
@@ -14,11 +14,18 @@
 //           ├─ wait for leader ─▶ (async) ──────▶ Resume ─▶ one of the above
 //           └─ only-if-cached, nothing usable ──▶ 504
 //
-// Origin unreachable → OnOriginError (stale-if-error) or 502 / 504 with a
-// clear body. Unsafe methods are forwarded and then invalidate (RFC 9111
-// §4.4, done by Store). The admin endpoint (`/.edgekit/...`, off unless a
-// token is configured) purges by URL, by surrogate key (hard or soft), or
-// everything, and exports counters as Prometheus text.
+// The cache key is built only from a valid authority (the Host field or the
+// absolute-form target, checked by the server and again here with
+// edgekit::http::IsValidAuthority). Interim 1xx responses of the origin are
+// forwarded to the client that caused the fetch (RFC 9110 §15.2). Origin
+// unreachable → a stored stale response when no directive forbids it (RFC 9111
+// §4.2.4, bounded by `stale_on_error`), else 502 / 504 with a clear body.
+// Unsafe methods are forwarded and then invalidate (RFC 9111 §4.4, done by
+// Store). The admin endpoint (`/.edgekit/...`, off unless a token is
+// configured; on the main listener or on its own) purges by URL, by
+// surrogate key (hard or soft), or everything, and exports counters as
+// Prometheus text; its token is read from a header only, and failed attempts
+// are rate-limited per client address.
 //
 // Thread-safety: thread-safe; Handle() is called concurrently by the server's
 // event loop threads.
@@ -30,60 +37,89 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
-#include "edgekit/cache/http_cache.h"
+#include "edgekit/ratelimit/gcra.h"
+#include "edgekit/ratelimit/keyed_limiter.h"
 #include "net.h"
+#include "proxy_cache.h"
 
 namespace edgekit_examples {
 
 // Sends a request upstream in place of the built-in origin client: the
 // gateway routes it (canary) and guards it (circuit breaker). Gets the request
-// to send and the client's request (for `route_key`); must call `done` once,
-// on any thread.
-using UpstreamFn = std::function<void(
-    HttpRequest upstream_request, const HttpRequest& client_request, HttpClient::Callback done)>;
+// to send, the client's request (for `route_key`) and where to forward 1xx
+// responses (may be null); must call `done` once, on any thread.
+using UpstreamFn =
+    std::function<void(HttpRequest upstream_request, const HttpRequest& client_request,
+                       HttpClient::Callback done, HttpClient::InterimCallback interim)>;
 
 struct CachingProxyOptions {
   // http://host:port: where requests go (unless `upstream` is set), and the
-  // authority of the cache key when a request has no Host.
+  // authority of the cache key when an HTTP/1.0 request has no Host.
   HttpUrl origin;
   std::string cache_name = "edgekit";    // Cache-Status and Via
   size_t max_bytes = size_t{256} << 20;  // cache budget
   size_t max_object_bytes = size_t{16} << 20;
-  size_t max_body_bytes = size_t{64} << 20;  // request and response bodies
-  std::string admin_token;                   // empty: admin endpoint off
+  // Largest origin response body (a larger one is answered 502 without
+  // being read whole; the request side has the server's limit).
+  size_t max_body_bytes = size_t{64} << 20;
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration origin_timeout = absl::Seconds(30);
   absl::Duration collapse_wait = absl::Seconds(10);
+  // A stored response may be served up to this long past its freshness when
+  // the origin cannot be reached, unless must-revalidate, proxy-revalidate,
+  // s-maxage or no-cache forbid it (RFC 9111 §4.2.4). 0: only within the
+  // origin's own stale-if-error.
+  absl::Duration stale_on_error = absl::Hours(1);
+  // Admin endpoint: empty token → off.
+  std::string admin_token;
+  // Serve /.edgekit/ on the main listener (false when the host gives the
+  // admin endpoint its own listener: HandleAdmin()).
+  bool admin_on_main_listener = true;
+  // Failed admin attempts allowed per client address: a burst of
+  // `admin_failure_burst`, refilled at `admin_failures_per_minute`; beyond,
+  // every admin request from that address gets 429.
+  int64_t admin_failure_burst = 5;
+  int64_t admin_failures_per_minute = 5;
   // Optional: replaces the built-in keep-alive client to `origin`.
   UpstreamFn upstream;
   // Responses with Set-Cookie. RFC 9111 §7.3: Set-Cookie does not inhibit
   // caching (origins that mind say so with Cache-Control), so the faithful
   // proxy stores them as they are; a multi-user gateway may prefer kStrip.
   edgekit::cache::SetCookiePolicy set_cookie = edgekit::cache::SetCookiePolicy::kStore;
+  // A request field set by the host to a validated user identity (the
+  // gateway's X-Edgekit-Subject): responses that are not explicitly shared
+  // are cached per value of it (see proxy_cache.h). Empty: none.
+  std::string identity_field;
 };
 
 class CachingProxy {
  public:
-  // Errors: those of HttpCache::Create and HttpClient::Create.
+  // Errors: those of ProxyCache::Create, HttpClient::Create and the admin
+  // limiter's policy (kInvalidArgument).
   static absl::StatusOr<std::unique_ptr<CachingProxy>> Create(EventLoop& loop,
                                                               CachingProxyOptions options);
   ~CachingProxy();
 
   // The HttpServer handler.
   void Handle(HttpRequest request, ServerExchange exchange);
+  // The admin endpoint's handler (for a listener of its own).
+  void HandleAdmin(HttpRequest request, ServerExchange exchange);
 
   // For the metrics page (optional).
-  void set_server(const HttpServer* server) { server_ = server; }
+  // (Set while the loop runs: atomics, read by the metrics page.)
+  void set_server(const HttpServer* server) { server_.store(server); }
+  void set_admin_server(const HttpServer* server) { admin_server_.store(server); }
 
   // Counters as Prometheus text exposition format.
   std::string MetricsText() const;
 
-  edgekit::cache::HttpCache& cache() { return *cache_; }
+  ProxyCache& cache() { return *cache_; }
 
   struct Counters {
     std::atomic<uint64_t> requests{0};
@@ -91,12 +127,17 @@ class CachingProxy {
     std::atomic<uint64_t> origin_requests{0};
     std::atomic<uint64_t> origin_connect_errors{0};
     std::atomic<uint64_t> origin_timeouts{0};
+    std::atomic<uint64_t> origin_too_large{0};
     std::atomic<uint64_t> origin_other_errors{0};
     std::atomic<uint64_t> origin_rejected{0};  // refused locally (circuit open)
     std::atomic<uint64_t> background_revalidations{0};
     std::atomic<uint64_t> collapsed_waits{0};
     std::atomic<uint64_t> not_modified_local{0};
+    std::atomic<uint64_t> bad_authority{0};
     std::atomic<uint64_t> admin_requests{0};
+    std::atomic<uint64_t> admin_failures{0};   // wrong or missing token
+    std::atomic<uint64_t> admin_throttled{0};  // 429: too many failures
+    std::atomic<uint64_t> interim_forwarded{0};
     std::atomic<uint64_t> responses_by_class[6] = {};
   };
 
@@ -105,30 +146,32 @@ class CachingProxy {
   struct Pending;
 
  private:
-  CachingProxy(EventLoop& loop, CachingProxyOptions options,
-               std::unique_ptr<edgekit::cache::HttpCache> cache,
-               std::unique_ptr<HttpClient> client);
+  using AdminLimiter = edgekit::ratelimit::KeyedLimiter<edgekit::ratelimit::GcraPolicy>;
 
-  void HandleAdmin(HttpRequest& request, const ServerExchange& exchange);
-  void Decide(const std::shared_ptr<Pending>& p, edgekit::cache::LookupResult r);
+  CachingProxy(CachingProxyOptions options, std::unique_ptr<ProxyCache> cache,
+               std::unique_ptr<HttpClient> client, std::unique_ptr<AdminLimiter> admin_limiter);
+
+  void Decide(const std::shared_ptr<Pending>& p, ProxyCache::Decision d);
   void Forward(const std::shared_ptr<Pending>& p, edgekit::http::HeaderMap conditional);
   void OnOrigin(const std::shared_ptr<Pending>& p, FetchResult result, absl::Time t0,
                 bool conditional);
   void Wait(const std::shared_ptr<Pending>& p);
   void OnWaitOver(const std::shared_ptr<Pending>& p);
-  void RevalidateInBackground(const std::shared_ptr<Pending>& p, edgekit::cache::LookupResult& r);
-  void ServeStored(const std::shared_ptr<Pending>& p, int status, edgekit::http::HeaderMap headers,
-                   const std::string& body);
+  void RevalidateInBackground(const std::shared_ptr<Pending>& p,
+                              edgekit::http::HeaderMap conditional);
+  void ServeStored(const std::shared_ptr<Pending>& p, ProxyCache::Stored stored);
   void Finish(const std::shared_ptr<Pending>& p, HttpResponse response);
   HttpRequest OriginRequest(const Pending& p) const;
 
   const CachingProxyOptions options_;
   const std::string via_;
   const std::string surrogate_capability_;  // `name="Surrogate/1.0"`
-  std::unique_ptr<edgekit::cache::HttpCache> cache_;
+  std::unique_ptr<ProxyCache> cache_;
   std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<AdminLimiter> admin_limiter_;
   edgekit::Clock& clock_;
-  const HttpServer* server_ = nullptr;
+  std::atomic<const HttpServer*> server_{nullptr};
+  std::atomic<const HttpServer*> admin_server_{nullptr};
   mutable Counters counters_;
 };
 

@@ -18,16 +18,17 @@ usage: e2e_test.py --proxy PATH/TO/edgekit-caching-proxy
 """
 
 import argparse
-import ctypes
 import http.client
 import http.server
 import os
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hostile"))
+from hostile_lib import Server  # noqa: E402  (the process handling both suites share)
 
 ADMIN_TOKEN = "s3cret-admin"
 
@@ -171,34 +172,8 @@ class Origin:
 # Proxy processes
 # -----------------------------------------------------------------------------
 
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-class Proxy:
-    def __init__(self, binary, origin_url, *extra):
-        args = [binary, "--listen", "127.0.0.1:0", "--origin", origin_url, *extra]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sys.stderr,
-                                     preexec_fn=_die_with_parent, text=True)
-        line = self.proc.stdout.readline()
-        if "listening on" not in line:
-            self.kill()
-            raise RuntimeError("proxy did not start: %r" % line)
-        self.port = int(line.split("listening on ")[1].split(",")[0].rsplit(":", 1)[1])
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+def Proxy(binary, origin_url, *extra):
+    return Server([binary, "--listen", "127.0.0.1:0", "--origin", origin_url, *extra])
 
 
 # -----------------------------------------------------------------------------
@@ -248,6 +223,21 @@ def raw_exchange(port, data):
             return sock.recv(65536)
         except OSError:
             return b""
+
+
+def raw_until_close(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        out = b""
+        while True:
+            try:
+                d = sock.recv(65536)
+            except OSError:
+                break
+            if not d:
+                break
+            out += d
+        return out
 
 
 def wait_for(pred, timeout=3.0):
@@ -426,8 +416,14 @@ def run(binary):
         s, h, b = c.get("/chunked")
         check(s == 200 and b == b"hello world" and "transfer-encoding" not in h,
               "chunked origin body re-framed with Content-Length")
-        s, h, b = c.get("/early-hints")
-        check(s == 200 and b == b"ok", "1xx interim response skipped, final one forwarded")
+        raw = raw_until_close(proxy.port, b"GET /early-hints HTTP/1.1\r\nHost: x\r\n"
+                                          b"Connection: close\r\n\r\n")
+        check(raw.startswith(b"HTTP/1.1 103 Early Hints\r\n") and b"Link: </s.css>" in raw
+              and b"\r\n\r\nHTTP/1.1 200 OK\r\n" in raw and raw.endswith(b"ok"),
+              "103 Early Hints forwarded before the final response (RFC 9110 §15.2)")
+        raw = raw_until_close(proxy.port, b"GET /early-hints HTTP/1.0\r\nHost: x\r\n\r\n")
+        check(raw.startswith(b"HTTP/1.1 200 OK\r\n") and raw.endswith(b"ok"),
+              "no 1xx sent to an HTTP/1.0 client")
         s, h, b = c.get("/status599")
         check(s == 599 and b == b"odd", "unknown status code forwarded")
         s, h, b = c.get("/nocontent")

@@ -14,8 +14,12 @@
 #include "absl/strings/str_cat.h"
 #include "caching_proxy.h"
 #include "net.h"
+#include "server_flags.h"
 
 namespace {
+
+using edgekit_examples::ParseCount;
+using edgekit_examples::ParseSeconds;
 
 constexpr char kUsage[] =
     R"(usage: edgekit-caching-proxy --listen HOST:PORT --origin http://HOST:PORT [flags]
@@ -33,36 +37,34 @@ flags:
   --origin URL             the origin, http://HOST:PORT (no TLS)
   --max-bytes N            cache budget in bytes (default 268435456)
   --max-object-bytes N     largest cacheable response (default 16777216)
-  --max-body-bytes N       largest request or response body forwarded (default 67108864)
+  --max-body-bytes N       largest request or response body forwarded (default 67108864);
+                           a larger request → 413, a larger origin response → 502 (refused
+                           before it is read when its Content-Length says so)
+  --stale-on-error S       serve a stored response up to S seconds past its freshness when
+                           the origin cannot be reached, unless must-revalidate,
+                           proxy-revalidate, s-maxage or no-cache forbid it (default 3600;
+                           0: only within the origin's stale-if-error)
   --cache-name NAME        name in Cache-Status and Via, and the device token sent in
                            Surrogate-Capability: Surrogate-Control directives targeted
                            at it (max-age=60;NAME) or untargeted are honoured after
                            CDN-Cache-Control, then stripped (default edgekit)
   --set-cookie POLICY      responses with Set-Cookie: store (default; RFC 9111 §7.3: it does
                            not inhibit caching), strip (store without it) or dont-store
-  --admin-token T          enable the admin endpoint, authenticated by
-                           "Authorization: Bearer T" or "X-Edgekit-Admin-Token: T":
-                             POST /.edgekit/purge?url=URL[&soft=1]   (URL absolute or /path)
+  --admin-token T          enable the admin endpoint, authenticated by a header only,
+                           "Authorization: Bearer T" or "X-Edgekit-Admin-Token: T"
+                           (5 failures per client address, then 5 per minute; beyond: 429):
+                             POST /.edgekit/purge?url=URL[&host=H][&soft=1] (URL absolute or /path)
                              POST /.edgekit/purge?tag=KEY[&soft=1]   (Surrogate-Key / Cache-Tag)
                              POST /.edgekit/purge-all
                              GET  /.edgekit/metrics                  (Prometheus text)
                            without it, /.edgekit/ paths are proxied like any other
+  --admin-listen HOST:PORT serve the admin endpoint on this address only (not on --listen,
+                           where /.edgekit/ is then proxied like any other path)
   --threads N              event loop threads (default 2)
   --connect-timeout S      origin connect timeout in seconds (default 5) → 502
   --origin-timeout S       origin response timeout in seconds (default 30) → 504
-  --max-connections N      client connections accepted at once (default 4096)
-  --max-buffered-body-bytes N
-                           request bodies (by Content-Length) buffered at once across all
-                           connections (default 1073741824); beyond it: 503
   --help                   this text
 )";
-
-bool ParseSize(std::string_view s, size_t* out) {
-  uint64_t v = 0;
-  if (!absl::SimpleAtoi(edgekit::AbslView(s), &v)) return false;
-  *out = static_cast<size_t>(v);
-  return true;
-}
 
 int Fail(std::string_view message) {
   std::fprintf(stderr, "edgekit-caching-proxy: %.*s\n(see --help)\n",
@@ -79,35 +81,39 @@ int main(int argc, char** argv) {
   using edgekit_examples::HttpServer;
 
   CachingProxyOptions options;
-  HttpServer::Options server_options;
+  HttpServer::Options so;
   std::string listen;
   std::string origin;
+  std::string admin_listen;
   int threads = 2;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::fputs(kUsage, stdout);
+      std::fputs(edgekit_examples::kServerFlagsUsage, stdout);
       return 0;
     }
     if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit::AbslView(flag)));
     const std::string_view value = argv[++i];
-    double seconds = 0;
-    if (flag == "--listen") {
+    std::string error;
+    if (edgekit_examples::ParseServerFlag(flag, value, &so, &error)) {
+      if (!error.empty()) return Fail(error);
+    } else if (flag == "--listen") {
       listen = std::string(value);
     } else if (flag == "--origin") {
       origin = std::string(value);
+    } else if (flag == "--admin-listen") {
+      admin_listen = std::string(value);
     } else if (flag == "--max-bytes") {
-      if (!ParseSize(value, &options.max_bytes)) return Fail("bad --max-bytes");
+      if (!ParseCount(value, &options.max_bytes)) return Fail("bad --max-bytes");
     } else if (flag == "--max-object-bytes") {
-      if (!ParseSize(value, &options.max_object_bytes)) return Fail("bad --max-object-bytes");
+      if (!ParseCount(value, &options.max_object_bytes)) return Fail("bad --max-object-bytes");
     } else if (flag == "--max-body-bytes") {
-      if (!ParseSize(value, &options.max_body_bytes)) return Fail("bad --max-body-bytes");
-    } else if (flag == "--max-buffered-body-bytes") {
-      if (!ParseSize(value, &server_options.max_buffered_body_bytes)) {
-        return Fail("bad --max-buffered-body-bytes");
+      if (!ParseCount(value, &options.max_body_bytes)) return Fail("bad --max-body-bytes");
+    } else if (flag == "--stale-on-error") {
+      if (!ParseSeconds(value, &options.stale_on_error, /*zero_ok=*/true)) {
+        return Fail("bad --stale-on-error");
       }
-    } else if (flag == "--max-connections") {
-      if (!ParseSize(value, &server_options.max_connections)) return Fail("bad --max-connections");
     } else if (flag == "--cache-name") {
       options.cache_name = std::string(value);
     } else if (flag == "--set-cookie") {
@@ -127,19 +133,15 @@ int main(int argc, char** argv) {
         return Fail("bad --threads (1..256)");
       }
     } else if (flag == "--connect-timeout") {
-      if (!absl::SimpleAtod(edgekit::AbslView(value), &seconds) || seconds <= 0)
-        return Fail("bad --connect-timeout");
-      options.connect_timeout = absl::Seconds(seconds);
+      if (!ParseSeconds(value, &options.connect_timeout)) return Fail("bad --connect-timeout");
     } else if (flag == "--origin-timeout") {
-      if (!absl::SimpleAtod(edgekit::AbslView(value), &seconds) || seconds <= 0)
-        return Fail("bad --origin-timeout");
-      options.origin_timeout = absl::Seconds(seconds);
+      if (!ParseSeconds(value, &options.origin_timeout)) return Fail("bad --origin-timeout");
     } else {
       return Fail(absl::StrCat("unknown flag ", edgekit::AbslView(flag)));
     }
   }
   if (listen.empty() || origin.empty()) return Fail("--listen and --origin are required");
-  if (!edgekit_examples::ParseHostPort(listen, &server_options.host, &server_options.port)) {
+  if (!edgekit_examples::ParseHostPort(listen, &so.host, &so.port)) {
     return Fail("bad --listen (HOST:PORT)");
   }
   if (!edgekit_examples::ParseHttpUrl(origin, &options.origin)) {
@@ -148,22 +150,47 @@ int main(int argc, char** argv) {
   if (options.cache_name.empty() || !edgekit::http::IsToken(options.cache_name)) {
     return Fail("bad --cache-name (a token)");
   }
-  server_options.max_body_bytes = options.max_body_bytes;
+  HttpServer::Options admin_so = so;
+  if (!admin_listen.empty()) {
+    if (options.admin_token.empty()) return Fail("--admin-listen needs --admin-token");
+    if (!edgekit_examples::ParseHostPort(admin_listen, &admin_so.host, &admin_so.port)) {
+      return Fail("bad --admin-listen (HOST:PORT)");
+    }
+    options.admin_on_main_listener = false;
+    admin_so.max_connections = 64;
+    admin_so.max_connections_per_address = 16;
+  }
+  so.limits.max_body_bytes = options.max_body_bytes;
+  edgekit_examples::RaiseOpenFileLimit();
 
   EventLoop loop(threads);
   absl::StatusOr<std::unique_ptr<CachingProxy>> proxy = CachingProxy::Create(loop, options);
   if (!proxy.ok()) return Fail(proxy.status().ToString());
   CachingProxy* const p = proxy->get();
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Create(
-      loop, server_options,
-      [p](edgekit_examples::HttpRequest req, edgekit_examples::ServerExchange ex) {
+      loop, so, [p](edgekit_examples::HttpRequest req, edgekit_examples::ServerExchange ex) {
         p->Handle(std::move(req), std::move(ex));
       });
   if (!server.ok()) return Fail(server.status().ToString());
   p->set_server(server->get());
+  std::unique_ptr<HttpServer> admin_server;
+  if (!admin_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<HttpServer>> a = HttpServer::Create(
+        loop, admin_so,
+        [p](edgekit_examples::HttpRequest req, edgekit_examples::ServerExchange ex) {
+          p->HandleAdmin(std::move(req), std::move(ex));
+        });
+    if (!a.ok()) return Fail(a.status().ToString());
+    admin_server = *std::move(a);
+    p->set_admin_server(admin_server.get());
+  }
   std::printf("edgekit-caching-proxy listening on %s:%u, origin %s, cache %zu bytes\n",
-              server_options.host.c_str(), static_cast<unsigned>((*server)->port()),
+              so.host.c_str(), static_cast<unsigned>((*server)->port()),
               options.origin.authority.c_str(), options.max_bytes);
+  if (admin_server) {
+    std::printf("edgekit-caching-proxy admin listening on %s:%u\n", admin_so.host.c_str(),
+                static_cast<unsigned>(admin_server->port()));
+  }
   std::fflush(stdout);
 
   loop.WaitForSignal();

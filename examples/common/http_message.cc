@@ -184,6 +184,20 @@ std::string_view ReasonPhrase(int status) {
   }
 }
 
+void HttpResponse::SetSharedBody(std::shared_ptr<const std::string> shared, size_t offset,
+                                 size_t size) {
+  body.clear();
+  shared_body = std::move(shared);
+  const size_t total = shared_body ? shared_body->size() : 0;
+  shared_offset = offset < total ? offset : total;
+  shared_size = size < total - shared_offset ? size : total - shared_offset;
+}
+
+std::string_view HttpResponse::BodyView() const {
+  if (shared_body) return std::string_view(*shared_body).substr(shared_offset, shared_size);
+  return body;
+}
+
 HttpResponse TextResponse(int status, std::string body) {
   HttpResponse r;
   r.status = status;

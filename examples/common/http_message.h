@@ -4,8 +4,8 @@
 // -----------------------------------------------------------------------------
 // The plain HTTP/1.1 message types the example programs pass around, and a few
 // RFC 9110 helpers (hop-by-hop fields, Via, target parsing). Deliberately free
-// of Boost: only the one translation unit that talks to the network
-// (`net.cc`) includes Boost.Beast, so the examples compile quickly.
+// of Boost: only the translation units that talk to the network
+// (event_loop.cc, http_server.cc, http_client.cc) include Boost.Asio.
 //
 // Header fields are `edgekit::http::HeaderMap`s: ordered, multi-valued,
 // case-insensitive, and directly usable as the `HeaderView` the edgekit
@@ -17,6 +17,7 @@
 #define EDGEKIT_EXAMPLES_COMMON_HTTP_MESSAGE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -36,8 +37,10 @@ struct HttpRequest {
   std::string body;
   // Server side: whether the client wants the connection kept open.
   bool keep_alive = true;
-  // Server side: the peer's address ("127.0.0.1:5555").
+  // Server side: the peer's address and port ("127.0.0.1:5555"), and its
+  // address alone ("127.0.0.1").
   std::string peer;
+  std::string peer_address;
   // Set by the host, never sent: the sticky unit (e.g. the user id) an
   // upstream selector routes on.
   std::string route_key;
@@ -58,8 +61,20 @@ struct HttpResponse {
   std::string reason;  // empty: the standard reason phrase
   edgekit::http::HeaderMap headers;
   std::string body;
+  // Server side: instead of `body`, bytes [shared_offset, shared_offset +
+  // shared_size) of an immutable shared body (e.g. a cached response's): the
+  // connection holds a reference while it writes, never a copy.
+  std::shared_ptr<const std::string> shared_body;
+  size_t shared_offset = 0;
+  size_t shared_size = 0;
   // Server side: false closes the connection after this response.
   bool keep_alive = true;
+
+  // Sends (a range of) `shared` as the body (`body` is cleared).
+  void SetSharedBody(std::shared_ptr<const std::string> shared, size_t offset = 0,
+                     size_t size = std::string::npos);
+  // The bytes to send: the shared range when set, else `body`.
+  std::string_view BodyView() const;
 };
 
 // Removes the hop-by-hop fields (RFC 9110 §7.6.1): Connection and every field

@@ -359,7 +359,9 @@ int RunDemo(const DemoOptions& options) {
               {"pro", 200, absl::Seconds(10), 0},
               {"internal", 1000000, absl::Seconds(1), 0}};
   go.default_tier = "free";
-  go.api_keys = {{"key-free-1", "free"}, {"key-pro-1", "pro"}, {"key-demo", "internal"}};
+  go.api_keys = {{"key-free-1", "free", "alice"},
+                 {"key-pro-1", "pro", "alice"},
+                 {"key-demo", "internal", "alice"}};
   go.judge.min_requests = 100;
   go.judge.max_error_ratio = 1.5;
   go.judge.confidence = 0.95;
@@ -579,12 +581,15 @@ int RunDemo(const DemoOptions& options) {
         kUsers);
     std::vector<std::string> tokens;
     tokens.reserve(kUsers);
-    for (int i = 0; i < kUsers; ++i) tokens.push_back(keys.Token(absl::StrCat("user-", i)));
+    // Each user's token carries the "internal" tier (signed, so trusted):
+    // an API key is bound to one subject and could not be shared by them.
+    for (int i = 0; i < kUsers; ++i) {
+      tokens.push_back(keys.Token(absl::StrCat("user-", i), 600, "internal"));
+    }
     auto work = [&](int n) {
       std::vector<HttpRequest> reqs;
       for (int i = 0; i < n; ++i) {
-        reqs.push_back(
-            Get(absl::StrCat("/api/work?u=", i), tokens[static_cast<size_t>(i)], "key-demo"));
+        reqs.push_back(Get(absl::StrCat("/api/work?u=", i), tokens[static_cast<size_t>(i)]));
       }
       return reqs;
     };

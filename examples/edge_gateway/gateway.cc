@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -22,16 +23,30 @@ namespace jwt = edgekit::jwt;
 namespace ratelimit = edgekit::ratelimit;
 using edgekit::http::EqualsIgnoreCase;
 
+namespace {
+// Forwards a breaker's state changes to a function (the gateway's log).
+class FnBreakerObserver final : public breaker::CircuitBreakerObserver {
+ public:
+  explicit FnBreakerObserver(std::function<void(const breaker::StateChange&)> fn)
+      : fn_(std::move(fn)) {}
+  void OnStateChange(const breaker::StateChange& change) override { fn_(change); }
+
+ private:
+  std::function<void(const breaker::StateChange&)> fn_;
+};
+}  // namespace
+
 struct Gateway::Tier {
   std::string name;
   std::string policy_field;  // RateLimit-Policy value
-  std::optional<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> limiter;
   std::atomic<uint64_t> offered{0}, allowed{0}, limited{0};
 };
 
 struct Gateway::Arm {
   std::string name;
   std::unique_ptr<HttpClient> client;
+  std::unique_ptr<breaker::CircuitBreakerObserver> observer;  // outlives `breaker`
   std::unique_ptr<breaker::CircuitBreaker> breaker;
   std::atomic<uint64_t> refused{0};
 
@@ -51,7 +66,7 @@ struct Gateway::Arm {
 };
 
 Gateway::Gateway(GatewayOptions options)
-    : options_(std::move(options)), router_(options_.canary_salt, options_.canary_percent_bp) {}
+    : options_(std::move(options)), router_(options_.canary_salt) {}
 
 Gateway::~Gateway() = default;
 
@@ -62,6 +77,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   std::unique_ptr<Gateway> g(new Gateway(std::move(options)));
   const GatewayOptions& o = g->options_;
   g->loop_ = &loop;
+  if (absl::Status set = g->router_.SetDefaultPercent(o.canary_percent_bp); !set.ok()) return set;
 
   // JWT: keys from the JWKS, allowed algorithms (never "none").
   jwt::KeySetBuilder keys;
@@ -91,16 +107,26 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     tier->name = t.name;
     tier->policy_field =
         absl::StrCat("\"", t.name, "\";q=", t.limit, ";w=", absl::ToInt64Seconds(t.period));
-    tier->limiter.emplace(*std::move(limiter));
+    tier->limiter = *std::move(limiter);
     has_default |= t.name == o.default_tier;
     g->tiers_.push_back(std::move(tier));
   }
   if (!has_default) return absl::InvalidArgumentError("default tier is not a configured tier");
-  for (const auto& [key, tier] : o.api_keys) {
+  for (const ApiKey& k : o.api_keys) {
     bool known = false;
-    for (const TierConfig& t : o.tiers) known |= t.name == tier;
-    if (!known) return absl::InvalidArgumentError(absl::StrCat("API key for unknown tier ", tier));
+    for (const TierConfig& t : o.tiers) known |= t.name == k.tier;
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat("API key for unknown tier ", k.tier));
+    }
+    if (k.key.empty() || k.owner.empty()) {
+      return absl::InvalidArgumentError("an API key needs a key and an owner");
+    }
   }
+  g->api_keys_ = ApiKeyRegistry(o.api_keys);
+  g->identity_policy_.keys = &g->api_keys_;
+  g->identity_policy_.unknown_keys = o.unknown_api_keys;
+  g->identity_policy_.default_tier = o.default_tier;
+  for (const TierConfig& t : o.tiers) g->identity_policy_.tiers.push_back(t.name);
 
   // Canary judge.
   absl::StatusOr<canary::RollbackJudge> judge = canary::RollbackJudge::Create(o.judge);
@@ -110,8 +136,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     absl::StatusOr<std::vector<canary::RampStage>> stages =
         canary::ParseRampSchedule(o.canary_ramp);
     if (!stages.ok()) return stages.status();
-    absl::StatusOr<std::unique_ptr<canary::RampController>> ramp = canary::RampController::Create(
-        *std::move(stages), o.judge, edgekit::RealClock::Get().MonotonicNow());
+    absl::StatusOr<std::unique_ptr<canary::RampController>> ramp =
+        canary::RampController::Create(*std::move(stages), o.judge);
     if (!ramp.ok()) return ramp.status();
     g->ramp_ = *std::move(ramp);
     absl::Status set = g->router_.SetDefaultPercent(g->ramp_->percent_bp());
@@ -129,7 +155,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     co.port = url.port;
     co.connect_timeout = o.proxy.connect_timeout;
     co.response_timeout = o.proxy.origin_timeout;
-    co.max_body_bytes = o.proxy.max_body_bytes;
+    co.limits.max_body_bytes = o.proxy.max_body_bytes;
     co.max_idle_connections = 256;
     absl::StatusOr<std::unique_ptr<HttpClient>> client = HttpClient::Create(loop, co);
     if (!client.ok()) return client.status();
@@ -145,7 +171,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
     bo.wait_jitter = 0;
     bo.permitted_calls_in_half_open = o.breaker_probes;
     bo.probe_timeout = o.proxy.origin_timeout;
-    bo.listeners.push_back([self](const breaker::StateChange& c) {
+    arm->observer = std::make_unique<FnBreakerObserver>([self](const breaker::StateChange& c) {
       edgekit::MutexLock lock(&self->log_mu_);
       if (self->breaker_log_.size() < 1000) {
         self->breaker_log_.push_back(absl::StrCat(
@@ -153,6 +179,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
             edgekit::AbslView(ToString(c.to)), " (", edgekit::AbslView(ToString(c.reason)), ")"));
       }
     });
+    bo.observer = arm->observer.get();
     absl::StatusOr<std::unique_ptr<breaker::CircuitBreaker>> b =
         breaker::CircuitBreaker::Create(std::move(bo));
     if (!b.ok()) return b.status();
@@ -171,8 +198,11 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   po.origin = o.stable;
   // Many users behind one cache: never hand one user's cookie to another.
   po.set_cookie = edgekit::cache::SetCookiePolicy::kStrip;
-  po.upstream = [self](HttpRequest out, const HttpRequest& client, HttpClient::Callback done) {
-    self->Upstream(std::move(out), client, std::move(done));
+  // Per-user responses are cached per validated subject (proxy_cache.h).
+  po.identity_field = "X-Edgekit-Subject";
+  po.upstream = [self](HttpRequest out, const HttpRequest& client, HttpClient::Callback done,
+                       HttpClient::InterimCallback interim) {
+    self->Upstream(std::move(out), client, std::move(done), std::move(interim));
   };
   absl::StatusOr<std::unique_ptr<CachingProxy>> proxy = CachingProxy::Create(loop, std::move(po));
   if (!proxy.ok()) return proxy.status();
@@ -187,7 +217,8 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
     exchange.Respond(TextResponse(200, "ok\n"));
     return;
   }
-  if (!options_.proxy.admin_token.empty() && target.rfind("/.edgekit/", 0) == 0) {
+  if (!options_.proxy.admin_token.empty() && options_.proxy.admin_on_main_listener &&
+      target.rfind("/.edgekit/", 0) == 0) {
     proxy_->Handle(std::move(request), std::move(exchange));  // its own token
     return;
   }
@@ -222,22 +253,29 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
     exchange.Respond(std::move(r));
     return;
   }
-  const std::string subject(verdict.token->subject().value_or("anonymous"));
-
-  // 2. Rate limit by API key (else subject), per tier.
-  std::string api_key = std::string(request.headers.Get("X-Api-Key").value_or(""));
-  std::string tier_name;
-  if (!api_key.empty()) {
-    for (const auto& [key, tier] : options_.api_keys) {
-      if (key == api_key) tier_name = tier;
+  // 2. Identity (identity.h): who is asking, and under which key and tier
+  //    they are limited.
+  Identity id;
+  const IdentityVerdict iv = ResolveIdentity(*verdict.token, request.headers.Get("X-Api-Key"),
+                                             request.peer_address, identity_policy_, &id);
+  if (iv != IdentityVerdict::kOk) {
+    identity_refused_.fetch_add(1, std::memory_order_relaxed);
+    const bool forbidden = iv == IdentityVerdict::kKeyNotOwned;
+    HttpResponse r = TextResponse(
+        forbidden ? 403 : 401,
+        forbidden ? "this API key is not issued to the token's subject\n"
+                  : absl::StrCat("not identified: ", edgekit::AbslView(ToString(iv)), "\n"));
+    if (!forbidden) {
+      r.headers.Add("WWW-Authenticate",
+                    "Bearer realm=\"edgekit-gateway\", error=\"invalid_token\"");
     }
-  } else {
-    api_key = "sub:" + subject;
+    exchange.Respond(std::move(r));
+    return;
   }
-  if (tier_name.empty()) tier_name = std::string(verdict.token->GetString("tier").value_or(""));
+  const std::string& subject = id.subject;
   Tier* tier = nullptr;
   for (auto& t : tiers_) {
-    if (t->name == tier_name) tier = t.get();
+    if (t->name == id.tier) tier = t.get();
   }
   if (tier == nullptr) {
     for (auto& t : tiers_) {
@@ -245,7 +283,7 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
     }
   }
   tier->offered.fetch_add(1, std::memory_order_relaxed);
-  const ratelimit::Decision d = tier->limiter->TryAcquire(api_key);
+  const ratelimit::Decision d = tier->limiter->TryAcquire(id.limit_key);
   const std::string policy_field = tier->policy_field;
   const std::string ratelimit_field =
       absl::StrCat("\"", tier->name, "\";r=", d.remaining, ";t=", d.ResetAfterSeconds());
@@ -263,6 +301,7 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
 
   // 3-6. Cache → canary → breaker → origin (through the caching proxy).
   request.headers.Remove("Authorization");
+  request.headers.Remove("X-Api-Key");
   request.headers.Set("X-Edgekit-Subject", subject);
   request.route_key = subject;
   ServerExchange decorated =
@@ -273,7 +312,8 @@ void Gateway::Handle(HttpRequest request, ServerExchange exchange) {
   proxy_->Handle(std::move(request), std::move(decorated));
 }
 
-void Gateway::Upstream(HttpRequest out, const HttpRequest& client, HttpClient::Callback done) {
+void Gateway::Upstream(HttpRequest out, const HttpRequest& client, HttpClient::Callback done,
+                       HttpClient::InterimCallback interim) {
   const canary::RouteDecision route = router_.Route(client.route_key);
   Arm* arm = route.cohort == canary::Cohort::kCanary ? canary_.get() : stable_.get();
   out.headers.Set("X-Edgekit-Cohort", canary::ToString(route.cohort));
@@ -291,21 +331,24 @@ void Gateway::Upstream(HttpRequest out, const HttpRequest& client, HttpClient::C
   auto shared_permit = std::make_shared<breaker::Permit>(std::move(permit));
   const absl::Time start = edgekit::RealClock::Get().MonotonicNow();
   const size_t max_samples = options_.max_latency_samples;
-  arm->client->Fetch(std::move(out), [arm, shared_permit, start, max_samples,
-                                      done = std::move(done)](FetchResult result) {
-    const absl::Duration latency = edgekit::RealClock::Get().MonotonicNow() - start;
-    const bool failure = result.error != FetchError::kNone || result.response.status >= 500;
-    shared_permit->Record(failure ? breaker::Outcome::kFailure : breaker::Outcome::kSuccess,
-                          latency);
-    arm->Record(failure, latency, max_samples);
-    done(std::move(result));
-  });
+  arm->client->Fetch(
+      std::move(out),
+      [arm, shared_permit, start, max_samples, done = std::move(done)](FetchResult result) {
+        const absl::Duration latency = edgekit::RealClock::Get().MonotonicNow() - start;
+        const bool failure = result.error != FetchError::kNone || result.response.status >= 500;
+        shared_permit->Record(failure ? breaker::Outcome::kFailure : breaker::Outcome::kSuccess,
+                              latency);
+        arm->Record(failure, latency, max_samples);
+        done(std::move(result));
+      },
+      absl::ZeroDuration(), std::move(interim));
 }
 
 Gateway::Stats Gateway::stats() const {
   Stats s;
   s.requests = requests_.load();
   s.auth_missing = auth_missing_.load();
+  s.identity_refused = identity_refused_.load();
   for (size_t i = 0; i < s.auth_by_verdict.size(); ++i) s.auth_by_verdict[i] = auth_by_verdict_[i];
   for (const auto& t : tiers_) {
     s.tiers.push_back(TierStats{t->name, t->offered.load(), t->allowed.load(), t->limited.load()});
@@ -353,8 +396,7 @@ void Gateway::ControlStep() {
     std::vector<double> stable_lat, canary_lat;
     canary::ArmSample stable, canary_sample;
     Samples(&stable, &stable_lat, &canary_sample, &canary_lat);
-    const canary::RampStep step =
-        ramp_->Step(edgekit::RealClock::Get().MonotonicNow(), stable, canary_sample);
+    const canary::RampStep step = ramp_->Step(stable, canary_sample);
     if (step.action == canary::RampAction::kHold) return;
     (void)router_.SetDefaultPercent(step.percent_bp);
     ResetCanaryStats();

@@ -6,9 +6,12 @@
 // order of DESIGN.md's request flow:
 //
 //   client ─▶ jwt::Verifier               401 (missing, expired, forged, alg=none...)
+//          ─▶ identity (identity.h)       the token's sub / client_id; an X-Api-Key must be
+//                                          registered to that subject (else 403), unknown
+//                                          keys are refused (401) or limited by address
 //          ─▶ ratelimit::KeyedLimiter     429 + RateLimit-Policy / RateLimit / Retry-After,
-//                                          keyed by API key (X-Api-Key, else the token's sub),
-//                                          one GCRA limiter per tier
+//                                          keyed by the registered API key, else the
+//                                          subject; one GCRA limiter per tier
 //          ─▶ cache::HttpCache            (through CachingProxy: hits, stale-while-revalidate,
 //                                          collapsed misses / revalidations, stale-if-error)
 //          ─▶ canary::Router              sticky cohort per user (the token's sub)
@@ -20,10 +23,13 @@
 // error rates and latencies; `JudgeCanary()` evaluates it and, on a roll-back
 // verdict, sets the canary share to 0.
 //
-// After authentication the gateway removes `Authorization` and sends the
-// subject upstream as `X-Edgekit-Subject` (the shared cache may then store
-// responses; RFC 9111 §3.5 forbids storing responses to authorized requests
-// unless they say so). Cached responses are shared by every user and cohort.
+// After authentication the gateway removes `Authorization` and `X-Api-Key`
+// and sends the validated subject upstream as `X-Edgekit-Subject` (whatever a
+// client sent in that field is replaced). The cache varies on that field for
+// every response that is not explicitly shared (`public` or `s-maxage`, the
+// directives RFC 9111 §3.5 asks of responses to authorized requests): a
+// per-user response is only ever served to its user; public ones are shared
+// by every user and cohort.
 //
 // Thread-safety: thread-safe.
 
@@ -50,6 +56,7 @@
 #include "edgekit/jwt/verifier.h"
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
+#include "identity.h"
 #include "net.h"
 
 namespace edgekit_examples {
@@ -76,12 +83,14 @@ struct GatewayOptions {
   std::string issuer;    // empty: not checked
   std::string audience;  // empty: not checked
   absl::Duration leeway = absl::Seconds(5);
-  // Rate-limit tiers, and API key → tier. A request's tier: its API key's,
-  // else the token's "tier" claim when it names a tier, else default_tier.
+  // Rate-limit tiers and the API key registry (identity.h). A request's
+  // tier: its registered API key's, else the token's "tier" claim when it
+  // names a tier, else default_tier.
   std::vector<TierConfig> tiers = {{"free", 20, absl::Seconds(10), 0},
                                    {"pro", 200, absl::Seconds(10), 0}};
   std::string default_tier = "free";
-  std::vector<std::pair<std::string, std::string>> api_keys;
+  std::vector<ApiKey> api_keys;
+  UnknownApiKeys unknown_api_keys = UnknownApiKeys::kRefuse;
   size_t max_keys_per_tier = 100000;
   // Canary share in basis points (0..10000) and the routing salt.
   uint32_t canary_percent_bp = 0;
@@ -129,6 +138,7 @@ class Gateway {
   struct Stats {
     uint64_t requests = 0;
     uint64_t auth_missing = 0;
+    uint64_t identity_refused = 0;  // no subject, unknown or borrowed API key
     std::array<uint64_t, edgekit::jwt::kVerdictCount> auth_by_verdict{};
     std::vector<TierStats> tiers;
     CohortStats stable;
@@ -149,7 +159,7 @@ class Gateway {
   void StartControlLoop(absl::Duration interval);
 
   edgekit::breaker::State BreakerState(edgekit::canary::Cohort cohort) const;
-  // "closed -> open (consecutive-failures)" lines, in order, for both breakers.
+  // "closed -> open (consecutive_failures)" lines, in order, for both breakers.
   std::vector<std::string> BreakerLog() const;
 
   CachingProxy& proxy() { return *proxy_; }
@@ -159,7 +169,8 @@ class Gateway {
 
  private:
   explicit Gateway(GatewayOptions options);
-  void Upstream(HttpRequest out, const HttpRequest& client, HttpClient::Callback done);
+  void Upstream(HttpRequest out, const HttpRequest& client, HttpClient::Callback done,
+                HttpClient::InterimCallback interim);
   void ControlStep();
   void ReloadJwks();
   void Samples(edgekit::canary::ArmSample* stable, std::vector<double>* stable_latencies,
@@ -170,6 +181,8 @@ class Gateway {
   std::unique_ptr<edgekit::jwt::Verifier> verifier_;
   std::unique_ptr<edgekit::canary::RampController> ramp_;
   std::vector<std::unique_ptr<Tier>> tiers_;
+  ApiKeyRegistry api_keys_;
+  IdentityPolicy identity_policy_;
   edgekit::canary::Router router_;
   std::optional<edgekit::canary::RollbackJudge> judge_;
   std::unique_ptr<Arm> stable_;
@@ -178,6 +191,7 @@ class Gateway {
 
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> auth_missing_{0};
+  std::atomic<uint64_t> identity_refused_{0};
   std::array<std::atomic<uint64_t>, edgekit::jwt::kVerdictCount> auth_by_verdict_{};
 
   mutable edgekit::Mutex log_mu_;

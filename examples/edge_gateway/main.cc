@@ -19,6 +19,7 @@
 #include "demo.h"
 #include "gateway.h"
 #include "net.h"
+#include "server_flags.h"
 
 namespace {
 
@@ -26,8 +27,9 @@ constexpr char kUsage[] = R"(usage: edgekit-gateway --demo [--check] [--threads 
        edgekit-gateway --listen HOST:PORT --jwks FILE (--stable URL [--canary URL] | --demo-origins) [flags]
 
 An edge gateway composed of every edgekit component, in DESIGN.md's order:
-JWT auth (keys from a JWKS file) → rate limits keyed by API key (X-Api-Key,
-else the token's sub) with tiers → HTTP cache with request collapsing →
+JWT auth (keys from a JWKS file) → identity (the token's sub; an X-Api-Key must
+be registered to that subject) → rate limits by tier → HTTP cache with request
+collapsing (per-user responses varied on the validated subject) →
 canary routing (sticky per user) → circuit breaker per upstream with
 stale-if-error → origin.
 
@@ -52,9 +54,13 @@ server flags:
   --audience AUD           required aud value (default: not checked)
   --tier NAME=LIMIT/SECS   a rate-limit tier (repeatable; replaces the defaults
                            free=20/10 and pro=200/10)
-  --default-tier NAME      tier of keys not listed with --api-key (default free)
-  --api-key KEY=TIER       an API key and its tier (repeatable)
+  --default-tier NAME      tier of tokens without a known "tier" claim (default free)
+  --api-key KEY=TIER@SUB   a registered API key, its tier and the one subject (sub or
+                           client_id) allowed to present it; others get 403 (repeatable)
+  --unknown-api-keys P     an X-Api-Key not registered: refuse (default, 401) or
+                           limit-by-address (ignored; limited by client address, default tier)
   --admin-token T          enable /.edgekit/ purge and metrics (see edgekit-caching-proxy)
+  --admin-listen HOST:PORT serve the admin endpoint on this address only
   --max-bytes N            cache budget in bytes (default 268435456)
   --threads N              event loop threads (default 2)
   --help                   this text
@@ -84,13 +90,15 @@ int main(int argc, char** argv) {
   bool demo_origins = false;
   int threads = 2;
   double control_interval = 1;
-  std::string listen, jwks_file, stable_url, canary_url;
+  std::string listen, jwks_file, stable_url, canary_url, admin_listen;
   GatewayOptions go;
+  HttpServer::Options so;
   bool custom_tiers = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::fputs(kUsage, stdout);
+      std::fputs(kServerFlagsUsage, stdout);
       return 0;
     }
     if (flag == "--demo") {
@@ -107,7 +115,10 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) return Fail(absl::StrCat("missing value for ", edgekit::AbslView(flag)));
     const std::string value = argv[++i];
-    if (flag == "--listen") {
+    std::string error;
+    if (ParseServerFlag(flag, value, &so, &error)) {
+      if (!error.empty()) return Fail(error);
+    } else if (flag == "--listen") {
       listen = value;
     } else if (flag == "--jwks") {
       jwks_file = value;
@@ -143,9 +154,19 @@ int main(int argc, char** argv) {
     } else if (flag == "--default-tier") {
       go.default_tier = value;
     } else if (flag == "--api-key") {
-      const size_t eq = value.find('=');
-      if (eq == std::string::npos || eq == 0) return Fail("bad --api-key (KEY=TIER)");
-      go.api_keys.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+      absl::StatusOr<ApiKey> key = ParseApiKey(value);
+      if (!key.ok()) return Fail("bad --api-key (KEY=TIER@SUBJECT)");
+      go.api_keys.push_back(*std::move(key));
+    } else if (flag == "--unknown-api-keys") {
+      if (value == "refuse") {
+        go.unknown_api_keys = UnknownApiKeys::kRefuse;
+      } else if (value == "limit-by-address") {
+        go.unknown_api_keys = UnknownApiKeys::kLimitByAddress;
+      } else {
+        return Fail("bad --unknown-api-keys (refuse or limit-by-address)");
+      }
+    } else if (flag == "--admin-listen") {
+      admin_listen = value;
     } else if (flag == "--admin-token") {
       go.proxy.admin_token = value;
     } else if (flag == "--max-bytes") {
@@ -169,7 +190,6 @@ int main(int argc, char** argv) {
   }
   if (check) return Fail("--check goes with --demo");
 
-  HttpServer::Options so;
   if (listen.empty() || !ParseHostPort(listen, &so.host, &so.port)) {
     return Fail("--listen HOST:PORT is required (or --demo)");
   }
@@ -177,6 +197,18 @@ int main(int argc, char** argv) {
   if (jwks_file.empty() || !ReadFile(jwks_file, &go.jwks_json)) {
     return Fail("--jwks FILE is required and must be readable");
   }
+  HttpServer::Options admin_so = so;
+  if (!admin_listen.empty()) {
+    if (go.proxy.admin_token.empty()) return Fail("--admin-listen needs --admin-token");
+    if (!ParseHostPort(admin_listen, &admin_so.host, &admin_so.port)) {
+      return Fail("bad --admin-listen (HOST:PORT)");
+    }
+    go.proxy.admin_on_main_listener = false;
+    admin_so.max_connections = 64;
+    admin_so.max_connections_per_address = 16;
+  }
+  so.limits.max_body_bytes = go.proxy.max_body_bytes;
+  RaiseOpenFileLimit();
   EventLoop loop(threads);
   std::unique_ptr<DemoOrigin> stable_origin, canary_origin;
   if (demo_origins) {
@@ -201,9 +233,24 @@ int main(int argc, char** argv) {
       [g](HttpRequest req, ServerExchange ex) { g->Handle(std::move(req), std::move(ex)); });
   if (!server.ok()) return Fail(server.status().ToString());
   g->proxy().set_server(server->get());
+  std::unique_ptr<HttpServer> admin_server;
+  if (!admin_listen.empty()) {
+    CachingProxy* proxy = &g->proxy();
+    absl::StatusOr<std::unique_ptr<HttpServer>> a =
+        HttpServer::Create(loop, admin_so, [proxy](HttpRequest req, ServerExchange ex) {
+          proxy->HandleAdmin(std::move(req), std::move(ex));
+        });
+    if (!a.ok()) return Fail(a.status().ToString());
+    admin_server = *std::move(a);
+    g->proxy().set_admin_server(admin_server.get());
+  }
   std::printf("edgekit-gateway listening on %s:%u, stable %s, canary %s (%.2f%%)\n",
               so.host.c_str(), static_cast<unsigned>((*server)->port()), stable_url.c_str(),
               canary_url.c_str(), g->canary_percent_bp() / 100.0);
+  if (admin_server) {
+    std::printf("edgekit-gateway admin listening on %s:%u\n", admin_so.host.c_str(),
+                static_cast<unsigned>(admin_server->port()));
+  }
   std::fflush(stdout);
   g->StartControlLoop(absl::Seconds(control_interval));
   loop.WaitForSignal();

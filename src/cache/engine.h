@@ -29,8 +29,17 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache {
 
+struct HttpCache::Parts {
+  std::unique_ptr<cache_internal::FlightGroup> flights;
+  std::shared_ptr<CacheStore> default_store;  // used when options.store is null
+};
+
 struct HttpCache::Impl final : public StoreListener {
-  Impl(const HttpCacheOptions& o, Clock& clk);
+  // `flight_group` and `default_store` (used when `o.store` is null) are
+  // built and validated by HttpCache::Create.
+  Impl(const HttpCacheOptions& o, Clock& clk,
+       std::unique_ptr<cache_internal::FlightGroup> flight_group,
+       std::shared_ptr<CacheStore> default_store);
   ~Impl();
 
   // StoreListener
@@ -47,7 +56,7 @@ struct HttpCache::Impl final : public StoreListener {
   Clock& clock;
   std::shared_ptr<CacheStore> store;
   cache_internal::VaryRules vary;
-  cache_internal::FlightGroup flights;
+  std::unique_ptr<cache_internal::FlightGroup> flights;
   mutable SplitMix64 own_random;
   RandomSource* random;
   std::string hit_prefix;

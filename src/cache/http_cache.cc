@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "cache/cache_status_writer.h"
 #include "cache/engine.h"
 #include "cache/key.h"
@@ -327,8 +328,8 @@ std::string_view ToString(StoreFault f) {
 
 namespace {
 
-coalesce::Options FlightOptions(const HttpCacheOptions& o) {
-  coalesce::Options f;
+coalesce::GroupOptions FlightOptions(const HttpCacheOptions& o) {
+  coalesce::GroupOptions f;
   f.max_flights = o.max_inflight_keys;
   f.max_waiters_per_flight = o.max_waiters_per_key;
   f.on_too_many_waiters = coalesce::OverflowPolicy::kRunDirect;
@@ -339,22 +340,17 @@ coalesce::Options FlightOptions(const HttpCacheOptions& o) {
 
 }  // namespace
 
-HttpCache::Impl::Impl(const HttpCacheOptions& o, Clock& clk)
+HttpCache::Impl::Impl(const HttpCacheOptions& o, Clock& clk,
+                      std::unique_ptr<cache_internal::FlightGroup> flight_group,
+                      std::shared_ptr<CacheStore> default_store)
     : opts(o),
       clock(clk),
-      store(o.store),
+      store(o.store != nullptr ? o.store : std::move(default_store)),
       vary(o.vary_normalizers),
-      flights(FlightOptions(o), clk),
+      flights(std::move(flight_group)),
       own_random(reinterpret_cast<uintptr_t>(this) ^
                  static_cast<uint64_t>(absl::ToUnixNanos(clk.SystemNow()))),
       random(o.random != nullptr ? o.random : &own_random) {
-  if (store == nullptr) {
-    MemoryStoreOptions mo;
-    mo.max_bytes = o.max_bytes;
-    mo.max_object_bytes = o.max_object_bytes;
-    mo.shard_count = o.shard_count;
-    store = MemoryStore::Create(mo).value();
-  }
   store->SetListener(this);
   // The hit member differs only by its ttl: format it once.
   http::CacheStatusEntry e;
@@ -448,11 +444,30 @@ absl::StatusOr<std::unique_ptr<HttpCache>> HttpCache::Create(HttpCacheOptions op
   if (options.max_inflight_keys == 0) {
     return absl::InvalidArgumentError("max_inflight_keys must be > 0");
   }
-  return std::unique_ptr<HttpCache>(new HttpCache(std::move(options), clock));
+  absl::StatusOr<std::unique_ptr<cache_internal::FlightGroup>> flights =
+      cache_internal::FlightGroup::Create(FlightOptions(options), clock);
+  if (!flights.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_inflight_keys / max_waiters_per_key: ", flights.status().message()));
+  }
+  std::shared_ptr<CacheStore> default_store;
+  if (options.store == nullptr) {
+    MemoryStoreOptions mo;
+    mo.max_bytes = options.max_bytes;
+    mo.max_object_bytes = options.max_object_bytes;
+    mo.shard_count = options.shard_count;
+    absl::StatusOr<std::unique_ptr<MemoryStore>> made = MemoryStore::Create(mo);
+    if (!made.ok()) return made.status();
+    default_store = *std::move(made);
+  }
+  Parts parts{*std::move(flights), std::move(default_store)};
+  return std::unique_ptr<HttpCache>(new HttpCache(std::move(options), clock, std::move(parts)));
 }
 
-HttpCache::HttpCache(HttpCacheOptions options, Clock& clock)
-    : options_(std::move(options)), impl_(std::make_unique<Impl>(options_, clock)) {}
+HttpCache::HttpCache(HttpCacheOptions options, Clock& clock, Parts&& parts)
+    : options_(std::move(options)),
+      impl_(std::make_unique<Impl>(options_, clock, std::move(parts.flights),
+                                   std::move(parts.default_store))) {}
 
 HttpCache::~HttpCache() = default;
 

@@ -147,14 +147,14 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   bool waiter_limit = false;
   std::unique_ptr<CollapseTicket::Flight> flight;
   if (kind == Kind::kStaleSwr || kind == Kind::kEarly) {
-    if (cache_internal::TryLeadFlight(im.flights, *key, &flight)) {
+    if (cache_internal::TryLeadFlight(*im.flights, *key, &flight)) {
       have_revalidation_ticket = true;
     } else if (kind == Kind::kEarly) {
       kind = Kind::kFresh;
     }
   } else if ((kind == Kind::kMissUri || kind == Kind::kMissVary || kind == Kind::kForward) &&
              is_get && options_.collapse && !rcc.only_if_cached) {
-    switch (cache_internal::JoinFlight(im.flights, *key, &flight)) {
+    switch (cache_internal::JoinFlight(*im.flights, *key, &flight)) {
       case JoinKind::kFollower:
         follower = true;
         break;

@@ -43,7 +43,7 @@ std::string_view ToString(Verdict verdict) {
     case Verdict::kPromote:
       return "promote";
     case Verdict::kRollBack:
-      return "roll back";
+      return "roll_back";
   }
   return "unknown";
 }
@@ -51,15 +51,15 @@ std::string_view ToString(Verdict verdict) {
 std::string_view ToString(JudgeReason reason) {
   switch (reason) {
     case JudgeReason::kInsufficientData:
-      return "insufficient data";
+      return "insufficient_data";
     case JudgeReason::kHealthy:
       return "healthy";
     case JudgeReason::kErrorRate:
-      return "canary error rate too high";
+      return "error_rate";
     case JudgeReason::kLatency:
-      return "canary latency too high";
+      return "latency";
     case JudgeReason::kInvalidInput:
-      return "invalid input: errors exceed requests";
+      return "invalid_input";
   }
   return "unknown";
 }

@@ -4,6 +4,8 @@
 
 #include "edgekit/canary/ramp.h"
 
+#include "edgekit/canary/bucket.h"
+
 #include <string>
 #include <utility>
 
@@ -161,7 +163,7 @@ std::string_view ToString(RampState state) {
     case RampState::kComplete:
       return "complete";
     case RampState::kRolledBack:
-      return "rolled back";
+      return "rolled_back";
   }
   return "unknown";
 }
@@ -175,21 +177,24 @@ std::string_view ToString(RampAction action) {
     case RampAction::kComplete:
       return "complete";
     case RampAction::kRollBack:
-      return "roll back";
+      return "roll_back";
   }
   return "unknown";
 }
 
-RampController::RampController(std::vector<RampStage> stages, RollbackJudge judge, absl::Time start)
-    : stages_(std::move(stages)), judge_(std::move(judge)), stage_started_(start) {}
+RampController::RampController(std::vector<RampStage> stages, RollbackJudge judge, Clock& clock)
+    : stages_(std::move(stages)),
+      judge_(std::move(judge)),
+      clock_(clock),
+      stage_started_(clock.MonotonicNow()) {}
 
 absl::StatusOr<std::unique_ptr<RampController>> RampController::Create(
-    std::vector<RampStage> stages, const JudgeOptions& judge, absl::Time start) {
+    std::vector<RampStage> stages, const JudgeOptions& judge, Clock& clock) {
   if (absl::Status s = ValidateRampSchedule(stages); !s.ok()) return s;
   absl::StatusOr<RollbackJudge> j = RollbackJudge::Create(judge);
   if (!j.ok()) return j.status();
   return std::unique_ptr<RampController>(
-      new RampController(std::move(stages), *std::move(j), start));
+      new RampController(std::move(stages), *std::move(j), clock));
 }
 
 uint32_t RampController::PercentLockHeld() const {
@@ -217,6 +222,20 @@ RampStep RampController::Step(absl::Time now, const ArmSample& stable, const Arm
       }
     }
   }
+  switch (step.action) {
+    case RampAction::kHold:
+      ++counters_.holds;
+      break;
+    case RampAction::kAdvance:
+      ++counters_.advances;
+      break;
+    case RampAction::kComplete:
+      ++counters_.completions;
+      break;
+    case RampAction::kRollBack:
+      ++counters_.rollbacks;
+      break;
+  }
   step.state = state_;
   step.stage = stage_;
   step.percent_bp = PercentLockHeld();
@@ -225,7 +244,51 @@ RampStep RampController::Step(absl::Time now, const ArmSample& stable, const Arm
 
 void RampController::RollBack() {
   MutexLock lock(&mu_);
-  if (state_ == RampState::kRamping) state_ = RampState::kRolledBack;
+  if (state_ == RampState::kRamping) {
+    state_ = RampState::kRolledBack;
+    ++counters_.manual_rollbacks;
+  }
+}
+
+RampCounters RampController::counters() const {
+  MutexLock lock(&mu_);
+  return counters_;
+}
+
+void RampController::VisitMetrics(MetricsVisitor& visitor) const {
+  RampCounters c;
+  RampState state;
+  size_t stage;
+  uint32_t percent;
+  {
+    MutexLock lock(&mu_);
+    c = counters_;
+    state = state_;
+    stage = stage_;
+    percent = PercentLockHeld();
+  }
+  VisitSample(visitor, "edgekit_canary_ramp_share_ratio",
+              "Share of units the ramp sends to the canary", MetricType::kGauge,
+              static_cast<double>(percent) / kBuckets);
+  VisitSample(visitor, "edgekit_canary_ramp_stage", "Index of the current stage in the schedule",
+              MetricType::kGauge, static_cast<double>(stage));
+  for (RampState s : {RampState::kRamping, RampState::kComplete, RampState::kRolledBack}) {
+    const MetricLabel l[] = {{"state", ToString(s)}};
+    VisitSample(visitor, "edgekit_canary_ramp_state", "1 for the ramp's current state, else 0",
+                MetricType::kGauge, s == state ? 1 : 0, l);
+  }
+  const std::pair<RampAction, uint64_t> steps[] = {{RampAction::kHold, c.holds},
+                                                   {RampAction::kAdvance, c.advances},
+                                                   {RampAction::kComplete, c.completions},
+                                                   {RampAction::kRollBack, c.rollbacks}};
+  for (const auto& [action, n] : steps) {
+    const MetricLabel l[] = {{"action", ToString(action)}};
+    VisitSample(visitor, "edgekit_canary_ramp_steps_total", "Step() calls, by what the ramp did",
+                MetricType::kCounter, static_cast<double>(n), l);
+  }
+  VisitSample(visitor, "edgekit_canary_ramp_manual_rollbacks_total",
+              "RollBack() calls that dropped the canary", MetricType::kCounter,
+              static_cast<double>(c.manual_rollbacks));
 }
 
 uint32_t RampController::percent_bp() const {

@@ -22,8 +22,7 @@ std::string_view ToString(Cohort cohort) {
   return "unknown";
 }
 
-Router::Router(std::string_view salt, uint32_t default_percent_bp)
-    : hasher_(salt), default_percent_(std::min(default_percent_bp, kBuckets)) {}
+Router::Router(std::string_view salt) : hasher_(salt), default_percent_(0) {}
 
 absl::Status Router::SetDefaultPercent(uint32_t percent_bp) {
   if (percent_bp > kBuckets) {
@@ -112,6 +111,28 @@ RouterCounters Router::counters() const {
     c.canary += shard.canary.load(std::memory_order_relaxed);
   }
   return c;
+}
+
+void Router::VisitMetrics(MetricsVisitor& visitor) const {
+  const RouterCounters c = counters();
+  for (Cohort cohort : {Cohort::kStable, Cohort::kCanary}) {
+    const MetricLabel l[] = {{"cohort", ToString(cohort)}};
+    VisitSample(visitor, "edgekit_canary_routes_total", "Routing decisions, by cohort",
+                MetricType::kCounter,
+                static_cast<double>(cohort == Cohort::kStable ? c.stable : c.canary), l);
+  }
+  VisitSample(visitor, "edgekit_canary_share_ratio",
+              "Share of units routed to the canary where no region share applies",
+              MetricType::kGauge, static_cast<double>(default_percent()) / kBuckets);
+  const size_t n = published_.load(std::memory_order_acquire);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t p = slots_[i].percent.load(std::memory_order_acquire);
+    if (p == kInherit) continue;
+    const MetricLabel l[] = {{"region", slots_[i].name}};
+    VisitSample(visitor, "edgekit_canary_region_share_ratio",
+                "Share of units routed to the canary in a region with its own share",
+                MetricType::kGauge, static_cast<double>(p) / kBuckets, l);
+  }
 }
 
 absl::StatusOr<WeightedVariants> WeightedVariants::Create(std::string_view salt,

@@ -301,6 +301,41 @@ struct Parser {
   }
 };
 
+// The Structured Field type a targeted field's member must have for its
+// directive (RFC 9213 §2.1): Integer (>= 0) for delta-seconds, Boolean for
+// flags, Boolean or String for the optionally qualified no-cache / private,
+// Boolean or Integer for max-stale. Unknown directives take any value.
+bool HasDirectiveType(Directive d, const http_internal::SfItem& item) {
+  using http_internal::SfType;
+  const bool is_delta = item.type == SfType::kInteger && item.integer >= 0;
+  switch (d) {
+    case Directive::kMaxAge:
+    case Directive::kSMaxage:
+    case Directive::kMinFresh:
+    case Directive::kStaleWhileRevalidate:
+    case Directive::kStaleIfError:
+      return is_delta;
+    case Directive::kMaxStale:
+      return is_delta || item.type == SfType::kBoolean;
+    case Directive::kNoCache:
+    case Directive::kPrivate:
+      return item.type == SfType::kBoolean || item.type == SfType::kString;
+    case Directive::kNoStore:
+    case Directive::kNoTransform:
+    case Directive::kOnlyIfCached:
+    case Directive::kMustRevalidate:
+    case Directive::kMustUnderstand:
+    case Directive::kProxyRevalidate:
+    case Directive::kPublic:
+    case Directive::kImmutable:
+      return item.type == SfType::kBoolean;
+    case Directive::kUnknown:
+    case Directive::kCount:
+      return true;
+  }
+  return true;
+}
+
 }  // namespace
 
 CacheControl ParseCacheControl(std::string_view field_value) {
@@ -320,15 +355,28 @@ CacheControl ParseCacheControl(const HeaderView& headers, std::string_view field
 
 std::optional<CacheControl> ParseTargetedCacheControl(std::string_view field_value) {
   if (http_internal::TrimOws(field_value).empty()) return std::nullopt;
-  // Pass 1: validate the dictionary and find each known key's last member.
+  // Pass 1: validate the dictionary, find each known key's last member, and
+  // check that member's value against the type its directive implies.
   constexpr size_t kN = static_cast<size_t>(Directive::kCount);
   std::array<size_t, kN> last{};
+  std::array<bool, kN> typed{};
   size_t index = 0;
-  const bool ok = http_internal::SfParser(field_value)
-                      .ParseDictionary([&](std::string_view key, const http_internal::SfItem&) {
-                        last[static_cast<size_t>(Lookup(key))] = ++index;
-                      });
+  const bool ok =
+      http_internal::SfParser(field_value)
+          .ParseDictionary([&](std::string_view key, const http_internal::SfItem& item) {
+            const Directive d = Lookup(key);
+            last[static_cast<size_t>(d)] = ++index;
+            typed[static_cast<size_t>(d)] = HasDirectiveType(d, item);
+          });
   if (!ok) return std::nullopt;
+  // RFC 9213 §2.1: "Implementations SHOULD NOT consume values that violate
+  // these inferred constraints" (max-age is an Integer, no-store a Boolean,
+  // no-cache a Boolean or a String...). A quoted `max-age="10000"` or a
+  // decimal, negative or Token delta-seconds makes the whole field invalid,
+  // as a parsing error does: the cache falls back to Cache-Control.
+  for (size_t d = 1; d < kN; ++d) {
+    if (last[d] != 0 && !typed[d]) return std::nullopt;
+  }
   // Pass 2: apply the last member of each key (RFC 8941 §4.2.2).
   CacheControl cc;
   Parser p{&cc, true, {}};

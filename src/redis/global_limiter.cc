@@ -60,7 +60,7 @@ struct GlobalLimiter::Impl {
   std::vector<std::shared_ptr<Client>> clients;
   std::atomic<size_t> next{0};
   Script script;
-  std::optional<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback;
   int64_t emission_interval_us = 0;
   int64_t burst = 0;
   explicit Impl(std::string source) : script(std::move(source)) {}
@@ -93,10 +93,12 @@ absl::StatusOr<std::unique_ptr<GlobalLimiter>> GlobalLimiter::Create(GlobalLimit
     if (!policy.ok()) return policy.status();
     ratelimit::KeyedLimiterOptions ko;
     ko.max_keys = options.fallback_max_keys;
+    // Shards must be a power of two no larger than max_keys.
     ko.shards = 16;
+    while (ko.shards > 1 && ko.shards > ko.max_keys) ko.shards /= 2;
     auto keyed = ratelimit::KeyedLimiter<ratelimit::GcraPolicy>::Create(*policy, ko, clock);
     if (!keyed.ok()) return keyed.status();
-    impl->fallback.emplace(std::move(*keyed));
+    impl->fallback = std::move(*keyed);
   }
   return std::unique_ptr<GlobalLimiter>(
       new GlobalLimiter(std::move(options), clock, std::move(impl)));
@@ -141,7 +143,7 @@ GlobalDecision GlobalLimiter::OnFailure(std::string_view key, absl::Time now, in
       break;
     case FailurePolicy::kLocalFallback:
       g.source = GlobalDecision::Source::kFallback;
-      if (impl_->fallback.has_value()) {
+      if (impl_->fallback != nullptr) {
         g.decision = impl_->fallback->TryAcquire(key, now, cost);
       } else {
         g.decision.reason = ratelimit::Reason::kLimited;  // a fallback limit of 0

@@ -10,6 +10,7 @@
 
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "observer_helper.h"
 
 namespace {
 
@@ -36,9 +37,11 @@ TEST_CASE("BreakerRegistry creates one breaker per upstream, named by the key", 
   std::vector<std::string> opened;
   BreakerRegistryOptions o;
   o.defaults.consecutive_failures = 1;
-  o.defaults.listeners.push_back([&opened](const StateChange& c) {
+  edgekit_breaker_test::FnObserver observer([&opened](const StateChange& c) {
     if (c.to == State::kOpen) opened.emplace_back(c.breaker_name);
   });
+
+  o.defaults.observer = &observer;
   auto registry = MakeRegistry(o, clock);
   auto a = registry->Get("origin-a");
   auto a2 = registry->Get(std::string("origin-a"));
@@ -59,6 +62,7 @@ TEST_CASE("BreakerRegistry creates one breaker per upstream, named by the key", 
   SECTION("GetOrCreate uses specific options only when creating") {
     CircuitBreakerOptions special;
     special.window_size = 7;
+    special.minimum_calls = 7;  // [1, window_size] for a count-based window
     auto c = registry->GetOrCreate("origin-c", special);
     REQUIRE(c.ok());
     CHECK((*c)->options().window_size == 7);
@@ -137,6 +141,7 @@ TEST_CASE("BreakerRegistry under concurrent lookups stays within its bound",
   BreakerRegistryOptions o;
   o.max_breakers = 16;
   o.defaults.window_size = 10;
+  o.defaults.minimum_calls = 10;
   auto registry = MakeRegistry(o, clock);
   std::atomic<int> nulls{0};
   std::vector<std::thread> threads;

@@ -10,6 +10,7 @@
 #include "edgekit/breaker/circuit_breaker.h"
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "observer_helper.h"
 
 namespace {
 
@@ -113,9 +114,11 @@ TEST_CASE("CircuitBreaker stress: mixed calls, transitions and time from many th
     o.max_wait_in_open = absl::Milliseconds(100);
     o.permitted_calls_in_half_open = 3;
     o.probe_timeout = absl::Milliseconds(30);
-    o.listeners.push_back([&to_open](const StateChange& c) {
+    edgekit_breaker_test::FnObserver observer([&to_open](const StateChange& c) {
       if (c.to == State::kOpen) to_open.fetch_add(1, std::memory_order_relaxed);
     });
+
+    o.observer = &observer;
     auto b = std::move(CircuitBreaker::Create(o, clock)).value();
 
     constexpr int kOps = 20000;

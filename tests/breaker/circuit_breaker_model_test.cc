@@ -18,14 +18,14 @@
 
 namespace {
 
+using edgekit::SplitMix64;
+using edgekit::ToUnitInterval;
 using edgekit::breaker::CircuitBreaker;
 using edgekit::breaker::CircuitBreakerOptions;
 using edgekit::breaker::Outcome;
 using edgekit::breaker::Permit;
 using edgekit::breaker::Rejection;
-using edgekit::breaker::SplitMix64;
 using edgekit::breaker::State;
-using edgekit::breaker::ToUnitInterval;
 using edgekit::breaker::WindowType;
 using edgekit::testing::FakeClock;
 
@@ -44,8 +44,7 @@ class ModelBreaker {
 
   ModelBreaker(const CircuitBreakerOptions& o, absl::Time now, uint64_t seed)
       : o_(o), rng_(seed), head_sec_(Sec(now)) {
-    min_calls_ = o.window_type == WindowType::kCountBased ? std::min(o.minimum_calls, o.window_size)
-                                                          : o.minimum_calls;
+    min_calls_ = o.minimum_calls;
   }
 
   State state() const { return state_; }
@@ -218,7 +217,8 @@ TEST_CASE("CircuitBreaker matches the reference model on random event sequences"
     CircuitBreakerOptions o;
     o.window_type = uniform(0, 1) == 0 ? WindowType::kCountBased : WindowType::kTimeBased;
     o.window_size = uniform(1, 12);
-    o.minimum_calls = uniform(1, 15);
+    o.minimum_calls =
+        o.window_type == WindowType::kCountBased ? uniform(1, o.window_size) : uniform(1, 15);
     o.failure_rate_threshold = uniform(1, 10) / 10.0;
     o.slow_call_rate_threshold = uniform(1, 10) / 10.0;
     o.slow_call_duration = absl::Milliseconds(uniform(100, 2000));

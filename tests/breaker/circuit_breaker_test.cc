@@ -8,15 +8,16 @@
 
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
+#include "observer_helper.h"
 
 namespace {
 
+using edgekit::SplitMix64;
 using edgekit::breaker::CircuitBreaker;
 using edgekit::breaker::CircuitBreakerOptions;
 using edgekit::breaker::Outcome;
 using edgekit::breaker::Permit;
 using edgekit::breaker::Rejection;
-using edgekit::breaker::SplitMix64;
 using edgekit::breaker::State;
 using edgekit::breaker::StateChange;
 using edgekit::breaker::TransitionReason;
@@ -90,7 +91,6 @@ TEST_CASE("CircuitBreaker::Validate rejects each invalid option", "[breaker]") {
       [](CircuitBreakerOptions& o) { o.permitted_calls_in_half_open = 0; },
       [](CircuitBreakerOptions& o) { o.permitted_calls_in_half_open = 1025; },
       [](CircuitBreakerOptions& o) { o.probe_timeout = absl::ZeroDuration(); },
-      [](CircuitBreakerOptions& o) { o.listeners.push_back(nullptr); },
   };
   CHECK(CircuitBreaker::Validate(Basic()).ok());
   for (Mutator m : bad) {
@@ -152,11 +152,19 @@ TEST_CASE("Count window rolls: old failures leave the last-N window", "[breaker]
   CHECK(b->counters().of(State::kClosed).failures == 8);
 }
 
-TEST_CASE("minimum_calls above a count window is clamped to the window", "[breaker]") {
+TEST_CASE("minimum_calls above a count window is rejected, not clamped", "[breaker]") {
   FakeClock clock;
   CircuitBreakerOptions o = Basic();
   o.window_size = 4;
   o.minimum_calls = 100;
+  const absl::Status s = CircuitBreaker::Validate(o);
+  CHECK(s.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(s.message()).find("minimum_calls") != std::string::npos);
+  // A time-based window has no such bound (its size is in seconds).
+  o.window_type = WindowType::kTimeBased;
+  CHECK(CircuitBreaker::Validate(o).ok());
+  o.window_type = WindowType::kCountBased;
+  o.minimum_calls = 4;
   auto b = Make(o, clock);
   Calls(*b, clock, 3, Outcome::kFailure);
   CHECK(b->state() == State::kClosed);
@@ -225,7 +233,10 @@ TEST_CASE("Slow-call rate trips even when every call succeeds", "[breaker]") {
   o.slow_call_rate_threshold = 0.6;
   o.slow_call_duration = absl::Milliseconds(200);
   std::vector<StateChange> changes;
-  o.listeners.push_back([&changes](const StateChange& c) { changes.push_back(c); });
+  edgekit_breaker_test::FnObserver observer(
+      [&changes](const StateChange& c) { changes.push_back(c); });
+
+  o.observer = &observer;
   auto b = Make(o, clock);
   Calls(*b, clock, 4, Outcome::kSuccess, absl::Milliseconds(200));  // not slower: equal
   Calls(*b, clock, 5, Outcome::kSuccess, absl::Milliseconds(201));
@@ -261,7 +272,10 @@ TEST_CASE("Consecutive failures trip regardless of the rate window", "[breaker]"
   o.minimum_calls = 100;
   o.consecutive_failures = 3;
   std::vector<StateChange> changes;
-  o.listeners.push_back([&changes](const StateChange& c) { changes.push_back(c); });
+  edgekit_breaker_test::FnObserver observer(
+      [&changes](const StateChange& c) { changes.push_back(c); });
+
+  o.observer = &observer;
   auto b = Make(o, clock);
   Calls(*b, clock, 2, Outcome::kFailure);
   Call(*b, clock, Outcome::kSuccess);  // resets the run
@@ -303,7 +317,10 @@ TEST_CASE("Half-open admits exactly N probes and their outcomes decide", "[break
   FakeClock clock;
   std::vector<StateChange> changes;
   CircuitBreakerOptions o = Basic();
-  o.listeners.push_back([&changes](const StateChange& c) { changes.push_back(c); });
+  edgekit_breaker_test::FnObserver observer(
+      [&changes](const StateChange& c) { changes.push_back(c); });
+
+  o.observer = &observer;
   auto b = Make(o, clock);
   Trip(*b, clock);
   clock.Advance(absl::Seconds(10));
@@ -502,7 +519,10 @@ TEST_CASE("Operator states: forced-open, disabled and reset", "[breaker]") {
   FakeClock clock;
   std::vector<StateChange> changes;
   CircuitBreakerOptions o = Basic();
-  o.listeners.push_back([&changes](const StateChange& c) { changes.push_back(c); });
+  edgekit_breaker_test::FnObserver observer(
+      [&changes](const StateChange& c) { changes.push_back(c); });
+
+  o.observer = &observer;
   auto b = Make(o, clock);
   b->ForceOpen(clock.MonotonicNow());
   CHECK(b->state() == State::kForcedOpen);
@@ -556,13 +576,15 @@ TEST_CASE("Listeners run outside the lock and may call back into the breaker", "
   CircuitBreakerOptions o = Basic();
   std::vector<std::string> seen;
   CircuitBreaker* self = nullptr;
-  o.listeners.push_back([&](const StateChange& c) {
+  edgekit_breaker_test::FnObserver observer([&](const StateChange& c) {
     // Re-entrant calls would deadlock if the lock were held.
     seen.push_back(std::string(ToString(c.from)) + "->" + std::string(ToString(c.to)) + ":" +
                    std::string(ToString(c.reason)) + ":" + std::string(ToString(self->state())));
     (void)self->window();
     (void)self->counters();
   });
+
+  o.observer = &observer;
   auto b = Make(o, clock);
   self = b.get();
   Trip(*b, clock);
@@ -570,9 +592,9 @@ TEST_CASE("Listeners run outside the lock and may call back into the breaker", "
   std::vector<Permit> probes;
   for (int k = 0; k < 3; ++k) probes.push_back(b->TryAcquire(clock.MonotonicNow()));
   for (Permit& p : probes) p.Record(Outcome::kSuccess, kFast);
-  CHECK(seen == std::vector<std::string>{"closed->open:failure-rate:open",
-                                         "open->half-open:wait-elapsed:half-open",
-                                         "half-open->closed:probes-succeeded:closed"});
+  CHECK(seen == std::vector<std::string>{"closed->open:failure_rate:open",
+                                         "open->half_open:wait_elapsed:half_open",
+                                         "half_open->closed:probes_succeeded:closed"});
 }
 
 TEST_CASE("Permits: clock overloads, moves and rejection strings", "[breaker]") {
@@ -591,8 +613,8 @@ TEST_CASE("Permits: clock overloads, moves and rejection strings", "[breaker]") 
   clock.Advance(absl::Milliseconds(150));
   moved.Record(Outcome::kSuccess);  // latency read from the breaker's clock: slow
   CHECK(b->state() == State::kOpen);
-  CHECK(ToString(Rejection::kHalfOpenFull) == "half-open-full");
-  CHECK(ToString(State::kForcedOpen) == "forced-open");
+  CHECK(ToString(Rejection::kHalfOpenFull) == "half_open_full");
+  CHECK(ToString(State::kForcedOpen) == "forced_open");
   CHECK(ToString(Outcome::kIgnored) == "ignored");
   Permit assigned;
   assigned = b->TryAcquire(clock.MonotonicNow());

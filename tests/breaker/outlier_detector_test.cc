@@ -12,9 +12,12 @@
 
 namespace {
 
+using edgekit::breaker::Outcome;
 using edgekit::breaker::OutlierDetector;
 using edgekit::breaker::OutlierDetectorOptions;
 using edgekit::testing::FakeClock;
+
+Outcome OutcomeOf(bool error) { return error ? Outcome::kFailure : Outcome::kSuccess; }
 
 std::unique_ptr<OutlierDetector> Make(size_t n, const OutlierDetectorOptions& o, FakeClock& clock) {
   auto d = OutlierDetector::Create(n, o, clock);
@@ -39,14 +42,14 @@ TEST_CASE("OutlierDetector ejects after consecutive errors; successes reset the 
   FakeClock clock;
   auto d = Make(4, ConsecutiveOnly(), clock);
   const absl::Time t0 = clock.MonotonicNow();
-  d->RecordResult(1, true, t0);
-  d->RecordResult(1, true, t0);
-  d->RecordResult(1, false, t0);  // resets
-  d->RecordResult(1, true, t0);
-  d->RecordResult(1, true, t0);
+  d->RecordResult(1, Outcome::kFailure, t0);
+  d->RecordResult(1, Outcome::kFailure, t0);
+  d->RecordResult(1, Outcome::kSuccess, t0);  // resets
+  d->RecordResult(1, Outcome::kFailure, t0);
+  d->RecordResult(1, Outcome::kFailure, t0);
   CHECK_FALSE(d->IsEjected(1, t0));
   CHECK(d->status(1, t0).consecutive_errors == 2);
-  d->RecordResult(1, true, t0);
+  d->RecordResult(1, Outcome::kFailure, t0);
   CHECK(d->IsEjected(1, t0));
   CHECK(d->status(1, t0).ejected_until == t0 + absl::Seconds(30));
   CHECK(d->IsEjected(1, t0 + absl::Seconds(30) - absl::Nanoseconds(1)));
@@ -62,7 +65,7 @@ TEST_CASE("OutlierDetector ejection time grows with repeated ejections and caps"
                                      absl::Seconds(75)};
   for (absl::Duration want : expected) {
     const absl::Time now = clock.MonotonicNow();
-    for (int i = 0; i < 3; ++i) d->RecordResult(2, true, now);
+    for (int i = 0; i < 3; ++i) d->RecordResult(2, Outcome::kFailure, now);
     REQUIRE(d->IsEjected(2, now));
     CHECK(d->status(2, now).ejected_until - now == want);
     // An interval evaluated while the host is still out forgives nothing.
@@ -86,14 +89,14 @@ TEST_CASE("OutlierDetector never ejects more than the maximum share, but at leas
     auto d = Make(4, o, clock);
     const absl::Time now = clock.MonotonicNow();
     for (size_t h = 0; h < 4; ++h) {
-      for (int i = 0; i < 3; ++i) d->RecordResult(h, true, now);
+      for (int i = 0; i < 3; ++i) d->RecordResult(h, Outcome::kFailure, now);
     }
     CHECK(d->ejected_count(now) == 2);
     CHECK(d->max_ejected() == 2);
     CHECK(d->counters().skipped_max_ejected == 2);
     // When one returns, another failing host can take its place.
     const absl::Time later = now + absl::Seconds(30);
-    d->RecordResult(3, true, later);
+    d->RecordResult(3, Outcome::kFailure, later);
     CHECK(d->IsEjected(3, later));
     CHECK(d->ejected_count(later) == 1);
   }
@@ -102,7 +105,7 @@ TEST_CASE("OutlierDetector never ejects more than the maximum share, but at leas
     auto d = Make(3, o, clock);
     const absl::Time now = clock.MonotonicNow();
     for (size_t h = 0; h < 3; ++h) {
-      for (int i = 0; i < 3; ++i) d->RecordResult(h, true, now);
+      for (int i = 0; i < 3; ++i) d->RecordResult(h, Outcome::kFailure, now);
     }
     CHECK(d->max_ejected() == 1);
     CHECK(d->ejected_count(now) == 1);
@@ -124,9 +127,9 @@ TEST_CASE("OutlierDetector success-rate ejection: below mean - stdev * factor", 
   // little volume to count and fails all of its 20.
   auto feed = [&](absl::Time now) {
     for (size_t h = 0; h < 5; ++h) {
-      for (int i = 0; i < 100; ++i) d->RecordResult(h, h == 3 && i < 30, now);
+      for (int i = 0; i < 100; ++i) d->RecordResult(h, OutcomeOf(h == 3 && i < 30), now);
     }
-    for (int i = 0; i < 20; ++i) d->RecordResult(5, true, now);
+    for (int i = 0; i < 20; ++i) d->RecordResult(5, Outcome::kFailure, now);
   };
   feed(clock.MonotonicNow());
   CHECK(d->ejected_count(clock.MonotonicNow()) == 0);  // nothing before the interval ends
@@ -144,7 +147,7 @@ TEST_CASE("OutlierDetector success-rate ejection: below mean - stdev * factor", 
     const absl::Time now = clock.MonotonicNow();
     d->Evaluate(now);  // starts a fresh interval
     for (size_t h = 0; h < 4; ++h) {
-      for (int i = 0; i < 100; ++i) d->RecordResult(h, h == 3 && i < 90, now);
+      for (int i = 0; i < 100; ++i) d->RecordResult(h, OutcomeOf(h == 3 && i < 90), now);
     }
     clock.Advance(absl::Seconds(10));
     d->Evaluate(clock.MonotonicNow());
@@ -155,7 +158,7 @@ TEST_CASE("OutlierDetector success-rate ejection: below mean - stdev * factor", 
     d->Evaluate(clock.MonotonicNow());
     feed(clock.MonotonicNow());
     clock.Advance(absl::Seconds(10));
-    d->RecordResult(0, false, clock.MonotonicNow());
+    d->RecordResult(0, Outcome::kSuccess, clock.MonotonicNow());
     CHECK(d->IsEjected(3, clock.MonotonicNow()));
     CHECK(d->status(3, clock.MonotonicNow()).ejection_count == 1);  // forgiven once, again 1
   }
@@ -189,7 +192,7 @@ TEST_CASE("OutlierDetector under concurrent results respects the maximum share",
       for (int i = 0; i < 5000; ++i) {
         if (i % 500 == 0 && t == 0) clock.Advance(absl::Milliseconds(3));
         const size_t host = static_cast<size_t>((i + t) % 8);
-        d->RecordResult(host, host < 5 && i % 4 != 0, clock.MonotonicNow());
+        d->RecordResult(host, OutcomeOf(host < 5 && i % 4 != 0), clock.MonotonicNow());
         const size_t n = d->ejected_count(clock.MonotonicNow());
         size_t prev = max_seen.load();
         while (n > prev && !max_seen.compare_exchange_weak(prev, n)) {

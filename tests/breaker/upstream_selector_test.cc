@@ -13,17 +13,19 @@
 
 namespace {
 
+using edgekit::SplitMix64;
 using edgekit::breaker::CircuitBreaker;
 using edgekit::breaker::CircuitBreakerOptions;
 using edgekit::breaker::Outcome;
 using edgekit::breaker::PickStatus;
 using edgekit::breaker::Pool;
 using edgekit::breaker::Selection;
-using edgekit::breaker::SplitMix64;
 using edgekit::breaker::UpstreamHost;
 using edgekit::breaker::UpstreamSelector;
 using edgekit::breaker::UpstreamSelectorOptions;
 using edgekit::testing::FakeClock;
+
+Outcome OutcomeOf(bool error) { return error ? Outcome::kFailure : Outcome::kSuccess; }
 
 std::vector<UpstreamHost> Hosts(int n, const char* prefix = "h") {
   std::vector<UpstreamHost> hosts;
@@ -50,7 +52,7 @@ std::vector<int> Drive(UpstreamSelector& s, FakeClock& clock, int requests, Resp
     REQUIRE(sel.pool() == Pool::kPrimary);
     ++picks[sel.index()];
     const auto [latency, error] = respond(sel.index());
-    sel.Report(latency, error);
+    sel.Record(OutcomeOf(error), latency);
     clock.Advance(absl::Milliseconds(1));
   }
   return picks;
@@ -70,7 +72,7 @@ TEST_CASE("UpstreamSelector sends most traffic to the faster of two hosts", "[br
   INFO("fast " << picks[0] << " slow " << picks[1]);
   CHECK(picks[0] > 1800);
   CHECK(picks[1] > 0);  // the slow host was measured
-  CHECK(s->stats(Pool::kPrimary, 1, clock.MonotonicNow()).latency_estimate_ms > 10);
+  CHECK(s->host_status(Pool::kPrimary, 1, clock.MonotonicNow()).latency_estimate_ms > 10);
 }
 
 TEST_CASE("UpstreamSelector keeps fast error responses from attracting traffic", "[breaker]") {
@@ -89,7 +91,7 @@ TEST_CASE("UpstreamSelector keeps fast error responses from attracting traffic",
     const auto picks = Drive(*s, clock, 2000, respond);
     INFO("healthy " << picks[0] << " failing " << picks[1]);
     CHECK(picks[0] > 1900);
-    CHECK(s->stats(Pool::kPrimary, 1, clock.MonotonicNow()).errors ==
+    CHECK(s->host_status(Pool::kPrimary, 1, clock.MonotonicNow()).errors ==
           static_cast<uint64_t>(picks[1]));
   }
   SECTION("without it the fast failing host would win (why the penalty exists)") {
@@ -106,15 +108,17 @@ TEST_CASE("UpstreamSelector: the estimate is peak-sensitive and decays", "[break
   o.decay = absl::Seconds(10);
   o.initial_latency = absl::Milliseconds(10);
   auto s = Make(Hosts(1), {}, o, clock);
-  auto est = [&] { return s->stats(Pool::kPrimary, 0, clock.MonotonicNow()).latency_estimate_ms; };
+  auto est = [&] {
+    return s->host_status(Pool::kPrimary, 0, clock.MonotonicNow()).latency_estimate_ms;
+  };
   CHECK(est() == Approx(10));
-  s->Pick(clock.MonotonicNow()).Report(absl::Milliseconds(200), false);
+  s->Pick(clock.MonotonicNow()).Record(Outcome::kSuccess, absl::Milliseconds(200));
   CHECK(est() == Approx(200));  // a peak replaces the estimate at once
   // A lower sample ending 10 s (one time constant) after the first one ended
   // (at 200 ms) blends in with weight 1 - 1/e.
   clock.Advance(absl::Seconds(10) + absl::Milliseconds(100));
   Selection sel = s->Pick(clock.MonotonicNow());
-  sel.Report(absl::Milliseconds(100), false);  // ends at 10.2 s
+  sel.Record(Outcome::kSuccess, absl::Milliseconds(100));  // ends at 10.2 s
   clock.Advance(absl::Milliseconds(100));
   const double blended = 200 * std::exp(-1.0) + 100 * (1 - std::exp(-1.0));
   CHECK(est() == Approx(blended).epsilon(1e-6));
@@ -133,21 +137,21 @@ TEST_CASE("UpstreamSelector weighs in-flight requests", "[breaker]") {
   // hosts every pick compares both, and the loaded one costs more.
   std::vector<Selection> held;
   for (int i = 0; i < 10; ++i) held.push_back(s->Pick(clock.MonotonicNow()));
-  CHECK(s->stats(Pool::kPrimary, 0, clock.MonotonicNow()).in_flight == 5);
-  CHECK(s->stats(Pool::kPrimary, 1, clock.MonotonicNow()).in_flight == 5);
+  CHECK(s->host_status(Pool::kPrimary, 0, clock.MonotonicNow()).in_flight == 5);
+  CHECK(s->host_status(Pool::kPrimary, 1, clock.MonotonicNow()).in_flight == 5);
   // Host 1's requests complete; host 0's stay stuck: new traffic avoids 0.
   for (Selection& sel : held) {
-    if (sel.index() == 1) sel.Report(absl::Milliseconds(10), false);
+    if (sel.index() == 1) sel.Record(Outcome::kSuccess, absl::Milliseconds(10));
   }
   int to_idle = 0;
   for (int i = 0; i < 100; ++i) {
     Selection sel = s->Pick(clock.MonotonicNow());
     to_idle += sel.index() == 1 ? 1 : 0;
-    sel.Report(absl::Milliseconds(10), false);
+    sel.Record(Outcome::kSuccess, absl::Milliseconds(10));
   }
   CHECK(to_idle == 100);
   held.clear();  // host 0's are released without a report
-  CHECK(s->stats(Pool::kPrimary, 0, clock.MonotonicNow()).in_flight == 0);
+  CHECK(s->host_status(Pool::kPrimary, 0, clock.MonotonicNow()).in_flight == 0);
 }
 
 TEST_CASE("UpstreamSelector skips open breakers and ejected hosts, then fails over", "[breaker]") {
@@ -177,9 +181,9 @@ TEST_CASE("UpstreamSelector skips open breakers and ejected hosts, then fails ov
   // Eject p2 by consecutive errors (a selection's error report feeds the
   // pool's detector; here they go straight in).
   for (int k = 0; k < 2; ++k) {
-    s->outlier_detector(Pool::kPrimary)->RecordResult(2, true, clock.MonotonicNow());
+    s->outlier_detector(Pool::kPrimary)->RecordResult(2, Outcome::kFailure, clock.MonotonicNow());
   }
-  CHECK(s->stats(Pool::kPrimary, 2, clock.MonotonicNow()).ejected);
+  CHECK(s->host_status(Pool::kPrimary, 2, clock.MonotonicNow()).ejected);
   for (int i = 0; i < 100; ++i) CHECK(s->Pick(clock.MonotonicNow()).name() == "p1");
 
   // Open p1 too: the primary pool is empty of healthy hosts -> backup.
@@ -196,7 +200,7 @@ TEST_CASE("UpstreamSelector skips open breakers and ejected hosts, then fails ov
   // Eject both backups: nothing is healthy.
   for (size_t h = 0; h < 2; ++h) {
     for (int k = 0; k < 2; ++k) {
-      s->outlier_detector(Pool::kBackup)->RecordResult(h, true, clock.MonotonicNow());
+      s->outlier_detector(Pool::kBackup)->RecordResult(h, Outcome::kFailure, clock.MonotonicNow());
     }
   }
   Selection none = s->Pick(clock.MonotonicNow());
@@ -223,7 +227,8 @@ TEST_CASE("UpstreamSelector is deterministic with a seeded source", "[breaker]")
     for (int i = 0; i < 300; ++i) {
       Selection sel = s->Pick(clock.MonotonicNow());
       seq.push_back(sel.index());
-      sel.Report(absl::Milliseconds(1 + static_cast<int>(sel.index())), sel.index() == 5);
+      sel.Record(OutcomeOf(sel.index() == 5),
+                 absl::Milliseconds(1 + static_cast<int>(sel.index())));
       clock.Advance(absl::Milliseconds(2));
     }
     return seq;
@@ -267,7 +272,7 @@ TEST_CASE("UpstreamSelector under concurrent picks and reports", "[breaker][conc
         ++ok[static_cast<size_t>(t)];
         if (i % 7 == 0) continue;  // released without a report
         const bool error = sel.pool() == Pool::kPrimary && sel.index() < 2 && i % 3 != 0;
-        sel.Report(absl::Microseconds(100 * (1 + static_cast<int>(sel.index()))), error);
+        sel.Record(OutcomeOf(error), absl::Microseconds(100 * (1 + static_cast<int>(sel.index()))));
       }
     });
   }
@@ -277,6 +282,6 @@ TEST_CASE("UpstreamSelector under concurrent picks and reports", "[breaker][conc
   const auto c = s->counters();
   CHECK(c.picks_primary + c.picks_backup == static_cast<uint64_t>(total));
   for (size_t h = 0; h < 8; ++h) {
-    CHECK(s->stats(Pool::kPrimary, h, clock.MonotonicNow()).in_flight == 0);
+    CHECK(s->host_status(Pool::kPrimary, h, clock.MonotonicNow()).in_flight == 0);
   }
 }

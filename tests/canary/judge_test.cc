@@ -62,8 +62,8 @@ TEST_CASE("Judge rolls back on an error-rate ratio that is also significant", "[
   CHECK(Near(j.error_ratio, 2.5, 1e-12));
   CHECK_FALSE(j.used_fisher);
   CHECK(Near(j.error_p_value, 0.005264659032641468, 1e-6));
-  CHECK(canary::ToString(j.verdict) == "roll back");
-  CHECK(canary::ToString(j.reason) == "canary error rate too high");
+  CHECK(canary::ToString(j.verdict) == "roll_back");
+  CHECK(canary::ToString(j.reason) == "error_rate");
 }
 
 TEST_CASE("Judge: a stable rate of zero uses the floor, never divides by zero", "[canary]") {
@@ -135,7 +135,7 @@ TEST_CASE("Judge rolls back on a significant, material latency shift", "[canary]
   CHECK(j.canary_latency_median == 159.5);
   CHECK(j.verdict == Verdict::kRollBack);
   CHECK(j.reason == JudgeReason::kLatency);
-  CHECK(canary::ToString(j.reason) == "canary latency too high");
+  CHECK(canary::ToString(j.reason) == "latency");
 }
 
 TEST_CASE("Judge tolerates a significant but small latency shift", "[canary]") {
@@ -188,7 +188,8 @@ TEST_CASE("Judge rejects inconsistent counts and bad options", "[canary]") {
   auto j = MakeJudge().Evaluate({1000, 1001, {}}, {1000, 0, {}});
   CHECK(j.verdict == Verdict::kContinue);
   CHECK(j.reason == JudgeReason::kInvalidInput);
-  CHECK(canary::ToString(JudgeReason::kInvalidInput).size() > 0);
+  CHECK(canary::ToString(JudgeReason::kInvalidInput) == "invalid_input");
+  CHECK(canary::ToString(JudgeReason::kInsufficientData) == "insufficient_data");
 
   auto bad = [](auto mutate) {
     canary::JudgeOptions o;

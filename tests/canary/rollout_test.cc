@@ -26,7 +26,8 @@ std::vector<std::string> Ids(int n) {
 }  // namespace
 
 TEST_CASE("Router routes by bucket < percent and counts", "[canary]") {
-  canary::Router router("router-basic", 500);
+  canary::Router router("router-basic");
+  REQUIRE(router.SetDefaultPercent(500).ok());
   const auto ids = Ids(20000);
   uint64_t canary_n = 0;
   for (const auto& id : ids) {
@@ -89,10 +90,11 @@ TEST_CASE("Router region gating lets a ramp advance region by region", "[canary]
 }
 
 TEST_CASE("Router rejects bad configuration and bounds its region table", "[canary]") {
-  canary::Router router("router-errors", 50000);  // clamped
-  CHECK(router.default_percent() == 10000);
+  canary::Router router("router-errors");
+  CHECK(router.default_percent() == 0);  // a new router sends nobody to the canary
+  REQUIRE(router.SetDefaultPercent(10000).ok());
   CHECK(router.SetDefaultPercent(10001).code() == absl::StatusCode::kInvalidArgument);
-  CHECK(router.default_percent() == 10000);
+  CHECK(router.default_percent() == 10000);  // a refused value changes nothing
   CHECK(router.SetRegionPercent("eu", 10001).code() == absl::StatusCode::kInvalidArgument);
   CHECK(router.SetRegionPercent("", 10).code() == absl::StatusCode::kInvalidArgument);
   CHECK(
@@ -109,7 +111,7 @@ TEST_CASE("Router rejects bad configuration and bounds its region table", "[cana
 }
 
 TEST_CASE("Router is safe to route while percentages change", "[canary][concurrency]") {
-  canary::Router router("router-concurrent", 0);
+  canary::Router router("router-concurrent");
   const auto ids = Ids(2000);
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> violations{0};

@@ -30,7 +30,7 @@
 namespace {
 
 using edgekit::coalesce::Group;
-using edgekit::coalesce::Options;
+using edgekit::coalesce::GroupOptions;
 using edgekit::coalesce::Reason;
 using edgekit::coalesce::Role;
 using StrGroup = Group<std::string, std::string>;
@@ -144,7 +144,7 @@ TEST_CASE("50000 concurrent async joins on one key make one leader and 49999 sha
   REQUIRE(leader_result.ok());
   CHECK(leader_result.shared());
   CHECK(leader_result.value_ptr().get() == seen.load());
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.flights == 1);
   CHECK(s.joins == kTotal - 1);
   CHECK(s.shared == kTotal - 1);
@@ -165,7 +165,7 @@ TEST_CASE("1000 threads calling Do on one key run fn once and all share its valu
     runs.fetch_add(1);
     // Block until every other thread has joined this flight, so they overlap.
     const absl::Time give_up = edgekit::RealClock::Get().MonotonicNow() + kSafety;
-    while (group.stats().joins < static_cast<uint64_t>(kThreads - 1)) {
+    while (group.counters().joins < static_cast<uint64_t>(kThreads - 1)) {
       if (edgekit::RealClock::Get().MonotonicNow() > give_up) {
         overlap_timed_out = true;
         break;
@@ -201,7 +201,7 @@ TEST_CASE("1000 threads calling Do on one key run fn once and all share its valu
   CHECK(other_pointer == 0);
   REQUIRE(values[0] != nullptr);
   CHECK(*values[0] == "computed once");
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.flights == 1);
   CHECK(s.joins == kThreads - 1);
   CHECK(s.shared == kThreads - 1);
@@ -210,7 +210,7 @@ TEST_CASE("1000 threads calling Do on one key run fn once and all share its valu
 TEST_CASE("Do followers time out on the injected clock while the leader keeps working",
           "[coalesce][concurrency]") {
   edgekit::testing::FakeClock clock;
-  StrGroup group(Options(), clock);
+  StrGroup group(clock);
   auto lead = group.Join("k", nullptr);
   REQUIRE(lead.leader());
   constexpr int kWaiters = 8;
@@ -226,10 +226,10 @@ TEST_CASE("Do followers time out on the injected clock while the leader keeps wo
   }
   // Wait (safety-bounded) until all have joined.
   const absl::Time give_up = edgekit::RealClock::Get().MonotonicNow() + kSafety;
-  while (group.stats().joins < kWaiters && edgekit::RealClock::Get().MonotonicNow() < give_up) {
+  while (group.counters().joins < kWaiters && edgekit::RealClock::Get().MonotonicNow() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  REQUIRE(group.stats().joins == kWaiters);
+  REQUIRE(group.counters().joins == kWaiters);
   clock.Advance(absl::Seconds(1));
   CHECK(group.ExpireWaiters() == kWaiters / 2);
   (void)lead.completion.Complete(std::string("v"));
@@ -237,13 +237,13 @@ TEST_CASE("Do followers time out on the injected clock while the leader keeps wo
   for (int i = 0; i < kWaiters; ++i) {
     CHECK(reasons[i] == (i % 2 == 0 ? Reason::kTimeout : Reason::kOk));
   }
-  CHECK(group.stats().timeouts == kWaiters / 2);
+  CHECK(group.counters().timeouts == kWaiters / 2);
 }
 
 TEST_CASE("A Do follower whose deadline has already passed returns kTimeout by itself",
           "[coalesce][concurrency]") {
   edgekit::testing::FakeClock clock;
-  StrGroup group(Options(), clock);
+  StrGroup group(clock);
   auto lead = group.Join("k", nullptr);
   Reason reason = Reason::kOk;
   std::thread t([&] {
@@ -251,21 +251,23 @@ TEST_CASE("A Do follower whose deadline has already passed returns kTimeout by i
   });
   t.join();
   CHECK(reason == Reason::kTimeout);
-  CHECK(group.stats().timeouts == 1);
+  CHECK(group.counters().timeouts == 1);
   (void)lead.completion.Complete(std::string("v"));
-  CHECK(group.stats().shared == 0);
+  CHECK(group.counters().shared == 0);
 }
 
 TEST_CASE("Blocked Do followers are woken directly and never wait for the executor",
           "[coalesce][concurrency]") {
   edgekit::Mutex queue_mu;
   std::vector<absl::AnyInvocable<void()>> queue;  // Guarded by queue_mu; drained at the end.
-  Options options;
+  GroupOptions options;
   options.executor = [&](absl::AnyInvocable<void()> task) {
     edgekit::MutexLock lock(&queue_mu);
     queue.push_back(std::move(task));
   };
-  StrGroup group(options);
+  auto made = StrGroup::Create(options);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   auto lead = group.Join("k", nullptr);
   int async_calls = 0;
   (void)group.Join("k", [&](const StrResult&) { ++async_calls; });
@@ -273,10 +275,10 @@ TEST_CASE("Blocked Do followers are woken directly and never wait for the execut
   std::thread follower(
       [&] { do_reason = group.Do("k", [] { return std::string("not me"); }).reason(); });
   const absl::Time give_up = edgekit::RealClock::Get().MonotonicNow() + kSafety;
-  while (group.stats().joins < 2 && edgekit::RealClock::Get().MonotonicNow() < give_up) {
+  while (group.counters().joins < 2 && edgekit::RealClock::Get().MonotonicNow() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  REQUIRE(group.stats().joins == 2);
+  REQUIRE(group.counters().joins == 2);
   (void)lead.completion.Complete(std::string("v"));
   follower.join();  // Returns although the executor has not run anything.
   CHECK(do_reason == Reason::kOk);
@@ -298,7 +300,7 @@ TEST_CASE("A throwing fn reaches its own caller while blocked Do followers get k
       (void)group.Do("k", [&]() -> std::string {
         started.CountDown();
         const absl::Time give_up = edgekit::RealClock::Get().MonotonicNow() + kSafety;
-        while (group.stats().joins < 3 && edgekit::RealClock::Get().MonotonicNow() < give_up) {
+        while (group.counters().joins < 3 && edgekit::RealClock::Get().MonotonicNow() < give_up) {
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
         throw std::runtime_error("boom");
@@ -318,7 +320,7 @@ TEST_CASE("A throwing fn reaches its own caller while blocked Do followers get k
   for (auto& t : followers) t.join();
   CHECK(threw.load());
   for (const Reason r : reasons) CHECK(r == Reason::kAbandoned);
-  CHECK(group.stats().abandons == 1);
+  CHECK(group.counters().abandons == 1);
 }
 #endif
 
@@ -407,10 +409,12 @@ TEST_CASE("Fault injection over many random flights leaves no waiter hung (one t
           "[coalesce]") {
   constexpr size_t kOps = 20000;
   edgekit::testing::FakeClock clock;
-  Options options;
+  GroupOptions options;
   options.max_waiters_per_flight = 64;
   options.max_flights = 6;
-  StrGroup group(options, clock);
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   Tally tally(kOps);
   std::mt19937 rng(12345);
   std::vector<StrGroup::Completion> leaders;
@@ -452,7 +456,7 @@ TEST_CASE("Fault injection over many random flights leaves no waiter hung (one t
   leaders.clear();
 
   CheckNoneHungNoneTwice(tally);
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.in_flight == 0);
   CHECK(s.cancellations == cancelled);
   // Every follower ended exactly one way.
@@ -470,11 +474,13 @@ TEST_CASE("Fault injection from many threads is race-free and leaves no waiter h
   constexpr int kWorkers = 4;
   constexpr size_t kOpsPerWorker = 6000;
   edgekit::testing::FakeClock clock;
-  Options options;
+  GroupOptions options;
   options.max_waiters_per_flight = 200;
   options.max_flights = 8;
   options.shards = 4;
-  StrGroup group(options, clock);
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   Tally tally(kWorkers * kOpsPerWorker);
   std::atomic<int> do_bad{0};
   std::atomic<int> do_timeouts{0};
@@ -545,7 +551,7 @@ TEST_CASE("Fault injection from many threads is race-free and leaves no waiter h
 
   CheckNoneHungNoneTwice(tally);
   CHECK(do_bad.load() == 0);
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.in_flight == 0);
   CHECK(s.joins == s.shared + s.timeouts + s.cancellations);
   CHECK(s.flights > 0);

@@ -4,6 +4,7 @@
 #include "edgekit/coalesce/group.h"
 
 #include <deque>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/coalesce/types.h"
 #include "edgekit/testing/fake_clock.h"
 #include "edgekit_catch.h"
@@ -21,7 +23,7 @@
 namespace {
 
 using edgekit::coalesce::Group;
-using edgekit::coalesce::Options;
+using edgekit::coalesce::GroupOptions;
 using edgekit::coalesce::OverflowPolicy;
 using edgekit::coalesce::Reason;
 using edgekit::coalesce::Role;
@@ -62,7 +64,7 @@ TEST_CASE("Do runs fn for a lone caller and returns an unshared value", "[coales
   CHECK(r->size() == 1);
   CHECK_FALSE(r.shared());
   CHECK(group.in_flight() == 0);
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.flights == 1);
   CHECK(s.joins == 0);
   CHECK(s.shared == 0);
@@ -90,7 +92,7 @@ TEST_CASE("Do accepts StatusOr and shared_ptr returns and maps errors", "[coales
     CHECK(r.reason() == Reason::kLeaderError);
     CHECK(r.status() == absl::NotFoundError("gone"));
     CHECK(r.value_ptr() == nullptr);
-    CHECK(group.stats().errors == 1);
+    CHECK(group.counters().errors == 1);
   }
   SECTION("shared_ptr<const Value> is shared as is") {
     auto p = std::make_shared<const std::string>("shared");
@@ -156,7 +158,7 @@ TEST_CASE("Join makes one leader and delivers one shared value to every follower
     CHECK(p.value.get() == leader_result.value_ptr().get());  // One object, not copies.
   }
   CHECK(group.in_flight() == 1);
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.flights == 2);
   CHECK(s.joins == 5);
   CHECK(s.shared == 5);
@@ -194,8 +196,8 @@ TEST_CASE("A leader's error reaches every follower as is", "[coalesce]") {
     CHECK(p.status == absl::UnavailableError("origin down"));
     CHECK(p.value == nullptr);
   }
-  CHECK(group.stats().errors == 1);
-  CHECK(group.stats().shared == 3);
+  CHECK(group.counters().errors == 1);
+  CHECK(group.counters().shared == 3);
 }
 
 TEST_CASE("Completion accepts StatusOr values and shared pointers", "[coalesce]") {
@@ -278,7 +280,7 @@ TEST_CASE("A completion handle dropped without a result abandons the flight", "[
     CHECK(p.reason == Reason::kAbandoned);
     CHECK(p.status.code() == absl::StatusCode::kAborted);
   }
-  CHECK(group.stats().abandons == 1);
+  CHECK(group.counters().abandons == 1);
   CHECK(group.in_flight() == 0);
   // The key is free again.
   auto next = group.Join("k", nullptr);
@@ -289,7 +291,7 @@ TEST_CASE("An ignored JoinResult abandons at once so nobody waits on it", "[coal
   StrGroup group;
   (void)group.Join("k", nullptr);
   CHECK(group.in_flight() == 0);
-  CHECK(group.stats().abandons == 1);
+  CHECK(group.counters().abandons == 1);
 }
 
 TEST_CASE("Move-assigning a completion abandons the flight it held", "[coalesce]") {
@@ -312,7 +314,7 @@ TEST_CASE("Move-assigning a completion abandons the flight it held", "[coalesce]
 
 TEST_CASE("Follower deadlines expire through ExpireWaiters with an injected clock", "[coalesce]") {
   edgekit::testing::FakeClock clock;
-  StrGroup group(Options(), clock);
+  StrGroup group(clock);
   const absl::Time t0 = clock.MonotonicNow();
   auto lead = group.Join("k", nullptr);
   Probe early;
@@ -342,7 +344,7 @@ TEST_CASE("Follower deadlines expire through ExpireWaiters with an injected cloc
   CHECK(late.reason == Reason::kOk);
   CHECK(forever.calls == 1);
   CHECK(*forever.value == "v");
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.timeouts == 1);
   CHECK(s.shared == 2);
 }
@@ -350,7 +352,7 @@ TEST_CASE("Follower deadlines expire through ExpireWaiters with an injected cloc
 TEST_CASE("A follower past its deadline at completion gets kTimeout and never a late value",
           "[coalesce]") {
   edgekit::testing::FakeClock clock;
-  StrGroup group(Options(), clock);
+  StrGroup group(clock);
   auto lead = group.Join("k", nullptr);
   Probe p;
   Probe q;
@@ -363,14 +365,16 @@ TEST_CASE("A follower past its deadline at completion gets kTimeout and never a 
   CHECK(q.calls == 1);
   CHECK(q.reason == Reason::kOk);
   CHECK(r.shared());
-  CHECK(group.stats().timeouts == 1);
+  CHECK(group.counters().timeouts == 1);
 }
 
 TEST_CASE("Options::default_wait_timeout gives every follower a deadline", "[coalesce]") {
   edgekit::testing::FakeClock clock;
-  Options options;
+  GroupOptions options;
   options.default_wait_timeout = absl::Seconds(5);
-  StrGroup group(options, clock);
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   auto lead = group.Join("k", nullptr);
   Probe p;
   (void)group.Join("k", p.Callback());
@@ -389,7 +393,7 @@ TEST_CASE("Options::default_wait_timeout gives every follower a deadline", "[coa
 
 TEST_CASE("ExpireWaiters also reaches flights detached by Forget", "[coalesce]") {
   edgekit::testing::FakeClock clock;
-  StrGroup group(Options(), clock);
+  StrGroup group(clock);
   auto lead = group.Join("k", nullptr);
   Probe p;
   (void)group.Join("k", p.Callback(), clock.MonotonicNow() + absl::Seconds(1));
@@ -428,17 +432,19 @@ TEST_CASE("Cancelling one follower leaves the shared work and the others alone",
   CHECK(c.reason == Reason::kOk);
   CHECK_FALSE(group.Cancel(jb.waiter));  // Already completed.
   CHECK_FALSE(group.Cancel(StrGroup::Waiter()));
-  const auto s = group.stats();
+  const auto s = group.counters();
   CHECK(s.cancellations == 1);
   CHECK(s.shared == 2);
   CHECK(s.joins == 3);
 }
 
 TEST_CASE("The waiter bound rejects or sends callers direct", "[coalesce]") {
-  Options options;
+  GroupOptions options;
   options.max_waiters_per_flight = 2;
   SECTION("kReject") {
-    StrGroup group(options);
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     auto lead = group.Join("k", nullptr);
     Probe a;
     Probe b;
@@ -459,7 +465,7 @@ TEST_CASE("The waiter bound rejects or sends callers direct", "[coalesce]") {
     CHECK(runs == 0);
     CHECK(r.reason() == Reason::kTooManyWaiters);
     CHECK(r.status().code() == absl::StatusCode::kResourceExhausted);
-    CHECK(group.stats().rejections == 2);
+    CHECK(group.counters().rejections == 2);
     // A cancelled follower frees its place.
     CHECK(group.Cancel(ja.waiter));
     auto jd = group.Join("k", c.Callback());
@@ -470,7 +476,9 @@ TEST_CASE("The waiter bound rejects or sends callers direct", "[coalesce]") {
   }
   SECTION("kRunDirect") {
     options.on_too_many_waiters = OverflowPolicy::kRunDirect;
-    StrGroup group(options);
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     auto lead = group.Join("k", nullptr);
     (void)group.Join("k", nullptr);
     (void)group.Join("k", nullptr);
@@ -486,22 +494,26 @@ TEST_CASE("The waiter bound rejects or sends callers direct", "[coalesce]") {
     REQUIRE(r.ok());
     CHECK(*r == "direct");
     CHECK_FALSE(r.shared());
-    CHECK(group.stats().direct == 2);
-    CHECK(group.stats().rejections == 0);
+    CHECK(group.counters().direct == 2);
+    CHECK(group.counters().rejections == 0);
   }
   SECTION("zero disables coalescing") {
     options.max_waiters_per_flight = 0;
-    StrGroup group(options);
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     auto lead = group.Join("k", nullptr);
     CHECK(group.Join("k", nullptr).role == Role::kRejected);
   }
 }
 
 TEST_CASE("The table bound counts unfinished flights including forgotten ones", "[coalesce]") {
-  Options options;
+  GroupOptions options;
   options.max_flights = 2;
   SECTION("kReject") {
-    StrGroup group(options);
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     auto a = group.Join("a", nullptr);
     auto b = group.Join("b", nullptr);
     auto c = group.Join("c", nullptr);
@@ -518,22 +530,26 @@ TEST_CASE("The table bound counts unfinished flights including forgotten ones", 
     (void)a.completion.Complete(std::string("va"));
     auto c2 = group.Join("c", nullptr);
     CHECK(c2.role == Role::kLeader);
-    CHECK(group.stats().rejections == 3);
+    CHECK(group.counters().rejections == 3);
   }
   SECTION("kRunDirect") {
     options.on_table_full = OverflowPolicy::kRunDirect;
-    StrGroup group(options);
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     auto a = group.Join("a", nullptr);
     auto b = group.Join("b", nullptr);
     CHECK(group.Join("c", nullptr).role == Role::kDirect);
     const StrResult r = group.Do("c", [] { return std::string("x"); });
     REQUIRE(r.ok());
     CHECK_FALSE(r.shared());
-    CHECK(group.stats().direct == 2);
+    CHECK(group.counters().direct == 2);
   }
-  SECTION("clamped to at least one") {
-    options.max_flights = 0;
-    StrGroup group(options);
+  SECTION("a bound of one") {
+    options.max_flights = 1;
+    auto made = StrGroup::Create(options);
+    REQUIRE(made.ok());
+    StrGroup& group = **made;
     CHECK(group.options().max_flights == 1);
     auto a = group.Join("a", nullptr);
     CHECK(a.leader());
@@ -543,10 +559,12 @@ TEST_CASE("The table bound counts unfinished flights including forgotten ones", 
 
 TEST_CASE("The table bound is exact across shards: capacity freed in one shard serves another",
           "[coalesce]") {
-  Options options;
+  GroupOptions options;
   options.max_flights = 5;
   options.shards = 8;
-  StrGroup group(options);
+  auto made = StrGroup::Create(options);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   std::vector<StrGroup::Completion> leaders;
   for (int i = 0; i < 5; ++i) {
     auto j = group.Join("lead" + std::to_string(i), nullptr);
@@ -559,7 +577,7 @@ TEST_CASE("The table bound is exact across shards: capacity freed in one shard s
     CHECK(j.role == Role::kRejected);
     CHECK(j.reason == Reason::kTableFull);
   }
-  CHECK(group.stats().rejections == 64);
+  CHECK(group.counters().rejections == 64);
   CHECK(group.in_flight() == 5);
   // Freeing flights makes room for exactly as many new keys, whatever their shard.
   for (auto& c : leaders) (void)c.Complete(std::string("v"));
@@ -581,7 +599,7 @@ TEST_CASE("The table bound is exact across shards: capacity freed in one shard s
     for (auto& c : leaders) c.Abandon();
     leaders.clear();
   }
-  CHECK(group.stats().flights == 20);
+  CHECK(group.counters().flights == 20);
 }
 
 TEST_CASE("Forget starts a new flight for the next caller and the old one still completes",
@@ -608,19 +626,21 @@ TEST_CASE("Forget starts a new flight for the next caller and the old one still 
   (void)new_lead.completion.Complete(std::string("new"));
   CHECK(*new_follower.value == "new");
   CHECK(*newer.value == "new");
-  CHECK(group.stats().forgets == 1);
+  CHECK(group.counters().forgets == 1);
   CHECK(group.in_flight() == 0);
 }
 
 TEST_CASE("Callbacks run through the host executor and never inline when one is given",
           "[coalesce]") {
   std::deque<absl::AnyInvocable<void()>> queue;
-  Options options;
+  GroupOptions options;
   options.executor = [&queue](absl::AnyInvocable<void()> task) {
     queue.push_back(std::move(task));
   };
   edgekit::testing::FakeClock clock;
-  StrGroup group(options, clock);
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
   auto lead = group.Join("k", nullptr);
   Probe a;
   Probe b;
@@ -688,7 +708,7 @@ TEST_CASE("The group may be destroyed before its leader completes", "[coalesce]"
 
 TEST_CASE("A callback may destroy the group during Cancel or ExpireWaiters", "[coalesce]") {
   edgekit::testing::FakeClock clock;
-  auto group = std::make_unique<StrGroup>(Options(), clock);
+  auto group = std::make_unique<StrGroup>(clock);
   auto lead = group->Join("k", nullptr);
   int calls = 0;
   auto destroy = [&](const StrResult&) {
@@ -716,14 +736,39 @@ TEST_CASE("A Group is movable", "[coalesce]") {
   CHECK(b.Join("k", nullptr).role == Role::kFollower);
 }
 
-TEST_CASE("Options are clamped and reasons have names", "[coalesce]") {
-  Options options;
-  options.shards = 1000;
-  CHECK(StrGroup(options).options().shards == 1024);
-  options.shards = 0;
-  CHECK(StrGroup(options).options().shards == 1);
-  options.shards = 3;
-  CHECK(StrGroup(options).options().shards == 4);
+TEST_CASE("Group::Create rejects out-of-range options, naming the field; reasons have labels",
+          "[coalesce]") {
+  struct Case {
+    void (*set)(GroupOptions&);
+    const char* field;
+  };
+  const Case bad[] = {
+      {[](GroupOptions& o) { o.max_flights = 0; }, "max_flights"},
+      {[](GroupOptions& o) { o.max_flights = (size_t{1} << 32) + 1; }, "max_flights"},
+      {[](GroupOptions& o) { o.max_waiters_per_flight = size_t{1} << 32; },
+       "max_waiters_per_flight"},
+      {[](GroupOptions& o) { o.default_wait_timeout = -absl::Milliseconds(1); },
+       "default_wait_timeout"},
+      {[](GroupOptions& o) { o.shards = 0; }, "shards"},
+      {[](GroupOptions& o) { o.shards = 3; }, "shards"},
+      {[](GroupOptions& o) { o.shards = 2048; }, "shards"},
+  };
+  for (const Case& c : bad) {
+    GroupOptions options;
+    c.set(options);
+    const auto made = StrGroup::Create(options);
+    INFO(c.field);
+    CHECK(made.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(made.status().message()).find(c.field) != std::string::npos);
+  }
+  GroupOptions options;
+  options.shards = 1024;
+  options.max_waiters_per_flight = 0;
+  options.default_wait_timeout = absl::ZeroDuration();
+  const auto made = StrGroup::Create(options);
+  REQUIRE(made.ok());
+  CHECK((*made)->options().shards == 1024);
+  CHECK(StrGroup().options().shards == 16);
   CHECK(edgekit::coalesce::ToString(Reason::kOk) == "ok");
   CHECK(edgekit::coalesce::ToString(Reason::kLeaderError) == "leader_error");
   CHECK(edgekit::coalesce::ToString(Reason::kAbandoned) == "abandoned");
@@ -789,9 +834,117 @@ TEST_CASE("A throwing fn propagates to the Do leader and async followers get kAb
   CHECK(p.calls == 1);
   CHECK(p.reason == Reason::kAbandoned);
   CHECK(group.in_flight() == 0);
-  CHECK(group.stats().abandons == 1);
+  CHECK(group.counters().abandons == 1);
   CHECK(group.Do("k", [] { return std::string("ok"); }).ok());
 }
 #endif
 
 }  // namespace
+
+namespace {
+
+class MetricMap : public edgekit::MetricsVisitor {
+ public:
+  void Visit(const edgekit::Metric& m) override {
+    values[std::string(m.name)] = m.value;
+    types[std::string(m.name)] = m.type;
+    CHECK(m.labels.empty());
+  }
+  std::map<std::string, double> values;
+  std::map<std::string, edgekit::MetricType> types;
+};
+
+}  // namespace
+
+TEST_CASE("A group reports its counters through the metrics visitor", "[coalesce]") {
+  edgekit::testing::FakeClock clock;
+  GroupOptions options;
+  options.max_flights = 1;
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
+  auto lead = group.Join("a", nullptr);
+  Probe p1, p2;
+  (void)group.Join("a", p1.Callback());
+  const auto w2 = group.Join("a", p2.Callback());
+  CHECK(group.Cancel(w2.waiter));
+  CHECK(group.Join("b", nullptr).role == Role::kRejected);
+  MetricMap m;
+  group.VisitMetrics(m);
+  CHECK(m.values["edgekit_coalesce_in_flight"] == 1);
+  CHECK(m.types["edgekit_coalesce_in_flight"] == edgekit::MetricType::kGauge);
+  (void)lead.completion.Complete(std::string("v"));
+  m.values.clear();
+  group.VisitMetrics(m);
+  const edgekit::coalesce::GroupCounters c = group.counters();
+  CHECK(m.values.size() == 11);
+  CHECK(m.values["edgekit_coalesce_flights_total"] == 1);
+  CHECK(m.values["edgekit_coalesce_joins_total"] == 2);
+  CHECK(m.values["edgekit_coalesce_shared_total"] == 1);
+  CHECK(m.values["edgekit_coalesce_cancellations_total"] == 1);
+  CHECK(m.values["edgekit_coalesce_rejections_total"] == 1);
+  CHECK(m.values["edgekit_coalesce_in_flight"] == 0);
+  CHECK(m.types["edgekit_coalesce_flights_total"] == edgekit::MetricType::kCounter);
+  CHECK(c.shared == 1);
+  CHECK(c.cancellations == 1);
+}
+
+TEST_CASE("One shard with many unfinished flights finds, forgets and finishes each", "[coalesce]") {
+  // Two flights per shard sit in the shard's first cache line; the rest go to
+  // its table. With one shard, 20 keys exercise both and the moves between.
+  edgekit::testing::FakeClock clock;
+  GroupOptions options;
+  options.shards = 1;
+  auto made = StrGroup::Create(options, clock);
+  REQUIRE(made.ok());
+  StrGroup& group = **made;
+  constexpr int kKeys = 20;
+  std::vector<StrGroup::Completion> leaders;
+  std::vector<Probe> probes(kKeys);
+  for (int i = 0; i < kKeys; ++i) {
+    auto j = group.Join("k" + std::to_string(i), nullptr);
+    REQUIRE(j.leader());
+    leaders.push_back(std::move(j.completion));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    const auto j = group.Join("k" + std::to_string(i), probes[static_cast<size_t>(i)].Callback(),
+                              clock.MonotonicNow() + absl::Seconds(i % 3 == 0 ? 1 : 100));
+    REQUIRE(j.role == Role::kFollower);
+  }
+  CHECK(group.in_flight() == kKeys);
+  // Forget every fifth key: its next caller leads a new flight.
+  std::vector<StrGroup::Completion> second;
+  for (int i = 0; i < kKeys; i += 5) {
+    CHECK(group.Forget("k" + std::to_string(i)));
+    auto j = group.Join("k" + std::to_string(i), nullptr);
+    CHECK(j.role == Role::kLeader);
+    second.push_back(std::move(j.completion));
+  }
+  // Keys 0, 3, 6, ... have followers with a 1 s deadline.
+  clock.Advance(absl::Seconds(2));
+  CHECK(group.ExpireWaiters() == 7);
+  // Finish in an order that empties inline entries and the table alike.
+  for (int i = kKeys - 1; i >= 0; i -= 2) {
+    (void)leaders[static_cast<size_t>(i)].Complete("v" + std::to_string(i));
+  }
+  for (int i = kKeys - 2; i >= 0; i -= 2) {
+    (void)leaders[static_cast<size_t>(i)].Complete("v" + std::to_string(i));
+  }
+  for (int i = 0; i < kKeys; ++i) {
+    const Probe& p = probes[static_cast<size_t>(i)];
+    INFO("key " << i);
+    CHECK(p.calls == 1);
+    if (i % 3 == 0) {
+      CHECK(p.reason == Reason::kTimeout);
+    } else {
+      REQUIRE(p.value != nullptr);
+      CHECK(*p.value == "v" + std::to_string(i));
+    }
+  }
+  // The four flights started after Forget are still open, then none.
+  CHECK(group.in_flight() == 4);
+  for (auto& c : second) c.Abandon();
+  CHECK(group.in_flight() == 0);
+  CHECK(group.counters().flights == kKeys + 4);
+  CHECK(group.counters().abandons == 4);
+}

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "edgekit/canary/ramp.h"
+#include "edgekit/testing/fake_clock.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view spec(reinterpret_cast<const char*>(data), size);
@@ -22,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!edgekit::canary::ValidateRampSchedule(*stages).ok()) std::abort();
   if (stages->size() > edgekit::canary::kMaxRampStages) std::abort();
   const absl::Time start = absl::FromUnixSeconds(1700000000);
-  auto ramp = edgekit::canary::RampController::Create(*stages, {}, start);
+  edgekit::testing::FakeClock clock(start);
+  auto ramp = edgekit::canary::RampController::Create(*stages, {}, clock);
   if (!ramp.ok()) std::abort();
   const edgekit::canary::ArmSample stable{100000, 100, {}};
   const edgekit::canary::ArmSample canary{10000, 10, {}};

@@ -149,8 +149,9 @@ TEST_CASE("KeyedLimiter: threads on one hot key plus a distinct-key flood stay w
   rl::KeyedLimiterOptions o;
   o.max_keys = 512;
   o.shards = 8;
-  auto k = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
-  REQUIRE(k.ok());
+  auto made = rl::KeyedLimiter<rl::GcraPolicy>::Create(*p, o, clock);
+  REQUIRE(made.ok());
+  auto& k = *made;
   std::atomic<uint64_t> next_key{1};
   const Hammered h = Hammer(clock, absl::Milliseconds(1), [&](bool use_stale, absl::Time stale) {
     // Every other call is a fresh distinct key, to keep shards evicting.
@@ -167,9 +168,9 @@ TEST_CASE("KeyedLimiter: threads on one hot key plus a distinct-key flood stay w
 TEST_CASE("RuleLimiter: threads checking shared rules never exceed each key's limit",
           "[ratelimit][concurrency]") {
   edgekit::testing::FakeClock clock;  // frozen: every key gets exactly its limit
-  rl::KeyedLimiterOptions o;
-  o.max_keys = 256;
-  o.shards = 4;
+  rl::RuleLimiterOptions o;
+  o.per_rule.max_keys = 256;
+  o.per_rule.shards = 4;
   auto limiter = rl::RuleLimiter::CreateFromText(
       "login: 5/5m path=/api/login key=ip algo=sliding_log; api: 50/1m key=api_key; "
       "anon: 20/1m key=ip algo=sliding_counter",
@@ -201,5 +202,5 @@ TEST_CASE("RuleLimiter: threads checking shared rules never exceed each key's li
   CHECK(login == 2 * 5);  // two IPs
   CHECK(api == 50);       // one API key
   CHECK(anon == 2 * 20);  // two IPs
-  CHECK(l.unmatched() == 0);
+  CHECK(l.counters().unmatched == 0);
 }

@@ -115,3 +115,54 @@ TEST_CASE("Gcra with an explicit now never lets an older now take more", "[ratel
   CHECK_FALSE(limiter.TryAcquire(t0 + absl::Seconds(9)).allowed);
   CHECK(limiter.TryAcquire(t0 + absl::Seconds(11)).allowed);
 }
+
+TEST_CASE("GCRA's remaining units are the exact quotient for any interval and burst",
+          "[ratelimit]") {
+  // remaining = floor((tau - ahead) / T); the policy computes it without a
+  // division for bursts below 2^50. Compare with the division on random and
+  // boundary values, including the largest bursts either way.
+  std::mt19937_64 rng(99);
+  const int64_t periods_ns[] = {1, 3, 7, 1000, 999999937, int64_t{1} << 40};
+  for (int64_t period_ns : periods_ns) {
+    for (int64_t burst : {int64_t{1}, int64_t{3}, int64_t{1000}, (int64_t{1} << 50) - 1,
+                          int64_t{1} << 50, int64_t{1} << 55}) {
+      auto p = rl::GcraPolicy::Create(1, absl::Nanoseconds(period_ns), burst);
+      if (!p.ok()) continue;  // burst * T beyond the supported span
+      const int64_t t = period_ns;
+      const int64_t tau = burst * t;
+      for (int i = 0; i < 2000; ++i) {
+        // A state `ahead` ns in the future (0 <= ahead <= tau), cost 0.
+        int64_t ahead = static_cast<int64_t>(rng() % static_cast<uint64_t>(tau + 1));
+        if (i < 4) ahead = i < 2 ? i : tau - (i - 2);
+        const int64_t now = int64_t{1} << 40;
+        int64_t ignored = 0;
+        const rl::Decision d = p->Decide(now + ahead, now, 0, &ignored);
+        INFO("T=" << t << " burst=" << burst << " ahead=" << ahead);
+        REQUIRE(d.allowed);
+        CHECK(d.remaining == (tau - ahead) / t);
+      }
+    }
+  }
+}
+
+TEST_CASE("GcraPolicy::Take then Explain equals Apply", "[ratelimit]") {
+  auto p = rl::GcraPolicy::Create(5, absl::Seconds(1), 3);
+  REQUIRE(p.ok());
+  std::mt19937_64 rng(5);
+  rl::GcraState a, b;
+  int64_t now = int64_t{1} << 40;
+  for (int i = 0; i < 5000; ++i) {
+    now += static_cast<int64_t>(rng() % 400000000);
+    const int64_t cost = static_cast<int64_t>(rng() % 6) - 1;  // -1 .. 4 (4 > burst)
+    const rl::Decision da = p->Apply(&a, now, cost);
+    const auto taken = p->Take(&b, now, cost);
+    const rl::Decision db = p->Explain(taken);
+    REQUIRE(a.tat == b.tat);
+    CHECK(da.allowed == db.allowed);
+    CHECK(da.reason == db.reason);
+    CHECK(taken.reason == da.reason);
+    CHECK(da.remaining == db.remaining);
+    CHECK(da.reset_after_ns == db.reset_after_ns);
+    CHECK(da.retry_after_ns == db.retry_after_ns);
+  }
+}

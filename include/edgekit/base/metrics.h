@@ -87,8 +87,8 @@ struct Metric {
   std::string_view help;  // one line, no trailing period needed
   MetricType type = MetricType::kCounter;
   absl::Span<const MetricLabel> labels;
-  double value = 0;                              // counters and gauges
-  const HistogramSample* histogram = nullptr;    // histograms only
+  double value = 0;                            // counters and gauges
+  const HistogramSample* histogram = nullptr;  // histograms only
 };
 
 // Receives metric samples. Implementations decide what to do with them.
@@ -97,6 +97,22 @@ class MetricsVisitor {
   virtual ~MetricsVisitor() = default;
   virtual void Visit(const Metric& metric) = 0;
 };
+
+// Reports one counter or gauge sample: the common line of a VisitMetrics.
+//
+//   const MetricLabel labels[] = {{"result", "hit"}};
+//   VisitSample(visitor, "edgekit_cache_lookups_total", "Cache lookups by result",
+//               MetricType::kCounter, static_cast<double>(c.hits), labels);
+inline void VisitSample(MetricsVisitor& visitor, std::string_view name, std::string_view help,
+                        MetricType type, double value, absl::Span<const MetricLabel> labels = {}) {
+  Metric m;
+  m.name = name;
+  m.help = help;
+  m.type = type;
+  m.labels = labels;
+  m.value = value;
+  visitor.Visit(m);
+}
 
 EDGEKIT_NAMESPACE_END
 

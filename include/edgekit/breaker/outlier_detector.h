@@ -30,25 +30,28 @@
 //   edgekit::breaker::OutlierDetectorOptions o;
 //   o.consecutive_errors = 5;
 //   auto detector = OutlierDetector::Create(/*num_hosts=*/8, o, clock).value();
-//   detector->RecordResult(host, /*error=*/status >= 500, now);
-//   if (detector->IsEjected(host, now)) { ... pick another ... }
+//   detector->RecordResult(host, status >= 500 ? Outcome::kFailure : Outcome::kSuccess);
+//   if (detector->IsEjected(host)) { ... pick another ... }
 //
 // Thread-safety: thread-safe. `IsEjected` is one atomic load; a success is
 // two relaxed atomic adds; ejections and interval evaluations take a lock.
 // Errors: `Create` returns kInvalidArgument for invalid options or a pool
 // size of 0 or above kMaxPoolHosts.
+//
+// Events: `OutlierDetectorObserver::OnEjection` runs after each ejection on
+// the thread whose call caused it, outside the detector's lock; it must not
+// throw and must outlive the detector.
 
 #ifndef EDGEKIT_BREAKER_OUTLIER_DETECTOR_H_
 #define EDGEKIT_BREAKER_OUTLIER_DETECTOR_H_
 
-#include <algorithm>
+#include <array>
 #include <atomic>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <utility>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -57,28 +60,63 @@
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/base/mutex.h"
+#include "edgekit/breaker/circuit_breaker.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace breaker {
 
 inline constexpr size_t kMaxPoolHosts = 65536;
 
+// Why a host was ejected.
+enum class EjectionReason : uint8_t {
+  kConsecutiveErrors = 0,
+  kSuccessRate = 1,
+};
+
+// "consecutive_errors", "success_rate".
+[[nodiscard]] EDGEKIT_API std::string_view ToString(EjectionReason reason);
+
+class OutlierDetector;
+
+// One ejection, as passed to the observer.
+struct OutlierEjection {
+  const OutlierDetector* detector = nullptr;  // which pool (see UpstreamSelector)
+  size_t host = 0;                            // index in the pool
+  EjectionReason reason = EjectionReason::kConsecutiveErrors;
+  absl::Time at;                // the `now` of the call that ejected it
+  absl::Time ejected_until;     // when it returns
+  uint32_t ejection_count = 0;  // k, the ejection-time multiplier
+};
+
+// Receives a detector's events. The default methods do nothing.
+class OutlierDetectorObserver {
+ public:
+  virtual ~OutlierDetectorObserver() = default;
+  virtual void OnEjection(const OutlierEjection& ejection) { static_cast<void>(ejection); }
+};
+
+// Options of a detector. `Create` rejects a value outside its range with
+// kInvalidArgument naming the field.
 struct OutlierDetectorOptions {
-  // Errors in a row that eject a host (0: off).
+  // Errors in a row that eject a host (>= 0; 0: off).
   int consecutive_errors = 5;
-  // Success-rate evaluation period (> 0).
+  // Success-rate evaluation period, (0, 24h].
   absl::Duration interval = absl::Seconds(10);
+  // Ejection time of a first ejection, (0, 1 year].
   absl::Duration base_ejection_time = absl::Seconds(30);
-  // Cap of one ejection (>= base_ejection_time).
+  // Cap of one ejection, [base_ejection_time, 1 year].
   absl::Duration max_ejection_time = absl::Seconds(300);
-  // 0..100: share of the pool that may be ejected at once (at least 1 host).
+  // [0, 100]: share of the pool that may be ejected at once (at least 1 host).
   int max_ejection_percent = 10;
   // Success-rate ejection (false: off).
   bool success_rate_enabled = true;
   int success_rate_minimum_hosts = 5;      // >= 1
   int success_rate_request_volume = 100;   // >= 1, responses per interval
-  double success_rate_stdev_factor = 1.9;  // >= 0
+  double success_rate_stdev_factor = 1.9;  // [0, 100]
+  // Events; nullptr: none.
+  OutlierDetectorObserver* observer = nullptr;
 };
 
 // What the detector knows about one host.
@@ -96,80 +134,28 @@ struct OutlierDetectorCounters {
   uint64_t intervals = 0;            // success-rate evaluations run
 };
 
-class OutlierDetector {
+class EDGEKIT_API OutlierDetector {
  public:
   using Options = OutlierDetectorOptions;
 
-  static absl::Status Validate(const Options& o) {
-    if (o.consecutive_errors < 0) {
-      return absl::InvalidArgumentError("consecutive_errors must be >= 0");
-    }
-    if (o.interval <= absl::ZeroDuration() || o.interval > absl::Hours(24)) {
-      return absl::InvalidArgumentError("interval must be in (0, 24h]");
-    }
-    if (o.base_ejection_time <= absl::ZeroDuration() ||
-        o.base_ejection_time > absl::Hours(24 * 365)) {
-      return absl::InvalidArgumentError("base_ejection_time must be in (0, 1 year]");
-    }
-    if (o.max_ejection_time < o.base_ejection_time || o.max_ejection_time > absl::Hours(24 * 365)) {
-      return absl::InvalidArgumentError(
-          "max_ejection_time must be in [base_ejection_time, 1 year]");
-    }
-    if (o.max_ejection_percent < 0 || o.max_ejection_percent > 100) {
-      return absl::InvalidArgumentError("max_ejection_percent must be in [0, 100]");
-    }
-    if (o.success_rate_minimum_hosts < 1 || o.success_rate_request_volume < 1) {
-      return absl::InvalidArgumentError(
-          "success_rate_minimum_hosts and success_rate_request_volume must be >= 1");
-    }
-    if (!(o.success_rate_stdev_factor >= 0 && o.success_rate_stdev_factor <= 100)) {
-      return absl::InvalidArgumentError("success_rate_stdev_factor must be in [0, 100]");
-    }
-    return absl::OkStatus();
-  }
+  // Returns kInvalidArgument naming the first invalid option, else OK.
+  static absl::Status Validate(const Options& options);
 
   // A detector for `num_hosts` hosts (1..kMaxPoolHosts); its first interval
   // starts at `clock`'s now. `clock` must outlive it.
   static absl::StatusOr<std::unique_ptr<OutlierDetector>> Create(size_t num_hosts, Options options,
-                                                                 Clock& clock = RealClock::Get()) {
-    if (num_hosts == 0 || num_hosts > kMaxPoolHosts) {
-      return absl::InvalidArgumentError("num_hosts must be in [1, 65536]");
-    }
-    absl::Status s = Validate(options);
-    if (!s.ok()) return s;
-    return std::unique_ptr<OutlierDetector>(new OutlierDetector(num_hosts, options, clock));
-  }
+                                                                 Clock& clock = RealClock::Get());
 
   OutlierDetector(const OutlierDetector&) = delete;
   OutlierDetector& operator=(const OutlierDetector&) = delete;
+  ~OutlierDetector();
 
-  // Records one response of `host` (< num_hosts()). `error`: the host's
-  // notion of a failed response (5xx, reset...).
-  void RecordResult(size_t host, bool error, absl::Time now) ABSL_LOCKS_EXCLUDED(mu_) {
-    EDGEKIT_DCHECK(host < hosts_.size());
-    if (host >= hosts_.size()) return;
-    const int64_t now_ns = absl::ToUnixNanos(now);
-    MaybeEvaluate(now_ns);
-    Host& h = hosts_[host];
-    h.interval_total.fetch_add(1, std::memory_order_relaxed);
-    if (!error) {
-      if (h.consecutive.load(std::memory_order_relaxed) != 0) {
-        h.consecutive.store(0, std::memory_order_relaxed);
-      }
-      return;
-    }
-    h.interval_errors.fetch_add(1, std::memory_order_relaxed);
-    const uint32_t run = h.consecutive.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (options_.consecutive_errors > 0 &&
-        run >= static_cast<uint32_t>(options_.consecutive_errors)) {
-      MutexLock lock(&mu_);
-      if (now_ns < h.ejected_until_ns.load(std::memory_order_relaxed)) return;  // already out
-      if (EjectLockHeld(host, now_ns)) {
-        ++counters_.ejections_consecutive;
-      }
-    }
+  // Records one response of `host` (< num_hosts()): kFailure is the host's
+  // notion of a failed response (5xx, reset...); kIgnored records nothing.
+  void RecordResult(size_t host, Outcome outcome, absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  void RecordResult(size_t host, Outcome outcome) {
+    RecordResult(host, outcome, clock_.MonotonicNow());
   }
-  void RecordResult(size_t host, bool error) { RecordResult(host, error, clock_.MonotonicNow()); }
 
   // Whether `host` is ejected at `now`. One atomic load; does not run the
   // interval evaluation.
@@ -177,39 +163,35 @@ class OutlierDetector {
     if (host >= hosts_.size()) return false;
     return absl::ToUnixNanos(now) < hosts_[host].ejected_until_ns.load(std::memory_order_acquire);
   }
+  [[nodiscard]] bool IsEjected(size_t host) const { return IsEjected(host, clock_.MonotonicNow()); }
 
   // Runs the success-rate evaluation if an interval has ended by `now`.
-  void Evaluate(absl::Time now) ABSL_LOCKS_EXCLUDED(mu_) { MaybeEvaluate(absl::ToUnixNanos(now)); }
+  void Evaluate(absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  void Evaluate() { Evaluate(clock_.MonotonicNow()); }
 
   [[nodiscard]] OutlierHostStatus status(size_t host, absl::Time now) const
-      ABSL_LOCKS_EXCLUDED(mu_) {
-    OutlierHostStatus s;
-    if (host >= hosts_.size()) return s;
-    MutexLock lock(&mu_);
-    const Host& h = hosts_[host];
-    const int64_t until = h.ejected_until_ns.load(std::memory_order_relaxed);
-    s.ejected = absl::ToUnixNanos(now) < until;
-    s.ejected_until = absl::FromUnixNanos(until);
-    s.ejection_count = h.ejection_count;
-    s.consecutive_errors = h.consecutive.load(std::memory_order_relaxed);
-    return s;
+      ABSL_LOCKS_EXCLUDED(mu_);
+  [[nodiscard]] OutlierHostStatus status(size_t host) const {
+    return status(host, clock_.MonotonicNow());
   }
 
   // Hosts ejected at `now`.
-  [[nodiscard]] size_t ejected_count(absl::Time now) const {
-    size_t n = 0;
-    for (size_t i = 0; i < hosts_.size(); ++i) n += IsEjected(i, now) ? 1 : 0;
-    return n;
-  }
+  [[nodiscard]] size_t ejected_count(absl::Time now) const;
+  [[nodiscard]] size_t ejected_count() const { return ejected_count(clock_.MonotonicNow()); }
 
   [[nodiscard]] size_t num_hosts() const { return hosts_.size(); }
   // How many hosts may be ejected at once.
   [[nodiscard]] size_t max_ejected() const { return max_ejected_; }
 
-  [[nodiscard]] OutlierDetectorCounters counters() const ABSL_LOCKS_EXCLUDED(mu_) {
-    MutexLock lock(&mu_);
-    return counters_;
-  }
+  [[nodiscard]] OutlierDetectorCounters counters() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Reports (edgekit/base/metrics.h):
+  //   edgekit_breaker_outlier_ejections_total{reason}   counter
+  //   edgekit_breaker_outlier_ejections_skipped_total   counter (max_ejection_percent)
+  //   edgekit_breaker_outlier_intervals_total           counter
+  //   edgekit_breaker_outlier_ejected_hosts             gauge, at the clock's now
+  //   edgekit_breaker_outlier_hosts                     gauge
+  void VisitMetrics(MetricsVisitor& visitor) const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct alignas(64) Host {
@@ -219,80 +201,18 @@ class OutlierDetector {
     std::atomic<uint64_t> interval_errors{0};
     uint32_t ejection_count = 0;  // guarded by mu_ (annotation cannot reach array members)
   };
+  // Ejections of one call, reported after the lock is released.
+  struct Ejected {
+    std::vector<OutlierEjection> list;
+  };
 
-  OutlierDetector(size_t num_hosts, const Options& options, Clock& clock)
-      : options_(options), clock_(clock), hosts_(num_hosts) {
-    const size_t by_percent = num_hosts * static_cast<size_t>(options_.max_ejection_percent) / 100;
-    max_ejected_ = std::max<size_t>(1, by_percent);
-    interval_ns_ = absl::ToInt64Nanoseconds(options_.interval);
-    next_eval_ns_.store(absl::ToUnixNanos(clock_.MonotonicNow()) + interval_ns_,
-                        std::memory_order_relaxed);
-  }
+  OutlierDetector(size_t num_hosts, const Options& options, Clock& clock);
 
-  void MaybeEvaluate(int64_t now_ns) ABSL_LOCKS_EXCLUDED(mu_) {
-    if (now_ns < next_eval_ns_.load(std::memory_order_acquire)) return;
-    MutexLock lock(&mu_);
-    const int64_t due = next_eval_ns_.load(std::memory_order_relaxed);
-    if (now_ns < due) return;  // another thread ran it
-    // The next interval starts now if we are more than one interval late.
-    next_eval_ns_.store(now_ns - due >= interval_ns_ ? now_ns + interval_ns_ : due + interval_ns_,
-                        std::memory_order_release);
-    EvaluateLockHeld(now_ns);
-  }
-
-  void EvaluateLockHeld(int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    ++counters_.intervals;
-    // Snapshot and restart the interval counters.
-    rates_.clear();
-    std::vector<double>& rates = rates_;
-    std::vector<size_t>& who = who_;
-    who.clear();
-    for (size_t i = 0; i < hosts_.size(); ++i) {
-      Host& h = hosts_[i];
-      const uint64_t total = h.interval_total.exchange(0, std::memory_order_relaxed);
-      const uint64_t errors = h.interval_errors.exchange(0, std::memory_order_relaxed);
-      const bool ejected = now_ns < h.ejected_until_ns.load(std::memory_order_relaxed);
-      if (!ejected && h.ejection_count > 0) --h.ejection_count;  // forgiven a step
-      if (!options_.success_rate_enabled || ejected) continue;
-      if (total < static_cast<uint64_t>(options_.success_rate_request_volume)) continue;
-      const uint64_t ok = total >= errors ? total - errors : 0;
-      rates.push_back(100.0 * static_cast<double>(ok) / static_cast<double>(total));
-      who.push_back(i);
-    }
-    if (rates.size() < static_cast<size_t>(options_.success_rate_minimum_hosts)) return;
-    double mean = 0;
-    for (double r : rates) mean += r;
-    mean /= static_cast<double>(rates.size());
-    double var = 0;
-    for (double r : rates) var += (r - mean) * (r - mean);
-    const double stdev = std::sqrt(var / static_cast<double>(rates.size()));
-    const double threshold = mean - options_.success_rate_stdev_factor * stdev;
-    for (size_t k = 0; k < rates.size(); ++k) {
-      if (rates[k] < threshold && EjectLockHeld(who[k], now_ns)) {
-        ++counters_.ejections_success_rate;
-      }
-    }
-  }
-
-  bool EjectLockHeld(size_t host, int64_t now_ns) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    size_t ejected = 0;
-    for (const Host& h : hosts_) {
-      ejected += now_ns < h.ejected_until_ns.load(std::memory_order_relaxed) ? 1 : 0;
-    }
-    if (ejected >= max_ejected_) {
-      ++counters_.skipped_max_ejected;
-      return false;
-    }
-    Host& h = hosts_[host];
-    ++h.ejection_count;
-    const double base = absl::ToDoubleSeconds(options_.base_ejection_time);
-    const double seconds = std::min(base * static_cast<double>(h.ejection_count),
-                                    absl::ToDoubleSeconds(options_.max_ejection_time));
-    h.ejected_until_ns.store(now_ns + static_cast<int64_t>(seconds * 1e9),
-                             std::memory_order_release);
-    h.consecutive.store(0, std::memory_order_relaxed);
-    return true;
-  }
+  void MaybeEvaluate(int64_t now_ns, Ejected* out) ABSL_LOCKS_EXCLUDED(mu_);
+  void EvaluateLockHeld(int64_t now_ns, Ejected* out) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool EjectLockHeld(size_t host, int64_t now_ns, EjectionReason reason, Ejected* out)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Notify(const Ejected& ejected) const;
 
   const Options options_;
   Clock& clock_;

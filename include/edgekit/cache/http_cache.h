@@ -194,7 +194,9 @@ class EDGEKIT_API HttpCache {
  private:
   friend class CollapseTicket;
   friend class BodyWriter;
-  HttpCache(HttpCacheOptions options, Clock& clock);
+  // What Create builds and validates before the cache exists (private).
+  struct Parts;
+  HttpCache(HttpCacheOptions options, Clock& clock, Parts&& parts);
   StoreResult BeginStoreImpl(const CacheRequest& request, int status,
                              const http::HeaderView& headers, absl::Time request_time,
                              absl::Time response_time, CollapseTicket* ticket,

@@ -84,6 +84,9 @@ enum class JudgeReason : uint8_t {
   kInvalidInput,      // errors > requests on an arm; nothing decided
 };
 
+// Stable snake_case labels, usable as metric label values:
+//   Verdict: continue, promote, roll_back
+//   JudgeReason: insufficient_data, healthy, error_rate, latency, invalid_input
 [[nodiscard]] EDGEKIT_API std::string_view ToString(Verdict verdict);
 [[nodiscard]] EDGEKIT_API std::string_view ToString(JudgeReason reason);
 

@@ -7,11 +7,12 @@
 // time at the stage's percentage AND the rollback judge (judge.h) must say
 // "promote". Any "roll back" verdict drops the canary to 0% for good.
 //
-// Time is an argument: the host calls `Step(now, stable, canary)` on its own
-// schedule (say once a second) with the counts for the current stage, applies
-// `percent_bp()` to its `Router` (rollout.h), and resets its counters when a
-// step reports kAdvance. To ramp region by region, run one controller per
-// region and feed each region's percentage to `Router::SetRegionPercent`.
+// The host calls `Step(stable, canary)` on its own schedule (say once a
+// second) with the counts for the current stage, applies `percent_bp()` to its
+// `Router` (rollout.h), and resets its counters when a step reports kAdvance.
+// Time comes from the clock given to `Create` (monotonic), or as `Step(now,
+// ...)`. To ramp region by region, run one controller per region and feed
+// each region's percentage to `Router::SetRegionPercent`.
 //
 // Schedule text (ParseRampSchedule), for configuration files and flags:
 //
@@ -28,10 +29,10 @@
 // Example:
 //
 //   auto stages = edgekit::canary::ParseRampSchedule("1%/5m,5%/10m,25%/30m,100%");
-//   auto ramp = edgekit::canary::RampController::Create(*stages, {}, clock.MonotonicNow());
-//   router.SetDefaultPercent((*ramp)->percent_bp());
+//   auto ramp = edgekit::canary::RampController::Create(*stages, {}).value();
+//   router.SetDefaultPercent(ramp->percent_bp());
 //   ...
-//   auto step = (*ramp)->Step(clock.MonotonicNow(), stable_counts, canary_counts);
+//   auto step = ramp->Step(stable_counts, canary_counts);
 //   if (step.action != edgekit::canary::RampAction::kHold) {
 //     router.SetDefaultPercent(step.percent_bp);
 //   }
@@ -53,6 +54,7 @@
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/canary/judge.h"
 
@@ -89,6 +91,9 @@ enum class RampAction : uint8_t {
   kRollBack,  // the judge said roll back; the canary is at 0% now
 };
 
+// Stable snake_case labels, usable as metric label values:
+//   RampState: ramping, complete, rolled_back
+//   RampAction: hold, advance, complete, roll_back
 [[nodiscard]] EDGEKIT_API std::string_view ToString(RampState state);
 [[nodiscard]] EDGEKIT_API std::string_view ToString(RampAction action);
 
@@ -101,13 +106,23 @@ struct RampStep {
   Judgement judgement;  // what the judge said about the counts given
 };
 
+// What a controller did since it was created.
+struct RampCounters {
+  uint64_t holds = 0;             // steps that stayed at the stage
+  uint64_t advances = 0;          // steps to the next stage
+  uint64_t completions = 0;       // 0 or 1
+  uint64_t rollbacks = 0;         // roll-back verdicts that dropped the canary (0 or 1)
+  uint64_t manual_rollbacks = 0;  // RollBack() calls that dropped it (0 or 1)
+};
+
 class EDGEKIT_API RampController {
  public:
-  // Starts at stage 0 at `start`. kInvalidArgument if the schedule or the
-  // judge options are invalid.
+  // Starts at stage 0 at `clock`'s monotonic now; `clock` must outlive the
+  // controller. kInvalidArgument if the schedule or the judge options are
+  // invalid.
   static absl::StatusOr<std::unique_ptr<RampController>> Create(std::vector<RampStage> stages,
                                                                 const JudgeOptions& judge,
-                                                                absl::Time start);
+                                                                Clock& clock = RealClock::Get());
 
   // Judges the current stage's counts and moves the ramp: kRollBack on a
   // roll-back verdict; kAdvance/kComplete when the verdict is "promote" and
@@ -116,10 +131,9 @@ class EDGEKIT_API RampController {
   // start).
   RampStep Step(absl::Time now, const ArmSample& stable, const ArmSample& canary)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // The same, with `now` read from `clock`'s monotonic time line.
-  RampStep Step(Clock& clock, const ArmSample& stable, const ArmSample& canary)
-      ABSL_LOCKS_EXCLUDED(mu_) {
-    return Step(clock.MonotonicNow(), stable, canary);
+  // The same at the clock's monotonic now.
+  RampStep Step(const ArmSample& stable, const ArmSample& canary) ABSL_LOCKS_EXCLUDED(mu_) {
+    return Step(clock_.MonotonicNow(), stable, canary);
   }
 
   // Rolls back by hand (an operator's kill switch). No-op once complete.
@@ -131,13 +145,26 @@ class EDGEKIT_API RampController {
   [[nodiscard]] absl::Time stage_started() const ABSL_LOCKS_EXCLUDED(mu_);
   [[nodiscard]] const std::vector<RampStage>& stages() const { return stages_; }
 
+  [[nodiscard]] RampCounters counters() const ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Reports (edgekit/base/metrics.h):
+  //   edgekit_canary_ramp_share_ratio      gauge, the canary share (percent_bp / 10000)
+  //   edgekit_canary_ramp_stage            gauge, index into the schedule
+  //   edgekit_canary_ramp_state{state}     gauge, 1 for the current RampState
+  //   edgekit_canary_ramp_steps_total{action}   counter, Step() results
+  //   edgekit_canary_ramp_manual_rollbacks_total counter
+  // No instance label: wrap the visitor in a LabelingVisitor (region="eu").
+  void VisitMetrics(MetricsVisitor& visitor) const ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
-  RampController(std::vector<RampStage> stages, RollbackJudge judge, absl::Time start);
+  RampController(std::vector<RampStage> stages, RollbackJudge judge, Clock& clock);
   uint32_t PercentLockHeld() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::vector<RampStage> stages_;
   const RollbackJudge judge_;
+  Clock& clock_;
   mutable Mutex mu_;
+  RampCounters counters_ ABSL_GUARDED_BY(mu_);
   size_t stage_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time stage_started_ ABSL_GUARDED_BY(mu_);
   RampState state_ ABSL_GUARDED_BY(mu_) = RampState::kRamping;

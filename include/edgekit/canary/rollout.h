@@ -15,7 +15,7 @@
 //
 // Example:
 //
-//   edgekit::canary::Router router("api-v2-canary");
+//   edgekit::canary::Router router("api-v2-canary");  // 0% until set
 //   (void)router.SetDefaultPercent(100);            // 1% everywhere ...
 //   (void)router.SetRegionPercent("eu-west-1", 2500);  // ... 25% in eu-west-1
 //   if (router.Route(user_id, region).cohort == edgekit::canary::Cohort::kCanary) {
@@ -42,6 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/canary/bucket.h"
 
@@ -50,7 +51,7 @@ namespace canary {
 
 enum class Cohort : uint8_t { kStable, kCanary };
 
-// "stable" or "canary".
+// "stable" or "canary" (stable snake_case labels).
 [[nodiscard]] EDGEKIT_API std::string_view ToString(Cohort cohort);
 
 // A routing decision.
@@ -76,8 +77,8 @@ class EDGEKIT_API Router {
   static constexpr size_t kMaxRegions = 64;
   static constexpr size_t kMaxRegionLength = 64;
 
-  // `default_percent_bp` above 10000 is clamped to 10000.
-  explicit Router(std::string_view salt, uint32_t default_percent_bp = 0);
+  // A router at 0% everywhere; set the share with `SetDefaultPercent`.
+  explicit Router(std::string_view salt);
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
@@ -106,6 +107,13 @@ class EDGEKIT_API Router {
   [[nodiscard]] uint32_t Bucket(std::string_view unit) const { return hasher_.Bucket(unit); }
 
   [[nodiscard]] RouterCounters counters() const;
+
+  // Reports (edgekit/base/metrics.h):
+  //   edgekit_canary_routes_total{cohort}          counter, Route() decisions
+  //   edgekit_canary_share_ratio                   gauge, the default share (bp / 10000)
+  //   edgekit_canary_region_share_ratio{region}    gauge, regions with their own share
+  // No instance label: wrap the visitor in a LabelingVisitor (rollout="...").
+  void VisitMetrics(MetricsVisitor& visitor) const;
 
  private:
   static constexpr uint32_t kInherit = UINT32_MAX;

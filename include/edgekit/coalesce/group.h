@@ -14,7 +14,7 @@
 //     says whether the caller leads. The leader gets a move-only `Completion`
 //     and later calls `Complete(value)` or `Fail(status)`; each follower's
 //     `on_done` runs exactly once, on the completing thread or through the
-//     host's `Options::executor`.
+//     host's `GroupOptions::executor`.
 //
 // What cannot go wrong (the classic single-flight bugs):
 //   * No waiter hangs on a dead leader: a `Completion` destroyed without a
@@ -30,15 +30,14 @@
 //     policy (reject, or let the caller go direct).
 //   The one thing the group cannot detect is a leader that keeps its handle
 //   forever without finishing; give followers a deadline
-//   (`Options::default_wait_timeout`) to bound that case too.
+//   (`GroupOptions::default_wait_timeout`) to bound that case too.
 //
-// Cost (Release, 2-core VM; see benchmarks/coalesce_benchmark.cc): about
-// 60 ns of CPU over the work itself for an uncontended `Do`, about 50 ns per
-// async follower (join plus its share of the delivery), and 0.2-0.8 ms of CPU
-// to run 50,000 followers' inline callbacks after `Complete`. Memory: one flight (~140 bytes
-// plus the key) per unfinished key and 64 bytes per waiting follower plus its
-// callback's captures beyond 16 bytes; the waiter vector is freed when the
-// flight finishes.
+// Cost: measured in docs/coalesce.md (benchmarks/coalesce_benchmark.cc).
+// Memory: one flight (about 180 bytes plus the key) per unfinished key and 64
+// bytes per waiting follower plus its callback's captures beyond 16 bytes;
+// the waiter vector is freed when the flight finishes. Flights of keys in
+// different shards write no common memory (but for the table bound's credit
+// pool, once per many flights).
 //
 // Time: follower deadlines are measured on the group's `edgekit::Clock`
 // (monotonic). A deadline is enforced when the flight completes (a follower
@@ -50,7 +49,11 @@
 // Example (event loop):
 //
 //   using Group = edgekit::coalesce::Group<std::string, Response>;
-//   Group group;
+//   edgekit::coalesce::GroupOptions options;
+//   options.default_wait_timeout = absl::Seconds(5);
+//   absl::StatusOr<std::unique_ptr<Group>> made = Group::Create(options);
+//   if (!made.ok()) return made.status();
+//   Group& group = **made;
 //   auto join = group.Join(url, [conn](const Group::ResultType& r) {
 //     if (r.ok()) conn->Send(*r); else conn->SendError(r.status());
 //   });
@@ -70,7 +73,8 @@
 // expiring may race with each other from any threads: each follower's callback
 // still runs exactly once.
 //
-// Errors: results carry `absl::Status`: the leader's error (`kLeaderError`),
+// Errors: `Create` returns kInvalidArgument naming an option out of range.
+// Results carry `absl::Status`: the leader's error (`kLeaderError`),
 // `kAborted` (abandoned), `kDeadlineExceeded` (timeout), `kCancelled`,
 // `kResourceExhausted` (a bound refused the caller). Nothing throws; a
 // throwing `fn` in `Do` propagates to its own caller (when exceptions are
@@ -104,6 +108,7 @@
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/coalesce/internal/core.h"
 #include "edgekit/coalesce/types.h"
@@ -242,10 +247,18 @@ class Group {
     bool leader() const { return role == Role::kLeader; }
   };
 
-  // `clock` must outlive the group and every outstanding `Completion`.
-  // Out-of-range options are clamped (see `Options`).
-  explicit Group(Options options = Options(), Clock& clock = RealClock::Get())
-      : core_(std::make_shared<CoreT>(std::move(options), clock)) {}
+  // A group with `options`. Errors: kInvalidArgument naming an option out of
+  // its range (see `GroupOptions`). `clock` must outlive the group and every
+  // outstanding `Completion`.
+  static absl::StatusOr<std::unique_ptr<Group>> Create(GroupOptions options,
+                                                       Clock& clock = RealClock::Get()) {
+    const absl::Status valid = ValidateGroupOptions(options);
+    if (!valid.ok()) return valid;
+    return std::unique_ptr<Group>(new Group(std::make_shared<CoreT>(std::move(options), clock)));
+  }
+  // A group with the default `GroupOptions` (which cannot be invalid).
+  explicit Group(Clock& clock = RealClock::Get())
+      : core_(std::make_shared<CoreT>(GroupOptions(), clock)) {}
   Group(Group&&) noexcept = default;
   Group& operator=(Group&&) noexcept = default;
   Group(const Group&) = delete;
@@ -257,7 +270,7 @@ class Group {
   // it), a `std::shared_ptr<const Value>`, an `absl::StatusOr<Value>` or an
   // `absl::StatusOr<std::shared_ptr<const Value>>`; an error becomes
   // `kLeaderError` for everyone. Followers block (without any lock held) until
-  // the leader finishes, or until `Options::default_wait_timeout` passes.
+  // the leader finishes, or until `GroupOptions::default_wait_timeout` passes.
   // `fn` runs on the leader's thread, outside any lock; it may throw (when
   // exceptions are enabled): the exception propagates to the leader only, and
   // followers get `kAbandoned`. Results: see `Reason`; `kTooManyWaiters` /
@@ -331,7 +344,7 @@ class Group {
   //     `on_done` is not kept (the leader learns its outcome from `Complete`).
   //   * `kFollower`: `on_done` will run exactly once with the leader's
   //     outcome, or `kTimeout` once `deadline` (default: now +
-  //     `Options::default_wait_timeout`) has passed at completion or at an
+  //     `GroupOptions::default_wait_timeout`) has passed at completion or at an
   //     `ExpireWaiters` call, or `kCancelled` after `Cancel(result.waiter)`.
   //   * `kRejected` / `kDirect`: a bound refused the caller; `on_done` is
   //     destroyed without running.
@@ -392,12 +405,14 @@ class Group {
   // Returns whether a flight was detached.
   bool Forget(const Key& key) { return core_->Forget(key); }
 
-  // Counters; a consistent-enough snapshot (each counter is read atomically).
-  [[nodiscard]] Stats stats() const { return core_->GetStats(); }
+  // Counters; a consistent-enough snapshot (each counter is read exactly).
+  [[nodiscard]] GroupCounters counters() const { return core_->GetCounters(); }
+  // Reports `counters()` as edgekit_coalesce_* metrics (see types.h).
+  void VisitMetrics(MetricsVisitor& visitor) const { coalesce::VisitMetrics(counters(), visitor); }
   // Unfinished flights now.
   [[nodiscard]] size_t in_flight() const { return core_->in_flight(); }
-  // The options in force (after clamping).
-  [[nodiscard]] const Options& options() const { return core_->options(); }
+  // The options in force.
+  [[nodiscard]] const GroupOptions& options() const { return core_->options(); }
 
  private:
   struct WaitBlock {
@@ -448,6 +463,8 @@ class Group {
   absl::Time DefaultDeadline() const {
     return DeadlineAfter(core_->options().default_wait_timeout);
   }
+
+  explicit Group(std::shared_ptr<CoreT> core) : core_(std::move(core)) {}
 
   std::shared_ptr<CoreT> core_;
 };

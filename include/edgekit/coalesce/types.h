@@ -4,8 +4,8 @@
 // -----------------------------------------------------------------------------
 // Vocabulary of the single-flight coalescer (`edgekit/coalesce/group.h`): the
 // `Result<Value>` every caller of a flight receives, the `Reason` enum that says
-// how a wait ended, the `Role` a `Join` assigns, the `Options` of a `Group`
-// (bounds, overflow policies, executor) and the `Stats` counters.
+// how a wait ended, the `Role` a `Join` assigns, the `GroupOptions` of a
+// `Group` (bounds, overflow policies, executor) and its `GroupCounters`.
 //
 // Example:
 //
@@ -18,8 +18,8 @@
 //
 // Thread-safety: `Result` is immutable after construction and safe to read
 // from many threads; the value it points to is `const` and shared.
-// Errors: none of these types report errors themselves; `Result::status()`
-// carries the outcome of a wait (see `Reason`).
+// Errors: `ValidateGroupOptions` returns kInvalidArgument naming the field;
+// `Result::status()` carries the outcome of a wait (see `Reason`).
 
 #ifndef EDGEKIT_COALESCE_TYPES_H_
 #define EDGEKIT_COALESCE_TYPES_H_
@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace coalesce {
@@ -52,8 +53,9 @@ enum class Reason : uint8_t {
   kTableFull,       // The in-flight table bound refused this caller: `kResourceExhausted`.
 };
 
-// Stable, lower-case name of `reason` ("ok", "leader_error", ...).
-constexpr std::string_view ToString(Reason reason) {
+// Stable snake_case label of `reason` ("ok", "leader_error", ...), usable as
+// a metric label value.
+[[nodiscard]] constexpr std::string_view ToString(Reason reason) {
   switch (reason) {
     case Reason::kOk:
       return "ok";
@@ -82,7 +84,8 @@ enum class Role : uint8_t {
               // yourself, uncoalesced; nobody waits on it.
 };
 
-constexpr std::string_view ToString(Role role) {
+// Stable snake_case label of `role`.
+[[nodiscard]] constexpr std::string_view ToString(Role role) {
   switch (role) {
     case Role::kLeader:
       return "leader";
@@ -109,18 +112,18 @@ enum class OverflowPolicy : uint8_t {
 // must eventually run every task it accepts (a dropped task is a hung waiter).
 using Executor = std::function<void(absl::AnyInvocable<void()>)>;
 
-// Configuration of a `Group`. Out-of-range values are clamped by the `Group`
-// constructor (documented per field); no value is an error.
-struct Options {
+// Configuration of a `Group`. `Group::Create` rejects a value out of its
+// documented range with kInvalidArgument naming the field.
+struct GroupOptions {
   // Bound on unfinished flights (distinct keys being computed, including
-  // flights detached by `Forget` whose leader has not finished yet).
-  // Clamped to >= 1. A new key beyond it gets `on_table_full`.
+  // flights detached by `Forget` whose leader has not finished yet), in
+  // [1, 2^32]. A new key beyond it gets `on_table_full`.
   size_t max_flights = 65536;
 
   // Bound on live followers of one flight (cancelled and expired followers
-  // free their place). 0 disables coalescing: every follower gets
-  // `on_too_many_waiters`. Clamped to 2^32 - 1. The memory per follower is
-  // 64 bytes plus its callback's captures beyond 16 bytes.
+  // free their place), in [0, 2^32 - 1]. 0 disables coalescing: every
+  // follower gets `on_too_many_waiters`. The memory per follower is 64 bytes
+  // plus its callback's captures beyond 16 bytes.
   size_t max_waiters_per_flight = size_t{1} << 20;
 
   OverflowPolicy on_too_many_waiters = OverflowPolicy::kReject;
@@ -128,12 +131,11 @@ struct Options {
 
   // Deadline given to every follower that does not bring its own:
   // `Join(key, cb)` and `Do(key, fn)` wait at most this long (measured on the
-  // group's `Clock`). Infinite by default: then a follower waits until the
-  // leader finishes, fails or drops its completion handle.
+  // group's `Clock`); >= 0. Infinite by default: then a follower waits until
+  // the leader finishes, fails or drops its completion handle.
   absl::Duration default_wait_timeout = absl::InfiniteDuration();
 
-  // Number of independently locked table shards; rounded up to a power of two
-  // and clamped to [1, 1024].
+  // Independently locked table shards: a power of two in [1, 1024].
   size_t shards = 16;
 
   // Where follower callbacks run. Empty (default): inline, on the thread that
@@ -142,8 +144,27 @@ struct Options {
   Executor executor;
 };
 
-// Counters of a `Group` since construction. Monotonic except `in_flight`.
-struct Stats {
+// Checks `options` against the ranges above. kInvalidArgument names the field.
+inline absl::Status ValidateGroupOptions(const GroupOptions& options) {
+  if (options.max_flights == 0 || options.max_flights > (size_t{1} << 32)) {
+    return absl::InvalidArgumentError("coalesce: max_flights must be in [1, 2^32]");
+  }
+  if (options.max_waiters_per_flight > 0xFFFFFFFFu) {
+    return absl::InvalidArgumentError("coalesce: max_waiters_per_flight must be in [0, 2^32 - 1]");
+  }
+  if (options.default_wait_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("coalesce: default_wait_timeout must be >= 0");
+  }
+  if (options.shards == 0 || options.shards > 1024 ||
+      (options.shards & (options.shards - 1)) != 0) {
+    return absl::InvalidArgumentError("coalesce: shards must be a power of two in [1, 1024]");
+  }
+  return absl::OkStatus();
+}
+
+// Counters of a `Group` since construction, a plain snapshot. Monotonic
+// except `in_flight`.
+struct GroupCounters {
   uint64_t flights = 0;        // Flights started (leaders, including Do leaders).
   uint64_t joins = 0;          // Followers that joined a flight in progress.
   uint64_t shared = 0;         // Follower deliveries of a leader's outcome
@@ -157,6 +178,48 @@ struct Stats {
   uint64_t forgets = 0;        // Successful `Forget` calls.
   uint64_t in_flight = 0;      // Unfinished flights now.
 };
+
+// Reports `counters` through `visitor` (edgekit/base/metrics.h):
+//   edgekit_coalesce_flights_total, _joins_total, _shared_total,
+//   _errors_total, _abandons_total, _timeouts_total, _cancellations_total,
+//   _rejections_total, _direct_total, _forgets_total (counters) and
+//   edgekit_coalesce_in_flight (gauge).
+inline void VisitMetrics(const GroupCounters& counters, MetricsVisitor& visitor) {
+  struct Row {
+    std::string_view name;
+    std::string_view help;
+    uint64_t value;
+  };
+  const Row rows[] = {
+      {"edgekit_coalesce_flights_total", "Flights started (leaders)", counters.flights},
+      {"edgekit_coalesce_joins_total", "Followers that joined a flight in progress",
+       counters.joins},
+      {"edgekit_coalesce_shared_total", "Follower deliveries of a leader's outcome (work saved)",
+       counters.shared},
+      {"edgekit_coalesce_errors_total", "Flights their leader failed", counters.errors},
+      {"edgekit_coalesce_abandons_total", "Flights abandoned without a result", counters.abandons},
+      {"edgekit_coalesce_timeouts_total", "Followers whose deadline passed first",
+       counters.timeouts},
+      {"edgekit_coalesce_cancellations_total", "Followers cancelled", counters.cancellations},
+      {"edgekit_coalesce_rejections_total", "Callers refused by a bound", counters.rejections},
+      {"edgekit_coalesce_direct_total", "Callers a bound sent to do the work uncoalesced",
+       counters.direct},
+      {"edgekit_coalesce_forgets_total", "Flights detached by Forget", counters.forgets},
+  };
+  Metric m;
+  m.type = MetricType::kCounter;
+  for (const Row& row : rows) {
+    m.name = row.name;
+    m.help = row.help;
+    m.value = static_cast<double>(row.value);
+    visitor.Visit(m);
+  }
+  m.name = "edgekit_coalesce_in_flight";
+  m.help = "Unfinished flights";
+  m.type = MetricType::kGauge;
+  m.value = static_cast<double>(counters.in_flight);
+  visitor.Visit(m);
+}
 
 // The outcome one caller receives: a shared, immutable value or a status.
 // Followers of one flight receive the very same `Result` object (one value,

@@ -138,12 +138,18 @@ ParseCacheControl(const HeaderView& headers, std::string_view field_name = "Cach
 // Parses a targeted cache-control field (CDN-Cache-Control, RFC 9213;
 // Surrogate-Control and other targeted fields with the same syntax). RFC 9213
 // §2.1: the value is an RFC 8941 Dictionary; if it is empty or fails to parse
-// as one, the field is ignored: std::nullopt. Otherwise the members are read
-// as directives with the rules above, except that, following RFC 8941 §4.2.2,
-// a repeated key's later value replaces the earlier one (no
-// `invalid_freshness` for repeats), a member whose value is boolean false
-// (`no-store=?0`) is treated as absent, and parameters are ignored. Integer
-// values are delta-seconds; negative or decimal values are invalid.
+// as one, the field is ignored: std::nullopt. The field is also ignored when a
+// known directive's (effective) member violates the type RFC 9213 §2.1 infers
+// for it, since such values are not to be consumed: delta-seconds directives
+// (max-age, s-maxage, min-fresh, stale-while-revalidate, stale-if-error) need
+// a non-negative Integer, so `max-age="60"`, `max-age=1.5`, `max-age=-1`,
+// `max-age=abc` and a bare `max-age` make the field invalid; flags need a
+// Boolean; no-cache and private a Boolean or a String; max-stale a Boolean or
+// an Integer. Otherwise the members are read as directives with the rules
+// above, except that, following RFC 8941 §4.2.2, a repeated key's later value
+// replaces the earlier one (no `invalid_freshness` for repeats), a member
+// whose value is boolean false (`no-store=?0`) is treated as absent, and
+// parameters are ignored.
 [[nodiscard]] EDGEKIT_API std::optional<CacheControl> ParseTargetedCacheControl(
     std::string_view field_value);
 

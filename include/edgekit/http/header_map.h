@@ -40,6 +40,7 @@
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,7 @@
 #include "absl/base/attributes.h"
 #include "absl/types/span.h"
 #include "edgekit/base/config.h"
+#include "edgekit/http/internal/header_source.h"
 #include "edgekit/http/internal/list_members.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -101,8 +103,8 @@ struct HeaderField {
 //   // and returns true; otherwise returns false.
 //   static bool Next(const T& storage, HeaderCursor& cursor, HeaderField& out);
 //
-// A cursor is 16 bytes of opaque, trivially copyable state (an index, a node
-// pointer, an iterator: see `StoreInCursor` / `LoadFromCursor`). Adapters for
+// A cursor is 16 bytes of opaque state (an index, a node pointer, an
+// iterator: see `StoreInCursor` / `LoadFromCursor`). Adapters for
 // Boost.Beast (edgekit/http/beast_headers.h) and nghttp2
 // (edgekit/http/nghttp2_headers.h) are specialisations of this template.
 template <class T>
@@ -112,31 +114,49 @@ struct HeaderCursor {
   alignas(8) unsigned char bytes[16];
 };
 
-// Copies a trivially copyable value (an iterator, an index) into a cursor.
+// Whether a value of type V may live in a cursor: trivially copyable types
+// may, and so may types a source declares relocatable by specialising this
+// trait to true. A relocatable type is trivially destructible, and copying
+// its bytes yields an equal, usable value (an iterator that wraps one node
+// pointer, such as Boost.Intrusive's), because `HeaderView` iterators copy
+// cursors byte for byte.
+template <class V>
+struct IsCursorRelocatable : std::is_trivially_copyable<V> {};
+
+// True if a V may live in a cursor: at most 16 bytes aligned to at most 8,
+// trivially destructible and copyable, or relocatable (see above).
+template <class V>
+inline constexpr bool kFitsInCursor =
+    sizeof(V) <= sizeof(HeaderCursor::bytes) && alignof(V) <= alignof(HeaderCursor) &&
+    IsCursorRelocatable<V>::value&& std::is_trivially_destructible_v<
+        V>&& std::is_copy_constructible_v<V>;
+
+// Stores a value (an iterator, an index) in a cursor.
 template <class V>
 void StoreInCursor(HeaderCursor& cursor, const V& value) {
-  static_assert(std::is_trivially_copyable_v<V> && sizeof(V) <= sizeof(HeaderCursor::bytes),
-                "a HeaderCursor holds up to 16 bytes of trivially copyable state");
-  std::memcpy(cursor.bytes, &value, sizeof(V));
+  static_assert(kFitsInCursor<V>,
+                "a HeaderCursor holds 16 bytes of trivially copyable or "
+                "relocatable state aligned to at most 8");
+  if constexpr (std::is_trivially_copyable_v<V>) {
+    std::memcpy(cursor.bytes, &value, sizeof(V));
+  } else {
+    ::new (static_cast<void*>(cursor.bytes)) V(value);
+  }
 }
+// The value last stored in `cursor` with `StoreInCursor<V>`.
 template <class V>
 V LoadFromCursor(const HeaderCursor& cursor) {
-  static_assert(std::is_trivially_copyable_v<V> && sizeof(V) <= sizeof(HeaderCursor::bytes),
-                "a HeaderCursor holds up to 16 bytes of trivially copyable state");
-  V value;
-  std::memcpy(&value, cursor.bytes, sizeof(V));
-  return value;
+  static_assert(kFitsInCursor<V>,
+                "a HeaderCursor holds 16 bytes of trivially copyable or "
+                "relocatable state aligned to at most 8");
+  if constexpr (std::is_trivially_copyable_v<V>) {
+    V value;
+    std::memcpy(&value, cursor.bytes, sizeof(V));
+    return value;
+  } else {
+    return *std::launder(reinterpret_cast<const V*>(cursor.bytes));
+  }
 }
-
-}  // namespace http
-namespace http_internal {
-template <class T, class = void>
-struct HasHeaderSource : std::false_type {};
-template <class T>
-struct HasHeaderSource<T, std::void_t<decltype(sizeof(http::HeaderSource<T>))>> : std::true_type {
-};
-}  // namespace http_internal
-namespace http {
 
 // A non-owning, read-only view over a sequence of field lines, in order: a
 // contiguous array of `HeaderField` (a span, a vector) or any storage with a
@@ -162,10 +182,11 @@ class HeaderView {
   HeaderView(const C& fields ABSL_ATTRIBUTE_LIFETIME_BOUND)  // NOLINT
       : HeaderView(absl::Span<const HeaderField>(fields)) {}
   // Any storage with a `HeaderSource<C>` specialisation, read in place.
-  template <class C, class = std::enable_if_t<
-                         !std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
-                         http_internal::HasHeaderSource<C>::value>,
-            class = void>
+  template <
+      class C,
+      class = std::enable_if_t<!std::is_convertible_v<const C&, absl::Span<const HeaderField>> &&
+                               http_internal::HasHeaderSource<C>::value>,
+      class = void>
   HeaderView(const C& storage ABSL_ATTRIBUTE_LIFETIME_BOUND)  // NOLINT
       : storage_(&storage), begin_(&BeginThunk<C>), next_(&NextThunk<C>) {}
 
@@ -203,7 +224,9 @@ class HeaderView {
   // Number of field lines named `name`.
   [[nodiscard]] size_t Count(std::string_view name) const {
     size_t n = 0;
-    ForEachField([&](const HeaderField& f) { n += EqualsIgnoreCase(f.name, name) ? 1 : 0; });
+    ForEachField([&](const HeaderField& f) {
+      if (EqualsIgnoreCase(f.name, name)) ++n;
+    });
     return n;
   }
 

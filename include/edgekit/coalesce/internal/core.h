@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -41,6 +42,7 @@
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
 #include "edgekit/base/mutex.h"
+#include "edgekit/coalesce/internal/shard_mutex.h"
 #include "edgekit/coalesce/types.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -102,35 +104,6 @@ class CallbackRunner {
 #endif
 };
 
-// Locks a shard. Critical sections are a few table operations (tens of
-// nanoseconds), so a caller that finds the lock taken retries briefly before
-// sleeping: a futex sleep and wake-up costs microseconds, far more than the
-// wait it avoids.
-class ABSL_SCOPED_LOCKABLE ShardLock {
- public:
-  explicit ShardLock(Mutex* mu) ABSL_EXCLUSIVE_LOCK_FUNCTION(mu) : mu_(mu) { Acquire(mu); }
-  ~ShardLock() ABSL_UNLOCK_FUNCTION() { mu_->Unlock(); }
-  ShardLock(const ShardLock&) = delete;
-  ShardLock& operator=(const ShardLock&) = delete;
-
- private:
-  static void Acquire(Mutex* mu) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    for (int i = 0; i < 64; ++i) {
-      if (mu->TryLock()) return;
-      Pause();
-    }
-    mu->Lock();
-  }
-  static void Pause() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-  }
-  Mutex* const mu_;
-};
-
 // One follower's place in a flight.
 template <class Value>
 struct Slot {
@@ -143,8 +116,12 @@ struct Slot {
 template <class Key, class Value, class Hash, class Eq>
 struct Shard;
 
+// One unfinished key. Owned by shared_ptr (the leader's Completion, the
+// followers' Waiters); the shard's table holds a plain pointer, valid while
+// the flight is in it (a flight leaves the table, under the shard lock,
+// before its leader's handle lets go of it).
 template <class Key, class Value, class Hash, class Eq>
-struct Flight {
+struct Flight : std::enable_shared_from_this<Flight<Key, Value, Hash, Eq>> {
   using ShardT = Shard<Key, Value, Hash, Eq>;
   Flight(const Key& k, size_t h, ShardT* s) : key(k), hash(h), shard(s) {}
 
@@ -158,7 +135,8 @@ struct Flight {
   absl::Time next_deadline ABSL_GUARDED_BY(shard->mu) = absl::InfiniteFuture();
   bool done ABSL_GUARDED_BY(shard->mu) = false;
   bool in_table ABSL_GUARDED_BY(shard->mu) = true;
-  // Intrusive list of the shard's unfinished flights (in the table or forgotten).
+  // Intrusive list of the shard's forgotten flights (out of the table, not
+  // finished yet).
   Flight* prev ABSL_GUARDED_BY(shard->mu) = nullptr;
   Flight* next ABSL_GUARDED_BY(shard->mu) = nullptr;
 };
@@ -174,36 +152,54 @@ struct HashedKey {
 template <class Key, class Value, class Hash, class Eq>
 struct FlightHash {
   using is_transparent = void;
-  using FlightPtr = std::shared_ptr<Flight<Key, Value, Hash, Eq>>;
+  using FlightPtr = const Flight<Key, Value, Hash, Eq>*;
   size_t operator()(const HashedKey<Key>& k) const { return k.hash; }
-  size_t operator()(const FlightPtr& f) const { return f->hash; }
+  size_t operator()(FlightPtr f) const { return f->hash; }
 };
 
 template <class Key, class Value, class Hash, class Eq>
 struct FlightEq {
   using is_transparent = void;
-  using FlightPtr = std::shared_ptr<Flight<Key, Value, Hash, Eq>>;
-  bool operator()(const FlightPtr& a, const FlightPtr& b) const {
+  using FlightPtr = const Flight<Key, Value, Hash, Eq>*;
+  bool operator()(FlightPtr a, FlightPtr b) const {
     return a->hash == b->hash && Eq()(a->key, b->key);
   }
-  bool operator()(const FlightPtr& a, const HashedKey<Key>& b) const {
+  bool operator()(FlightPtr a, const HashedKey<Key>& b) const {
     return a->hash == b.hash && Eq()(a->key, b.key);
   }
-  bool operator()(const HashedKey<Key>& a, const FlightPtr& b) const { return (*this)(b, a); }
+  bool operator()(const HashedKey<Key>& a, FlightPtr b) const { return (*this)(b, a); }
+};
+
+// Allocates whole, aligned cache lines, so that the tables of two shards
+// (small arrays, used by different threads) never share a line.
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U>
+  explicit CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(size_t n) {
+    const size_t bytes = (n * sizeof(T) + 63) & ~size_t{63};
+    return static_cast<T*>(::operator new (bytes, std::align_val_t{64}));
+  }
+  void deallocate(T* p, size_t) { ::operator delete (p, std::align_val_t{64}); }
+  friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
+  friend bool operator!=(const CacheLineAllocator&, const CacheLineAllocator&) { return false; }
 };
 
 // What every shard reads: the options in force, the clock, and the pool of
 // table capacity that no shard holds yet. Immutable but for the pool.
 struct Config {
-  Config(coalesce::Options o, Clock& c) : options(std::move(o)), clock(&c) {}
-  coalesce::Options options;
+  Config(coalesce::GroupOptions o, Clock& c) : options(std::move(o)), clock(&c) {}
+  coalesce::GroupOptions options;
   Clock* clock;
+  ParkingLot parking_lot;   // Where contended shard lockers sleep.
   size_t credit_chunk = 1;  // Capacity a shard takes from (or returns to) the pool at once.
   alignas(64) std::atomic<size_t> pool{0};
 };
 
 // A shard's counters of rarer events, relaxed atomics (summed by
-// `Core::GetStats`).
+// `Core::GetCounters`).
 struct ShardCounters {
   std::atomic<uint64_t> shared{0};
   std::atomic<uint64_t> errors{0};
@@ -219,25 +215,36 @@ inline void Add(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.fetch_add(n, std::memory_order_relaxed);
 }
 
-// One shard. What every flight writes sits in its first two cache lines (the
-// lock, the unfinished list, the credit, the table's header and the counts),
-// so that a flight moves as few lines as possible between cores.
+// One shard. What every flight writes sits in its first cache line (plus the
+// table's array), so that a flight moves as few lines as possible between
+// the cores of threads whose keys share the shard.
 template <class Key, class Value, class Hash, class Eq>
 struct alignas(64) Shard {
   using FlightT = Flight<Key, Value, Hash, Eq>;
   explicit Shard(std::shared_ptr<Config> c) : config(std::move(c)) {}
 
-  Mutex mu;
-  FlightT* pending ABSL_GUARDED_BY(mu) = nullptr;  // Head of the unfinished list.
+  // Line 0, written by every flight: the lock, the credit, the flight count
+  // and the first two unfinished flights of the shard (hash and pointer), so
+  // that a flight in a shard with no other flight touches no other line of
+  // the shard.
+  ShardMutex mu;
   // Table capacity this shard holds beyond its unfinished flights.
   std::atomic<size_t> credit{0};
-  uint64_t in_flight ABSL_GUARDED_BY(mu) = 0;
-  absl::flat_hash_set<std::shared_ptr<FlightT>, FlightHash<Key, Value, Hash, Eq>,
-                      FlightEq<Key, Value, Hash, Eq>>
-      table ABSL_GUARDED_BY(mu);
   uint64_t flights ABSL_GUARDED_BY(mu) = 0;
+  static constexpr int kInline = 2;
+  size_t inline_hash[kInline] ABSL_GUARDED_BY(mu) = {0, 0};
+  FlightT* inline_flight[kInline] ABSL_GUARDED_BY(mu) = {nullptr, nullptr};
+  size_t spilled ABSL_GUARDED_BY(mu) = 0;  // Flights in `table`.
+  // The unfinished flights beyond the inline two.
+  alignas(
+      64) absl::flat_hash_set<FlightT*, FlightHash<Key, Value, Hash, Eq>,
+                              FlightEq<Key, Value, Hash, Eq>, CacheLineAllocator<FlightT*>> table
+      ABSL_GUARDED_BY(mu);
+  // Line 1 on: written by followers, `Forget` and rarer events only.
+  FlightT* forgotten ABSL_GUARDED_BY(mu) = nullptr;  // Head of the forgotten list.
   uint64_t joins ABSL_GUARDED_BY(mu) = 0;
   const std::shared_ptr<Config> config;
+  ParkingLot* lot() const { return &config->parking_lot; }
   ShardCounters counters;
 };
 
@@ -271,17 +278,11 @@ class Core {
   using ResultT = coalesce::Result<Value>;
   using CallbackT = Callback<Value>;
 
-  Core(coalesce::Options options, Clock& clock)
+  // Requires: `options` passed `ValidateGroupOptions`.
+  Core(coalesce::GroupOptions options, Clock& clock)
       : config_(std::make_shared<Config>(std::move(options), clock)) {
-    coalesce::Options& o = config_->options;
-    o.max_flights = std::max<size_t>(o.max_flights, 1);
-    // Slot indices are 32-bit.
-    o.max_waiters_per_flight = std::min<size_t>(o.max_waiters_per_flight, uint32_t{0xFFFFFFFF});
-    size_t n = 1;
-    const size_t want = std::min<size_t>(std::max<size_t>(o.shards, 1), 1024);
-    while (n < want) n <<= 1;
-    o.shards = n;
-    shard_bits_ = 0;
+    const coalesce::GroupOptions& o = config_->options;
+    const size_t n = o.shards;
     while ((size_t{1} << shard_bits_) < n) ++shard_bits_;
     // A shard takes an eighth of its fair share at a time, so that the pool
     // is touched about once per that many new flights.
@@ -291,7 +292,7 @@ class Core {
     for (size_t i = 0; i < n; ++i) shards_[i] = std::make_shared<ShardT>(config_);
   }
 
-  const coalesce::Options& options() const { return config_->options; }
+  const coalesce::GroupOptions& options() const { return config_->options; }
   Clock& clock() const { return *config_->clock; }
 
   struct JoinOutcome {
@@ -312,13 +313,11 @@ class Core {
     const HashedKey<Key> hk{key, Hash()(key)};
     const size_t index = ShardIndex(hk.hash);
     ShardT& shard = *shards_[index];
-    const coalesce::Options& options = config_->options;
-    ShardLock lock(&shard.mu);
-    auto it = shard.table.find(hk);
-    if (it != shard.table.end()) {
+    const coalesce::GroupOptions& options = config_->options;
+    ShardMutexLock lock(&shard.mu, shard.lot());
+    if (FlightT* f = FindLocked(shard, hk); f != nullptr) {
       if (lead_only)
         return JoinOutcome{coalesce::Role::kRejected, coalesce::Reason::kOk, nullptr, nullptr};
-      FlightT* f = it->get();
       f->shard->mu.AssertHeld();
       if (f->live >= options.max_waiters_per_flight) {
         return Overflow(shard, options.on_too_many_waiters, coalesce::Reason::kTooManyWaiters);
@@ -342,8 +341,12 @@ class Core {
       ++f->live;
       if (deadline < f->next_deadline) f->next_deadline = deadline;
       ++shard.joins;
-      return JoinOutcome{
-          coalesce::Role::kFollower, coalesce::Reason::kOk, *it, nullptr, idx, s.gen};
+      return JoinOutcome{coalesce::Role::kFollower,
+                         coalesce::Reason::kOk,
+                         f->shared_from_this(),
+                         nullptr,
+                         idx,
+                         s.gen};
     }
     if (!TakeCredit(index)) {
       return Overflow(shard, options.on_table_full, coalesce::Reason::kTableFull);
@@ -356,17 +359,9 @@ class Core {
       }
     } undo{&shard};
     auto f = std::make_shared<FlightT>(key, hk.hash, &shard);
-    shard.table.insert(f);
+    InsertLocked(shard, f.get());
     undo.shard = nullptr;
-    f->shard->mu.AssertHeld();
-    f->next = shard.pending;
-    if (shard.pending != nullptr) {
-      shard.pending->shard->mu.AssertHeld();
-      shard.pending->prev = f.get();
-    }
-    shard.pending = f.get();
     ++shard.flights;
-    ++shard.in_flight;
     return JoinOutcome{coalesce::Role::kLeader, coalesce::Reason::kOk, std::move(f),
                        inline_only ? nullptr : shards_[index]};
   }
@@ -383,21 +378,21 @@ class Core {
     std::vector<uint32_t> free_slots;
     bool any_deadline = false;
     {
-      ShardLock lock(&shard.mu);
+      ShardMutexLock lock(&shard.mu, shard.lot());
       f->shard->mu.AssertHeld();
       EDGEKIT_DCHECK(!f->done);
       if (f->done) return 0;
       f->done = true;
       if (f->in_table) {
         f->in_table = false;
-        shard.table.erase(HashedKey<Key>{f->key, f->hash});
+        EraseLocked(shard, f);
+      } else {
+        Unlink(f);
       }
-      Unlink(f);
       slots.swap(f->slots);
       free_slots.swap(f->free_slots);
       any_deadline = f->next_deadline != absl::InfiniteFuture();
       f->live = 0;
-      --shard.in_flight;
     }
     ReturnOne(shard.credit, config);
     if (outcome.reason() == coalesce::Reason::kAbandoned) {
@@ -437,7 +432,7 @@ class Core {
 
   // Removes a follower's callback if it is still waiting; empty otherwise.
   static CallbackT TakeWaiter(FlightT* f, uint32_t slot, uint32_t gen) {
-    ShardLock lock(&f->shard->mu);
+    ShardMutexLock lock(&f->shard->mu, f->shard->lot());
     if (f->done || slot >= f->slots.size()) return nullptr;
     Slot<Value>& s = f->slots[slot];
     if (s.gen != gen || !s.cb) return nullptr;
@@ -473,24 +468,21 @@ class Core {
       ShardT& shard = *shards_[i];
       std::vector<std::pair<CallbackT, bool>> expired;
       {
-        ShardLock lock(&shard.mu);
-        for (FlightT* f = shard.pending; f != nullptr;) {
+        ShardMutexLock lock(&shard.mu, shard.lot());
+        // Unfinished flights: those in the table and the forgotten ones.
+        for (FlightT* f : shard.inline_flight) {
+          if (f == nullptr) continue;
+          f->shard->mu.AssertHeld();
+          ExpireLocked(f, now, expired);
+        }
+        for (FlightT* f : shard.table) {
+          f->shard->mu.AssertHeld();
+          ExpireLocked(f, now, expired);
+        }
+        for (FlightT* f = shard.forgotten; f != nullptr;) {
           f->shard->mu.AssertHeld();
           FlightT* next = f->next;
-          if (f->next_deadline <= now) {
-            absl::Time next_deadline = absl::InfiniteFuture();
-            for (size_t s = 0; s < f->slots.size(); ++s) {
-              Slot<Value>& slot = f->slots[s];
-              if (!slot.cb) continue;
-              if (slot.deadline <= now) {
-                expired.emplace_back(std::move(slot.cb), slot.inline_only);
-                FreeSlotLocked(f, static_cast<uint32_t>(s));
-              } else if (slot.deadline < next_deadline) {
-                next_deadline = slot.deadline;
-              }
-            }
-            f->next_deadline = next_deadline;
-          }
+          ExpireLocked(f, now, expired);
           f = next;
         }
       }
@@ -512,27 +504,33 @@ class Core {
     ShardT& shard = *shards_[ShardIndex(hk.hash)];
     std::shared_ptr<FlightT> dropped;  // Released after the lock.
     {
-      ShardLock lock(&shard.mu);
-      auto it = shard.table.find(hk);
-      if (it == shard.table.end()) return false;
-      dropped = *it;
-      dropped->shard->mu.AssertHeld();
-      dropped->in_table = false;
-      shard.table.erase(it);
+      ShardMutexLock lock(&shard.mu, shard.lot());
+      FlightT* f = FindLocked(shard, hk);
+      if (f == nullptr) return false;
+      dropped = f->shared_from_this();
+      f->shard->mu.AssertHeld();
+      f->in_table = false;
+      EraseLocked(shard, f);
+      // Keep it findable for ExpireWaiters until its leader finishes.
+      f->next = shard.forgotten;
+      if (shard.forgotten != nullptr) {
+        shard.forgotten->shard->mu.AssertHeld();
+        shard.forgotten->prev = f;
+      }
+      shard.forgotten = f;
     }
     Add(shard.counters.forgets, 1);
     return true;
   }
 
-  coalesce::Stats GetStats() const {
-    coalesce::Stats s;
+  coalesce::GroupCounters GetCounters() const {
+    coalesce::GroupCounters s;
     for (size_t i = 0; i < config_->options.shards; ++i) {
       ShardT& shard = *shards_[i];
       {
-        ShardLock lock(&shard.mu);
+        ShardMutexLock lock(&shard.mu, shard.lot());
         s.flights += shard.flights;
         s.joins += shard.joins;
-        s.in_flight += shard.in_flight;
       }
       const ShardCounters& c = shard.counters;
       s.shared += c.shared.load(std::memory_order_relaxed);
@@ -544,17 +542,19 @@ class Core {
       s.direct += c.direct.load(std::memory_order_relaxed);
       s.forgets += c.forgets.load(std::memory_order_relaxed);
     }
+    s.in_flight = in_flight();
     return s;
   }
 
+  // Unfinished flights: the table capacity neither in the pool nor held as a
+  // shard's credit (exact when no flight starts or ends meanwhile).
   size_t in_flight() const {
-    uint64_t n = 0;
+    size_t spare = config_->pool.load(std::memory_order_relaxed);
     for (size_t i = 0; i < config_->options.shards; ++i) {
-      ShardT& shard = *shards_[i];
-      ShardLock lock(&shard.mu);
-      n += shard.in_flight;
+      spare += shards_[i]->credit.load(std::memory_order_relaxed);
     }
-    return static_cast<size_t>(n);
+    const size_t max = config_->options.max_flights;
+    return spare >= max ? 0 : max - spare;
   }
 
  private:
@@ -606,12 +606,69 @@ class Core {
     --f->live;
   }
 
+  // The unfinished flight of `hk` in `shard`'s table, or null. The inline
+  // entries are compared by hash first, so another key's flight is not read.
+  static FlightT* FindLocked(ShardT& shard, const HashedKey<Key>& hk)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu) {
+    for (int i = 0; i < ShardT::kInline; ++i) {
+      FlightT* f = shard.inline_flight[i];
+      if (f != nullptr && shard.inline_hash[i] == hk.hash && Eq()(f->key, hk.key)) return f;
+    }
+    if (shard.spilled == 0) return nullptr;
+    const auto it = shard.table.find(hk);
+    return it == shard.table.end() ? nullptr : *it;
+  }
+
+  static void InsertLocked(ShardT& shard, FlightT* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu) {
+    for (int i = 0; i < ShardT::kInline; ++i) {
+      if (shard.inline_flight[i] == nullptr) {
+        shard.inline_flight[i] = f;
+        shard.inline_hash[i] = f->hash;
+        return;
+      }
+    }
+    shard.table.insert(f);
+    ++shard.spilled;
+  }
+
+  static void EraseLocked(ShardT& shard, FlightT* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu) {
+    for (int i = 0; i < ShardT::kInline; ++i) {
+      if (shard.inline_flight[i] == f) {
+        shard.inline_flight[i] = nullptr;
+        return;
+      }
+    }
+    shard.table.erase(HashedKey<Key>{f->key, f->hash});
+    --shard.spilled;
+  }
+
+  // Times out the followers of `f` whose deadline is <= `now`, moving their
+  // callbacks to `expired`.
+  static void ExpireLocked(FlightT* f, absl::Time now,
+                           std::vector<std::pair<CallbackT, bool>>& expired)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->shard->mu) {
+    if (f->next_deadline > now) return;
+    absl::Time next_deadline = absl::InfiniteFuture();
+    for (size_t s = 0; s < f->slots.size(); ++s) {
+      Slot<Value>& slot = f->slots[s];
+      if (!slot.cb) continue;
+      if (slot.deadline <= now) {
+        expired.emplace_back(std::move(slot.cb), slot.inline_only);
+        FreeSlotLocked(f, static_cast<uint32_t>(s));
+      } else if (slot.deadline < next_deadline) {
+        next_deadline = slot.deadline;
+      }
+    }
+    f->next_deadline = next_deadline;
+  }
+
+  // Removes a forgotten flight from its shard's forgotten list.
   static void Unlink(FlightT* f) ABSL_EXCLUSIVE_LOCKS_REQUIRED(f->shard->mu) {
     if (f->prev != nullptr) {
       f->prev->shard->mu.AssertHeld();
       f->prev->next = f->next;
     } else {
-      f->shard->pending = f->next;
+      f->shard->forgotten = f->next;
     }
     if (f->next != nullptr) {
       f->next->shard->mu.AssertHeld();

@@ -8,8 +8,8 @@
 //
 // Thread-safety: thread-compatible (the registry guards it with its mutex).
 
-#ifndef EDGEKIT_BREAKER_INTERNAL_LRU_MAP_H_
-#define EDGEKIT_BREAKER_INTERNAL_LRU_MAP_H_
+#ifndef EDGEKIT_SRC_BREAKER_LRU_MAP_H_
+#define EDGEKIT_SRC_BREAKER_LRU_MAP_H_
 
 #include <cstddef>
 #include <list>
@@ -87,4 +87,4 @@ class LruMap {
 }  // namespace breaker_internal
 EDGEKIT_NAMESPACE_END
 
-#endif  // EDGEKIT_BREAKER_INTERNAL_LRU_MAP_H_
+#endif  // EDGEKIT_SRC_BREAKER_LRU_MAP_H_

@@ -1,0 +1,218 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: proxy_cache.cc
+// -----------------------------------------------------------------------------
+// The caching proxy's calls into edgekit::cache (see proxy_cache.h).
+
+#include "proxy_cache.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "edgekit/base/string_view.h"
+#include "edgekit/http/cache_control.h"
+
+namespace edgekit_examples {
+
+namespace cache = edgekit::cache;
+using edgekit::http::EqualsIgnoreCase;
+using edgekit::http::HeaderMap;
+
+absl::StatusOr<std::unique_ptr<ProxyCache>> ProxyCache::Create(Options options) {
+  cache::HttpCacheOptions co;
+  co.max_bytes = options.max_bytes;
+  co.max_object_bytes = options.max_object_bytes;
+  co.cache_name = options.cache_name;
+  co.default_wait_timeout = options.collapse_wait;
+  co.set_cookie = options.set_cookie;
+  // A reverse proxy is a surrogate (Edge Architecture 1.0): it honours
+  // Surrogate-Control targeted at it (or at every surrogate) after
+  // CDN-Cache-Control (RFC 9213), and announces itself upstream with
+  // Surrogate-Capability (CachingProxy::OriginRequest).
+  co.targeted_fields = {"CDN-Cache-Control", "Surrogate-Control"};
+  co.surrogate_device_token = options.cache_name;
+  absl::StatusOr<std::unique_ptr<cache::HttpCache>> c = cache::HttpCache::Create(std::move(co));
+  if (!c.ok()) return c.status();
+  return std::unique_ptr<ProxyCache>(new ProxyCache(std::move(options), *std::move(c)));
+}
+
+void ProxyCache::Ticket::OnReady(std::function<void()> callback) {
+  ticket_.OnReady([cb = std::move(callback)](cache::WaitOutcome) { cb(); });
+}
+
+void ProxyCache::Ticket::Cancel() { ticket_.Cancel(); }
+
+ProxyCache::Decision ProxyCache::FromLookup(cache::LookupResult r, Ticket* ticket) {
+  Decision d;
+  ticket->ticket_ = std::move(r.ticket);
+  switch (r.action) {
+    case cache::LookupAction::kServeFresh:
+    case cache::LookupAction::kServeStale:
+    case cache::LookupAction::kServeStaleAndRevalidate:
+      d.action = r.action == cache::LookupAction::kServeStaleAndRevalidate
+                     ? Decision::Action::kServeAndRefresh
+                     : Decision::Action::kServe;
+      d.stored.status = r.response->status;
+      d.stored.headers = r.ResponseHeaders();
+      d.stored.body = r.response->body;
+      d.conditional = r.ConditionalHeaders();
+      return d;
+    case cache::LookupAction::kRevalidate:
+      d.action = Decision::Action::kRevalidate;
+      d.conditional = r.ConditionalHeaders();
+      return d;
+    case cache::LookupAction::kFetch:
+    case cache::LookupAction::kBypass:
+      d.action = Decision::Action::kFetch;
+      return d;
+    case cache::LookupAction::kWaitForLeader:
+      d.action = Decision::Action::kWait;
+      return d;
+    case cache::LookupAction::kGatewayTimeout:
+      d.action = Decision::Action::kGatewayTimeout;
+      d.cache_status = std::string(r.cache_status.view());
+      return d;
+  }
+  return d;
+}
+
+ProxyCache::Decision ProxyCache::Lookup(const Request& request, absl::Time now, Ticket* ticket) {
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  return FromLookup(cache_->Lookup(creq, now), ticket);
+}
+
+ProxyCache::Decision ProxyCache::Resume(const Request& request, Ticket* ticket, absl::Time now) {
+  // A follower of a leader whose origin failed may get the stale response
+  // under the same policy as the leader (StaleOnErrorHeaders).
+  const std::optional<HeaderMap> stale = StaleOnErrorHeaders(request);
+  const cache::CacheRequest creq{request.method, request.uri,
+                                 stale ? stale->view() : request.headers->view()};
+  return FromLookup(cache_->Resume(creq, ticket->ticket_, now), ticket);
+}
+
+std::optional<HeaderMap> ProxyCache::StaleOnErrorHeaders(const Request& request) const {
+  if (options_.stale_on_error <= absl::ZeroDuration()) return std::nullopt;
+  const edgekit::http::CacheControl rcc = edgekit::http::ParseCacheControl(request.headers->view());
+  if (rcc.no_cache || rcc.no_store) return std::nullopt;
+  bool pragma_no_cache = false;
+  request.headers->ForEachListMember("Pragma", [&](std::string_view m) {
+    if (EqualsIgnoreCase(m, "no-cache")) pragma_no_cache = true;
+  });
+  if (pragma_no_cache && !request.headers->Contains("Cache-Control")) return std::nullopt;
+  HeaderMap h = *request.headers;
+  h.Add("Cache-Control",
+        absl::StrCat("stale-if-error=", absl::ToInt64Seconds(options_.stale_on_error)));
+  return h;
+}
+
+void ProxyCache::AddIdentityVary(const Request& request, int status, HeaderMap& headers) const {
+  if (options_.identity_field.empty() || !request.headers->Contains(options_.identity_field)) {
+    return;
+  }
+  // A 304 without Vary leaves the stored Vary as it is.
+  if (status == 304 && !headers.Contains("Vary")) return;
+  const edgekit::http::CacheControl cc = edgekit::http::ParseCacheControl(headers.view());
+  bool shared = cc.public_ || cc.s_maxage.has_value();
+  if (const auto cdn = edgekit::http::ParseTargetedCacheControl(headers.view())) {
+    shared = shared || cdn->public_ || cdn->s_maxage.has_value();
+  }
+  if (shared) return;
+  bool listed = false;
+  bool star = false;
+  headers.ForEachListMember("Vary", [&](std::string_view m) {
+    if (m == "*") star = true;
+    if (EqualsIgnoreCase(m, options_.identity_field)) listed = true;
+  });
+  if (!star && !listed) headers.Add("Vary", options_.identity_field);
+}
+
+ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderMap origin_headers,
+                                     std::string body, absl::Time request_time,
+                                     absl::Time response_time, Ticket* ticket) {
+  AddIdentityVary(request, status, origin_headers);
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  cache::StoreResult s = cache_->Store(creq, status, origin_headers.view(), std::move(body),
+                                       request_time, response_time, &ticket->ticket_);
+  Answer a;
+  a.from_cache =
+      s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
+  a.refetch = status == 304 && s.status == 304 && s.outcome != cache::StoreOutcome::kUpdated &&
+              s.outcome != cache::StoreOutcome::kStored;
+  a.response.status = s.status;
+  a.response.headers = s.ResponseHeaders();
+  a.response.body = s.served_body ? s.served_body : std::make_shared<const std::string>();
+  return a;
+}
+
+std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& request, absl::Time now,
+                                                            Ticket* ticket, int status,
+                                                            std::string* cache_status) {
+  const std::optional<HeaderMap> stale = StaleOnErrorHeaders(request);
+  const cache::CacheRequest creq{request.method, request.uri,
+                                 stale ? stale->view() : request.headers->view()};
+  cache::LookupResult e = cache_->OnOriginError(creq, now, &ticket->ticket_, status);
+  *cache_status = std::string(e.cache_status.view());
+  if (e.action != cache::LookupAction::kServeStale || !e.response) return std::nullopt;
+  stale_on_error_served_.fetch_add(1, std::memory_order_relaxed);
+  Stored out;
+  out.status = e.response->status;
+  out.headers = e.ResponseHeaders();
+  out.body = e.response->body;
+  return out;
+}
+
+size_t ProxyCache::PurgeUrl(std::string_view uri, bool soft, absl::Time now) {
+  return cache_->PurgeUrl(uri, soft, now);
+}
+size_t ProxyCache::PurgeTag(std::string_view tag, bool soft, absl::Time now) {
+  return cache_->PurgeTag(tag, soft, now);
+}
+size_t ProxyCache::PurgeAll() { return cache_->PurgeAll(); }
+
+cache::CacheCounters ProxyCache::counters() const { return cache_->counters(); }
+
+void ProxyCache::AppendMetrics(std::string* out) const {
+  auto metric = [out](std::string_view name, std::string_view type, std::string_view help,
+                      uint64_t value) {
+    absl::StrAppend(out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
+                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
+                    edgekit::AbslView(name), " ", value, "\n");
+  };
+  const cache::CacheCounters c = cache_->counters();
+  metric("edgekit_cache_lookups_total", "counter", "Cache lookups.", c.lookups);
+  metric("edgekit_cache_hits_total", "counter", "Fresh hits (including collapsed).", c.hits);
+  metric("edgekit_cache_stale_served_total", "counter", "Stale responses served.", c.stale_served);
+  metric("edgekit_cache_misses_uri_total", "counter", "Misses: nothing stored for the URI.",
+         c.misses_uri);
+  metric("edgekit_cache_misses_vary_total", "counter", "Misses: no matching variant.",
+         c.misses_vary);
+  metric("edgekit_cache_misses_stale_total", "counter", "Forwarded because stale.", c.misses_stale);
+  metric("edgekit_cache_misses_request_total", "counter",
+         "Forwarded because of request directives.", c.misses_request);
+  metric("edgekit_cache_bypasses_total", "counter", "Requests the cache could not serve.",
+         c.bypasses);
+  metric("edgekit_cache_gateway_timeouts_total", "counter", "only-if-cached 504s.",
+         c.gateway_timeouts);
+  metric("edgekit_cache_revalidations_total", "counter", "Conditional requests started.",
+         c.revalidations);
+  metric("edgekit_cache_revalidated_304_total", "counter", "304s that freshened an entry.",
+         c.revalidated_304);
+  metric("edgekit_cache_stores_total", "counter", "Responses stored.", c.stores);
+  metric("edgekit_cache_not_stored_total", "counter", "Responses not stored.", c.not_stored);
+  metric("edgekit_cache_invalidations_total", "counter", "Entries invalidated by unsafe methods.",
+         c.invalidations);
+  metric("edgekit_cache_evictions_total", "counter", "Entries evicted.", c.evictions);
+  metric("edgekit_cache_purges_total", "counter", "Entries purged.", c.purges);
+  metric("edgekit_cache_bytes", "gauge", "Bytes charged against the budget.", c.bytes);
+  metric("edgekit_cache_entries", "gauge", "Stored variants.", c.entries);
+  metric("edgekit_cache_collapsed_waiters_total", "counter", "Collapsed followers.",
+         c.collapsed_waiters);
+  metric("edgekit_cache_collapsed_hits_total", "counter", "Followers served the leader's response.",
+         c.collapsed_hits);
+  metric("edgekit_cache_wait_timeouts_total", "counter", "Follower waits that timed out.",
+         c.wait_timeouts);
+  metric("edgekit_proxy_stale_on_origin_error_total", "counter",
+         "Stale responses served because the origin failed.", stale_on_error_served_.load());
+}
+
+}  // namespace edgekit_examples

@@ -1,0 +1,799 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: http_server.cc
+// -----------------------------------------------------------------------------
+// HttpServer: connections over Asio sockets, requests through the strict
+// parser, bounded buffers, deadlines and fair accept.
+//
+// A connection reads into a per-thread buffer and parses it at once; only
+// bytes of a following (pipelined) request are kept, at most one read. Every
+// connection is in one of three lists of the server's registry: idle
+// (keep-alive, between requests), reading (a request head or body is
+// arriving) or busy (handled, or its response being written). When the
+// server is full, a new connection evicts the oldest reader that has been at
+// it for over a second (a slowloris), else the oldest idle connection.
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <cstdio>
+#include <deque>
+#include <list>
+#include <string>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "net_internal.h"
+
+namespace edgekit_examples {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using edgekit::http::EqualsIgnoreCase;
+using net_internal::AsioStrand;
+using net_internal::Guarded;
+using net_internal::ToChrono;
+using SteadyClock = std::chrono::steady_clock;
+
+// -----------------------------------------------------------------------------
+// ServerExchange
+// -----------------------------------------------------------------------------
+
+void ServerExchange::Respond(HttpResponse response) const {
+  if (responded_->exchange(true)) return;
+  sink_->Deliver(std::move(response));
+}
+
+void ServerExchange::SendInterim(HttpResponse interim) const {
+  if (responded_->load()) return;
+  sink_->DeliverInterim(std::move(interim));
+}
+
+namespace {
+
+class DecoratingSink final : public ServerExchange::Sink {
+ public:
+  DecoratingSink(ServerExchange inner, std::function<void(HttpResponse&)> decorate)
+      : inner_(std::move(inner)), decorate_(std::move(decorate)) {}
+  void Deliver(HttpResponse response) override {
+    if (decorate_) decorate_(response);
+    inner_.Respond(std::move(response));
+  }
+  void DeliverInterim(HttpResponse interim) override { inner_.SendInterim(std::move(interim)); }
+
+ private:
+  ServerExchange inner_;
+  std::function<void(HttpResponse&)> decorate_;
+};
+
+}  // namespace
+
+ServerExchange ServerExchange::WithDecorator(std::function<void(HttpResponse&)> decorate) const {
+  return ServerExchange(std::make_shared<DecoratingSink>(*this, std::move(decorate)), strand_,
+                        is_head_);
+}
+
+namespace {
+
+constexpr size_t kReadBufferSize = 16 * 1024;
+constexpr size_t kMaxInterimPerRequest = 8;
+constexpr auto kSlowReaderAge = std::chrono::seconds(1);
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 256 * 1024;
+
+// One read buffer per loop thread: a connection parses what it read before
+// its handler returns and keeps only the bytes of a pipelined request.
+char* ReadBuffer() {
+  thread_local std::array<char, kReadBufferSize> buffer;
+  return buffer.data();
+}
+
+// The response head as written to the client.
+std::string SerializeHead(const HttpResponse& r, bool is_head, unsigned version, bool keep,
+                          const std::string& server_name, bool* send_body) {
+  int status = r.status;
+  if (status < 100 || status > 999) status = 502;
+  std::string_view reason = r.reason;
+  if (reason.empty() || !edgekit::http::IsValidFieldValue(reason)) {
+    reason = ReasonPhrase(status);
+    if (reason.empty()) reason = "Unknown";
+  }
+  std::string out = absl::StrCat("HTTP/1.1 ", status, " ", edgekit::AbslView(reason), "\r\n");
+  const bool interim = status < 200;
+  const bool no_content = interim || status == 204 || status == 304 || is_head;
+  std::optional<std::string_view> passed_length;
+  bool has_server = false;
+  for (const auto& f : r.headers) {
+    if (EqualsIgnoreCase(f.name, "Content-Length")) {
+      if (no_content && !interim && status != 204 && !passed_length) passed_length = f.value;
+      continue;
+    }
+    if (EqualsIgnoreCase(f.name, "Transfer-Encoding") || EqualsIgnoreCase(f.name, "Connection") ||
+        EqualsIgnoreCase(f.name, "Keep-Alive")) {
+      continue;
+    }
+    if (!edgekit::http::IsToken(f.name) || !edgekit::http::IsValidFieldValue(f.value)) continue;
+    if (EqualsIgnoreCase(f.name, "Server")) has_server = true;
+    absl::StrAppend(&out, edgekit::AbslView(f.name), ": ", edgekit::AbslView(f.value), "\r\n");
+  }
+  if (interim) {
+    *send_body = false;
+    out += "\r\n";
+    return out;
+  }
+  if (!has_server && !server_name.empty()) absl::StrAppend(&out, "Server: ", server_name, "\r\n");
+  const std::string_view body = r.BodyView();
+  if (no_content) {
+    if (is_head && status != 204 && status != 304 && !body.empty()) {
+      absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
+    } else if (passed_length && edgekit::http::IsValidFieldValue(*passed_length)) {
+      absl::StrAppend(&out, "Content-Length: ", edgekit::AbslView(*passed_length), "\r\n");
+    }
+  } else {
+    absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
+  }
+  if (!keep) {
+    out += "Connection: close\r\n";
+  } else if (version == 10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
+  *send_body = !no_content;
+  return out;
+}
+
+class Session;
+
+}  // namespace
+
+// -----------------------------------------------------------------------------
+// The server and its connection registry
+// -----------------------------------------------------------------------------
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  enum Slot { kIdle = 0, kReading = 1, kBusy = 2 };
+  struct Entry {
+    std::weak_ptr<Session> session;
+    SteadyClock::time_point since;
+  };
+
+  Impl(asio::io_context& c, Options o, Handler h)
+      : ioc(c), acceptor(asio::make_strand(c)), options(std::move(o)), handler(std::move(h)) {}
+
+  void Accept();
+  void OnAccept(tcp::socket socket);
+  // Registry (all under mu).
+  bool Admit(const std::shared_ptr<Session>& s, std::shared_ptr<Session>* victim);
+  void Move(Session& s, Slot slot);
+  void Unregister(Session& s);
+  void UnregisterLocked(Session& s);
+
+  asio::io_context& ioc;
+  tcp::acceptor acceptor;
+  const Options options;
+  const Handler handler;
+  std::atomic<bool> closing{false};
+
+  std::mutex mu;
+  std::list<Entry> lists[3];
+  std::unordered_map<std::string, size_t> per_address;
+  size_t open = 0;
+
+  std::atomic<uint64_t> accepted{0}, rejected{0}, rejected_per_address{0}, evicted{0};
+  std::atomic<uint64_t> requests{0}, bad_requests{0}, expectation_failed{0}, overloaded{0};
+  std::atomic<uint64_t> header_timeouts{0}, idle_timeouts{0}, body_timeouts{0}, send_timeouts{0};
+  std::atomic<uint64_t> internal_errors{0}, interim{0};
+  std::array<std::atomic<uint64_t>, kHttp1ErrorCount> bad_by_reason{};
+  std::atomic<uint64_t> buffered{0};  // request body bytes reserved
+};
+
+namespace {
+
+class Session final : public std::enable_shared_from_this<Session>, public ServerExchange::Sink {
+ public:
+  Session(std::shared_ptr<HttpServer::Impl> server, tcp::socket socket, std::string address,
+          std::string peer)
+      : server_(std::move(server)),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        parser_(Http1Parser::Mode::kRequest, server_->options.limits),
+        address_(std::move(address)),
+        peer_(std::move(peer)) {
+    strand_ = std::make_shared<AsioStrand>(socket_.get_executor());
+  }
+  ~Session() override {
+    ReleaseBuffered();
+    server_->Unregister(*this);
+  }
+
+  const std::string& address() const { return address_; }
+
+  void Start() {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->socket_.set_option(tcp::no_delay(true), ignored);
+      self->socket_.non_blocking(true, ignored);
+      self->phase_ = Phase::kReading;
+      self->header_deadline_ = SteadyClock::now() + ToChrono(self->opts().header_timeout);
+      self->DoRead();
+    });
+  }
+
+  // Closes the connection to make room for a new one (fair accept).
+  void Evict() {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+  void Deliver(HttpResponse response) override {
+    asio::post(
+        socket_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
+          Guarded(
+              "write response", [&] { self->WriteFinal(std::move(r)); }, [&] { self->Close(); });
+        });
+  }
+
+  void DeliverInterim(HttpResponse interim) override {
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), r = std::move(interim)]() mutable {
+                 Guarded(
+                     "write interim response", [&] { self->WriteInterim(std::move(r)); },
+                     [&] { self->Close(); });
+               });
+  }
+
+  // Registry state, guarded by server_->mu.
+  bool registered_ = false;
+  HttpServer::Impl::Slot slot_ = HttpServer::Impl::kReading;
+  std::list<HttpServer::Impl::Entry>::iterator entry_;
+
+ private:
+  enum class Phase { kIdle, kReading, kHandling, kLingering, kClosed };
+  enum class Timeout { kNone, kIdle, kHeader, kBody, kSend, kLinger };
+  enum class Step { kContinue, kPause, kStop };
+
+  struct Outgoing {
+    std::string head;
+    HttpResponse response;  // keeps the body alive while it is written
+    bool send_body = false;
+    bool final = false;
+    bool keep = false;
+  };
+
+  const HttpServer::Options& opts() const { return server_->options; }
+
+  // --- timers ---------------------------------------------------------------
+
+  void ArmTimer(SteadyClock::time_point deadline, Timeout kind) {
+    timeout_kind_ = kind;
+    timed_out_ = Timeout::kNone;
+    const uint64_t gen = ++timer_gen_;
+    timer_.expires_at(deadline);
+    timer_.async_wait([self = shared_from_this(), gen](boost::system::error_code ec) {
+      if (ec || gen != self->timer_gen_) return;
+      self->timed_out_ = self->timeout_kind_;
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);  // the pending operation completes with an error
+    });
+  }
+
+  void DisarmTimer() {
+    ++timer_gen_;
+    timer_.cancel();
+  }
+
+  // --- reading --------------------------------------------------------------
+
+  void DoRead() {
+    switch (phase_) {
+      case Phase::kIdle:
+        ArmTimer(SteadyClock::now() + ToChrono(opts().idle_timeout), Timeout::kIdle);
+        break;
+      case Phase::kReading:
+        if (parser_.in_body()) {
+          ArmTimer(SteadyClock::now() + ToChrono(opts().body_timeout), Timeout::kBody);
+        } else {
+          ArmTimer(header_deadline_, Timeout::kHeader);
+        }
+        break;
+      case Phase::kLingering:
+        break;  // its timer runs from the start of the linger
+      default:
+        return;
+    }
+    socket_.async_wait(tcp::socket::wait_read,
+                       [self = shared_from_this()](boost::system::error_code ec) {
+                         Guarded(
+                             "read request", [&] { self->OnReadable(ec); },
+                             [&] {
+                               self->server_->internal_errors.fetch_add(1);
+                               self->Close();
+                             });
+                       });
+  }
+
+  void OnReadable(boost::system::error_code ec) {
+    if (phase_ == Phase::kClosed) return;
+    if (ec) return OnReadFailed();
+    char* buf = ReadBuffer();
+    boost::system::error_code rec;
+    const size_t n = socket_.read_some(asio::buffer(buf, kReadBufferSize), rec);
+    if (rec == asio::error::would_block || rec == asio::error::try_again) return DoRead();
+    if (phase_ == Phase::kLingering) {
+      lingered_ += n;
+      if (rec || lingered_ > kLingerBytes) return Close();
+      return DoRead();
+    }
+    if (rec) return Close();  // EOF or reset: nothing to answer
+    if (phase_ == Phase::kIdle) {
+      phase_ = Phase::kReading;
+      header_deadline_ = SteadyClock::now() + ToChrono(opts().header_timeout);
+      server_->Move(*this, HttpServer::Impl::kReading);
+    }
+    Pump(std::string_view(buf, n));
+  }
+
+  void OnReadFailed() {
+    switch (timed_out_) {
+      case Timeout::kIdle:
+        server_->idle_timeouts.fetch_add(1);
+        return Close();
+      case Timeout::kHeader:
+        server_->header_timeouts.fetch_add(1);
+        // §9.5 of RFC 9112: a server may close after 408; nothing to say to
+        // a connection that never started a request.
+        if (!parser_.in_message()) return Close();
+        return WriteError(408, "request header not received in time\n");
+      case Timeout::kBody:
+        server_->body_timeouts.fetch_add(1);
+        return WriteError(408, "request body not received in time\n");
+      default:
+        return Close();
+    }
+  }
+
+  void Pump(std::string_view in) {
+    for (;;) {
+      size_t used = 0;
+      const Http1Parser::Event ev = parser_.Parse(in, &used);
+      in.remove_prefix(used);
+      switch (ev) {
+        case Http1Parser::Event::kHead: {
+          const Step s = OnHead(in);
+          if (s == Step::kContinue) continue;
+          if (s == Step::kPause) pending_.assign(in.data(), in.size());
+          return;
+        }
+        case Http1Parser::Event::kBody:
+          if (!OnBody(parser_.body())) return;
+          continue;
+        case Http1Parser::Event::kDone:
+          pending_.assign(in.data(), in.size());
+          return OnRequest();
+        case Http1Parser::Event::kError:
+          return BadRequest(parser_.error());
+        case Http1Parser::Event::kNeedMore:
+          return DoRead();
+      }
+    }
+  }
+
+  // Parses the bytes kept from an earlier read (pipelining, 100-continue).
+  void Resume() {
+    std::string in = std::move(pending_);
+    pending_.clear();
+    if (in.empty()) return DoRead();
+    Pump(in);
+  }
+
+  Step OnHead(std::string_view rest) {
+    head_ = parser_.TakeHead();
+    body_.clear();
+    if (head_.expect_other) {
+      server_->expectation_failed.fetch_add(1);
+      WriteError(417, "unsupported expectation\n");
+      return Step::kStop;
+    }
+    if (head_.framing == Http1Head::Framing::kLength && !Reserve(head_.content_length)) {
+      return Step::kStop;
+    }
+    if (head_.expect_continue && head_.framing != Http1Head::Framing::kNone && rest.empty()) {
+      // RFC 9110 §10.1.1: ask for the body the client is waiting to send.
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      ArmTimer(SteadyClock::now() + ToChrono(opts().send_timeout), Timeout::kSend);
+      asio::async_write(socket_, asio::buffer(kContinue),
+                        [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                          self->DisarmTimer();
+                          if (ec) return self->Close();
+                          Guarded(
+                              "read request body", [&] { self->Resume(); }, [&] { self->Close(); });
+                        });
+      return Step::kPause;
+    }
+    return Step::kContinue;
+  }
+
+  bool OnBody(std::string_view data) {
+    // Chunked bodies count against the shared budget as they arrive.
+    if (head_.framing == Http1Head::Framing::kChunked && !Reserve(data.size())) return false;
+    body_.append(data.data(), data.size());
+    return true;
+  }
+
+  // Reserves `n` bytes of max_buffered_body_bytes; on failure answers 503.
+  bool Reserve(uint64_t n) {
+    if (n == 0) return true;
+    if (server_->buffered.fetch_add(n) + n > opts().max_buffered_body_bytes) {
+      server_->buffered.fetch_sub(n);
+      server_->overloaded.fetch_add(1);
+      WriteError(503, "too many large request bodies in flight; retry later\n");
+      return false;
+    }
+    reserved_ += n;
+    return true;
+  }
+
+  void ReleaseBuffered() {
+    if (reserved_ != 0) server_->buffered.fetch_sub(reserved_);
+    reserved_ = 0;
+  }
+
+  void BadRequest(Http1Error e) {
+    server_->bad_by_reason[static_cast<size_t>(e)].fetch_add(1);
+    const int status = StatusFor(e);
+    if (status == 0) return Close();  // truncated: the client is gone
+    WriteError(status, absl::StrCat("bad request: ", edgekit::AbslView(ToString(e)), "\n"));
+  }
+
+  void OnRequest() {
+    phase_ = Phase::kHandling;
+    DisarmTimer();
+    server_->Move(*this, HttpServer::Impl::kBusy);
+    server_->requests.fetch_add(1);
+    HttpRequest req;
+    req.method = std::move(head_.method);
+    req.target = std::move(head_.target);
+    req.version = head_.version;
+    req.headers = std::move(head_.headers);
+    req.body = std::move(body_);
+    body_ = std::string();
+    req.keep_alive = head_.keep_alive;
+    req.peer = peer_;
+    req.peer_address = address_;
+    keep_alive_ = head_.keep_alive;
+    version_ = head_.version;
+    is_head_ = req.method == "HEAD";
+    interims_ = 0;
+    final_queued_ = false;
+    ServerExchange exchange(shared_from_this(), strand_, is_head_);
+    Guarded(
+        "request handler", [&] { server_->handler(std::move(req), exchange); },
+        [&] {
+          server_->internal_errors.fetch_add(1);
+          HttpResponse r = TextResponse(500, "internal error\n");
+          r.keep_alive = false;
+          exchange.Respond(std::move(r));
+        });
+  }
+
+  // --- writing --------------------------------------------------------------
+
+  void WriteInterim(HttpResponse r) {
+    if (phase_ != Phase::kHandling || final_queued_ || version_ < 11) return;
+    if (r.status < 102 || r.status > 199 || interims_ >= kMaxInterimPerRequest) return;
+    ++interims_;
+    server_->interim.fetch_add(1);
+    Outgoing out;
+    out.head = SerializeHead(r, false, version_, true, "", &out.send_body);
+    Enqueue(std::move(out));
+  }
+
+  void WriteFinal(HttpResponse r) {
+    if (phase_ != Phase::kHandling || final_queued_) return;
+    final_queued_ = true;
+    Outgoing out;
+    out.final = true;
+    out.keep = keep_alive_ && r.keep_alive && !server_->closing.load();
+    out.head = SerializeHead(r, is_head_, version_, out.keep, opts().server_name, &out.send_body);
+    out.response = std::move(r);
+    Enqueue(std::move(out));
+  }
+
+  void WriteError(int status, std::string text) {
+    server_->bad_requests.fetch_add(1);
+    DisarmTimer();
+    phase_ = Phase::kHandling;
+    server_->Move(*this, HttpServer::Impl::kBusy);
+    keep_alive_ = false;
+    is_head_ = false;
+    final_queued_ = false;
+    HttpResponse r = TextResponse(status, std::move(text));
+    r.keep_alive = false;
+    WriteFinal(std::move(r));
+  }
+
+  void Enqueue(Outgoing out) {
+    queue_.push_back(std::move(out));
+    if (!writing_) WriteNext();
+  }
+
+  void WriteNext() {
+    if (queue_.empty()) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    written_ = 0;
+    WriteSome();
+  }
+
+  void WriteSome() {
+    const Outgoing& out = queue_.front();
+    const std::string_view body = out.send_body ? out.response.BodyView() : std::string_view();
+    std::array<asio::const_buffer, 2> buffers;  // an unused second buffer stays empty
+    if (written_ < out.head.size()) {
+      buffers[0] = asio::buffer(out.head.data() + written_, out.head.size() - written_);
+      buffers[1] = asio::buffer(body.data(), body.size());
+    } else {
+      const size_t done = written_ - out.head.size();
+      buffers[0] = asio::buffer(body.data() + done, body.size() - done);
+    }
+    // A send timeout, reset by every write that makes progress.
+    ArmTimer(SteadyClock::now() + ToChrono(opts().send_timeout), Timeout::kSend);
+    socket_.async_write_some(
+        buffers, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          Guarded(
+              "write response", [&] { self->OnWrite(ec, n); }, [&] { self->Close(); });
+        });
+  }
+
+  void OnWrite(boost::system::error_code ec, size_t n) {
+    if (phase_ == Phase::kClosed) return;
+    if (ec) {
+      if (ec == asio::error::would_block || ec == asio::error::try_again) return WriteSome();
+      if (timed_out_ == Timeout::kSend) server_->send_timeouts.fetch_add(1);
+      return Close();
+    }
+    written_ += n;
+    const Outgoing& out = queue_.front();
+    const size_t total =
+        out.head.size() + (out.send_body ? out.response.BodyView().size() : size_t{0});
+    if (written_ < total) return WriteSome();
+    DisarmTimer();
+    const bool final = out.final;
+    const bool keep = out.keep;
+    queue_.pop_front();
+    if (!final) return WriteNext();
+    writing_ = false;
+    AfterResponse(keep);
+  }
+
+  void AfterResponse(bool keep) {
+    ReleaseBuffered();
+    head_ = Http1Head();
+    if (!keep) return LingeringClose();
+    phase_ = Phase::kIdle;
+    server_->Move(*this, HttpServer::Impl::kIdle);
+    if (!pending_.empty()) {
+      phase_ = Phase::kReading;
+      header_deadline_ = SteadyClock::now() + ToChrono(opts().header_timeout);
+      server_->Move(*this, HttpServer::Impl::kReading);
+    }
+    Resume();
+  }
+
+  // Half-closes, then reads and discards what the client still sends for a
+  // moment, so that it sees the response before the connection is reset.
+  void LingeringClose() {
+    phase_ = Phase::kLingering;
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    ArmTimer(SteadyClock::now() + kLingerTime, Timeout::kLinger);
+    DoRead();
+  }
+
+  void Close() {
+    if (phase_ == Phase::kClosed) return;
+    phase_ = Phase::kClosed;
+    DisarmTimer();
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    ReleaseBuffered();
+    queue_.clear();
+    pending_.clear();
+    server_->Unregister(*this);
+  }
+
+  std::shared_ptr<HttpServer::Impl> server_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  std::shared_ptr<AsioStrand> strand_;
+  Http1Parser parser_;
+  const std::string address_;
+  const std::string peer_;
+
+  Phase phase_ = Phase::kReading;
+  SteadyClock::time_point header_deadline_;
+  Timeout timeout_kind_ = Timeout::kNone;
+  Timeout timed_out_ = Timeout::kNone;
+  uint64_t timer_gen_ = 0;
+
+  Http1Head head_;
+  std::string body_;
+  std::string pending_;  // bytes of the next request, at most one read
+  uint64_t reserved_ = 0;
+  size_t lingered_ = 0;
+
+  bool keep_alive_ = true;
+  bool is_head_ = false;
+  unsigned version_ = 11;
+  size_t interims_ = 0;
+  bool final_queued_ = false;
+  std::deque<Outgoing> queue_;
+  bool writing_ = false;
+  size_t written_ = 0;
+};
+
+}  // namespace
+
+// -----------------------------------------------------------------------------
+// Registry
+// -----------------------------------------------------------------------------
+
+bool HttpServer::Impl::Admit(const std::shared_ptr<Session>& s, std::shared_ptr<Session>* victim) {
+  std::lock_guard<std::mutex> lock(mu);
+  const size_t cap = options.max_connections_per_address;
+  size_t& mine = per_address[s->address()];
+  if (cap != 0 && mine >= cap) {
+    if (mine == 0) per_address.erase(s->address());
+    rejected_per_address.fetch_add(1);
+    return false;
+  }
+  if (open >= options.max_connections) {
+    const auto now = SteadyClock::now();
+    std::list<Entry>* from = nullptr;
+    if (!lists[kReading].empty() && now - lists[kReading].front().since >= kSlowReaderAge) {
+      from = &lists[kReading];
+    } else if (!lists[kIdle].empty()) {
+      from = &lists[kIdle];
+    } else if (!lists[kReading].empty()) {
+      from = &lists[kReading];
+    }
+    std::shared_ptr<Session> v = from ? from->front().session.lock() : nullptr;
+    if (!v) {
+      if (mine == 0) per_address.erase(s->address());
+      rejected.fetch_add(1);
+      return false;
+    }
+    UnregisterLocked(*v);
+    evicted.fetch_add(1);
+    *victim = std::move(v);
+  }
+  ++mine;
+  ++open;
+  s->registered_ = true;
+  s->slot_ = kReading;
+  s->entry_ = lists[kReading].insert(lists[kReading].end(), Entry{s, SteadyClock::now()});
+  return true;
+}
+
+void HttpServer::Impl::Move(Session& s, Slot slot) {
+  std::lock_guard<std::mutex> lock(mu);
+  if (!s.registered_) return;
+  s.entry_->since = SteadyClock::now();
+  lists[slot].splice(lists[slot].end(), lists[s.slot_], s.entry_);
+  s.slot_ = slot;
+}
+
+void HttpServer::Impl::Unregister(Session& s) {
+  std::lock_guard<std::mutex> lock(mu);
+  UnregisterLocked(s);
+}
+
+void HttpServer::Impl::UnregisterLocked(Session& s) {
+  if (!s.registered_) return;
+  s.registered_ = false;
+  lists[s.slot_].erase(s.entry_);
+  auto it = per_address.find(s.address());
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  --open;
+}
+
+void HttpServer::Impl::OnAccept(tcp::socket socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint ep = socket.remote_endpoint(ec);
+  if (ec) return;
+  std::string address = ep.address().to_string();
+  std::string peer = absl::StrCat(address, ":", ep.port());
+  auto session = std::make_shared<Session>(shared_from_this(), std::move(socket),
+                                           std::move(address), std::move(peer));
+  std::shared_ptr<Session> victim;
+  if (!Admit(session, &victim)) return;  // the socket closes with the session
+  accepted.fetch_add(1);
+  if (victim) victim->Evict();
+  session->Start();
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(
+      asio::make_strand(ioc),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        if (self->closing.load()) return;
+        if (ec) {
+          if (ec == asio::error::operation_aborted) return;
+          // EMFILE and friends: back off a little instead of spinning.
+          auto t = std::make_shared<asio::steady_timer>(self->acceptor.get_executor(),
+                                                        std::chrono::milliseconds(50));
+          t->async_wait([self, t](boost::system::error_code) { self->Accept(); });
+          return;
+        }
+        Guarded(
+            "accept", [&] { self->OnAccept(std::move(socket)); }, [] {});
+        self->Accept();
+      });
+}
+
+// -----------------------------------------------------------------------------
+// HttpServer
+// -----------------------------------------------------------------------------
+
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() {
+  impl_->closing.store(true);
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(EventLoop& loop, Options options,
+                                                               Handler handler) {
+  boost::system::error_code ec;
+  const asio::ip::address address = asio::ip::make_address(options.host, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("bad listen address: ", options.host));
+  auto impl = std::make_shared<Impl>(loop.impl().ioc, std::move(options), std::move(handler));
+  const tcp::endpoint endpoint(address, impl->options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", impl->options.host, ":",
+                                               impl->options.port, ": ", ec.message()));
+  }
+  asio::dispatch(impl->acceptor.get_executor(), [impl] { impl->Accept(); });
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+uint16_t HttpServer::port() const {
+  boost::system::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+HttpServer::Stats HttpServer::stats() const {
+  Stats s;
+  const Impl& i = *impl_;
+  s.connections_accepted = i.accepted.load();
+  s.connections_rejected = i.rejected.load();
+  s.connections_rejected_per_address = i.rejected_per_address.load();
+  s.connections_evicted = i.evicted.load();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    s.connections_active = impl_->open;
+  }
+  s.requests = i.requests.load();
+  s.bad_requests = i.bad_requests.load();
+  for (size_t k = 0; k < kHttp1ErrorCount; ++k) s.bad_requests_by_reason[k] = i.bad_by_reason[k];
+  s.expectation_failed = i.expectation_failed.load();
+  s.overloaded = i.overloaded.load();
+  s.header_timeouts = i.header_timeouts.load();
+  s.idle_timeouts = i.idle_timeouts.load();
+  s.body_timeouts = i.body_timeouts.load();
+  s.send_timeouts = i.send_timeouts.load();
+  s.internal_errors = i.internal_errors.load();
+  s.interim_responses = i.interim.load();
+  return s;
+}
+
+}  // namespace edgekit_examples
