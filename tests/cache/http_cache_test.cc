@@ -35,6 +35,15 @@ TEST_CASE("Create validates options", "[cache]") {
   o = {};
   o.early_expiration_beta = 0;
   CHECK_FALSE(cache::HttpCache::Create(o).ok());
+  // The collapse bounds go to edgekit::coalesce, whose ranges they must fit.
+  o = {};
+  o.max_waiters_per_key = size_t{1} << 33;
+  absl::Status waiters = cache::HttpCache::Create(o).status();
+  CHECK(waiters.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(waiters.message().find("max_waiters_per_key") != absl::string_view::npos);
+  o = {};
+  o.max_inflight_keys = (size_t{1} << 32) + 1;
+  CHECK(cache::HttpCache::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(cache::HttpCache::Create({}).ok());
 }
 
