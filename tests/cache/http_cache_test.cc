@@ -35,6 +35,15 @@ TEST_CASE("Create validates options", "[cache]") {
   o = {};
   o.early_expiration_beta = 0;
   CHECK_FALSE(cache::HttpCache::Create(o).ok());
+  // The collapse bounds go to edgekit::coalesce, whose ranges they must fit.
+  o = {};
+  o.max_waiters_per_key = size_t{1} << 33;
+  absl::Status waiters = cache::HttpCache::Create(o).status();
+  CHECK(waiters.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(waiters.message().find("max_waiters_per_key") != absl::string_view::npos);
+  o = {};
+  o.max_inflight_keys = (size_t{1} << 32) + 1;
+  CHECK(cache::HttpCache::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(cache::HttpCache::Create({}).ok());
 }
 
@@ -54,7 +63,7 @@ TEST_CASE("A miss, a store and a fresh hit with Age and Cache-Status (RFC 9111 4
   h.clock.Advance(absl::Seconds(10));
   auto hit = h.Get(kUri);
   REQUIRE(hit.action == LA::kServeFresh);
-  CHECK(*hit.response->body == "hello");
+  CHECK(hit.response->body->ToString() == "hello");
   CHECK(hit.age_value == "10");
   CHECK(hit.cache_status == "edgekit;hit;ttl=90");
   auto served = hit.ResponseHeaders();
@@ -185,14 +194,14 @@ TEST_CASE("Vary selects variants after normalization (RFC 9111 4.1)", "[cache]")
   h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}, {"Vary", "accept-encoding"}}, "id", id);
   auto a = h.Get(kUri, {{"Accept-Encoding", "GZIP,br"}});
   REQUIRE(a.action == LA::kServeFresh);
-  CHECK(*a.response->body == "gz");
+  CHECK(a.response->body->ToString() == "gz");
   // Two field lines combine to the same value.
   auto b = h.Get(kUri, {{"Accept-Encoding", "gzip"}, {"accept-encoding", " br "}});
   REQUIRE(b.action == LA::kServeFresh);
-  CHECK(*b.response->body == "gz");
+  CHECK(b.response->body->ToString() == "gz");
   auto c = h.Get(kUri, id);
   REQUIRE(c.action == LA::kServeFresh);
-  CHECK(*c.response->body == "id");
+  CHECK(c.response->body->ToString() == "id");
   auto d = h.Get(kUri, {{"Accept-Encoding", "br"}});
   CHECK(d.action == LA::kFetch);
   CHECK(d.fwd == cache::ForwardReason::kVaryMiss);
@@ -394,7 +403,7 @@ TEST_CASE("stale-while-revalidate: one background revalidation per key (RFC 5861
   REQUIRE(first.action == LA::kServeStaleAndRevalidate);
   CHECK(first.ticket.role() == cache::CollapseTicket::Role::kRevalidator);
   CHECK(first.if_none_match == "\"e\"");
-  CHECK(*first.response->body == "v1");
+  CHECK(first.response->body->ToString() == "v1");
   auto second = h.Get(kUri);
   CHECK(second.action == LA::kServeStale);
   CHECK_FALSE(second.ticket.is_leader());
@@ -424,7 +433,7 @@ TEST_CASE("stale-if-error serves stale on 5xx and origin errors, never with must
   SECTION("connection error") {
     auto e = h.cache->OnOriginError({"GET", kUri, {}}, h.now(), &r.ticket);
     CHECK(e.action == LA::kServeStale);
-    CHECK(*e.response->body == "v1");
+    CHECK(e.response->body->ToString() == "v1");
   }
   SECTION("outside the window") {
     h.clock.Advance(absl::Seconds(100));
@@ -518,7 +527,7 @@ TEST_CASE("HEAD is served from the stored GET and HEAD responses update it (RFC 
   CHECK(st.outcome == cache::StoreOutcome::kUpdated);
   auto g = h.Get(kUri);
   CHECK(HeaderOf(g.ResponseHeaders(), "X-A") == "2");
-  CHECK(*g.response->body == "body");
+  CHECK(g.response->body->ToString() == "body");
   CHECK(g.cache_status == "edgekit;hit;ttl=600");
   // A HEAD with a different ETag marks the stored response stale.
   h.Put(kUri, 200, {{"ETag", "\"f\""}}, "", {}, nullptr, "HEAD");
@@ -541,6 +550,39 @@ TEST_CASE("Keys: scheme/host case, default port, fragment, bad and NUL-byte URIs
   CHECK(h.Get(nul2).action == LA::kFetch);
   CHECK(h.Get("not a uri").action == LA::kBypass);
   CHECK(h.Get("https://example.com/" + std::string(10000, 'x')).action == LA::kBypass);
+}
+
+// RFC 9110 §4.2.1 / §7.2, RFC 3986 §3.2: the key's authority is a valid
+// uri-host [":" port]. A host that pastes an attacker's Host into the URI
+// must not get the key of another URI: `h#` (the fragment cut would leave
+// "h"), `h/echo` (the rest becomes a path of h), userinfo, bad ports.
+TEST_CASE("Keys: an invalid authority in the URI or the Host field makes no key", "[cache]") {
+  Harness h;
+  h.Put("http://h/", 200, {{"Cache-Control", "max-age=60"}}, "root of h");
+  h.Put("http://h/echo/x", 200, {{"Cache-Control", "max-age=60"}}, "echo of h");
+  for (const char* uri : {"http://h#/", "http://h#", "http://u@h/", "http://h:99999/", "http://h:/",
+                          "http://a b/", "http://[::1/", "http://h%zz/"}) {
+    INFO(uri);
+    CHECK_FALSE(h.cache->KeyForUri(uri).has_value());
+    CHECK(h.Get(uri).action == LA::kBypass);
+    auto s = h.Put(uri, 200, {{"Cache-Control", "max-age=60"}}, "poison");
+    CHECK(s.outcome == cache::StoreOutcome::kNotStored);
+  }
+  // The URI "http://h/echo/x" is what a host makes of Host "h/echo" and
+  // target "/x": the Host field gives it away, so nothing is served or
+  // stored for it.
+  const Fields bad_host{{"Host", "h/echo"}};
+  CHECK(h.Get("http://h/echo/x", bad_host).action == LA::kBypass);
+  auto s = h.Put("http://h/echo/x", 200, {{"Cache-Control", "max-age=60"}}, "poison", bad_host);
+  CHECK(s.outcome == cache::StoreOutcome::kNotStored);
+  CHECK(h.Get("http://h/", {{"Host", "h#"}}).action == LA::kBypass);
+  CHECK(h.Get("http://h/", {{"Host", "h"}, {"Host", "h"}}).action == LA::kBypass);  // §3.2
+  // Nothing was replaced: valid requests still get what was stored.
+  CHECK(h.Get("http://h/echo/x").response->body->ToString() == "echo of h");
+  CHECK(h.Get("http://h/", {{"Host", "H"}}).response->body->ToString() == "root of h");
+  CHECK(h.Get("http://h/", {{"Host", "h:80"}}).action == LA::kServeFresh);
+  CHECK(h.Get("http://[::1]:8080/").action == LA::kFetch);  // valid: a key, nothing stored
+  CHECK(h.cache->KeyForUri("http://[::1]:8080/a").value() == "http://[::1]:8080/a");
 }
 
 TEST_CASE("Purge by URL, by tag (hard and soft) and all; surrogate keys stripped", "[cache]") {
@@ -575,7 +617,7 @@ TEST_CASE("Purge by URL, by tag (hard and soft) and all; surrogate keys stripped
     CHECK(h.cache->counters().entries == 1);
   }
   SECTION("soft tag purge marks stale: revalidate, or stale within its window") {
-    CHECK(h.cache->PurgeTag("product-1", /*soft=*/true, h.now()) == 1);
+    CHECK(h.cache->PurgeTag("product-1", cache::PurgeMode::kSoft, h.now()) == 1);
     auto a = h.Get(kUri, v1);
     CHECK(a.action == LA::kServeStaleAndRevalidate);
     CHECK(h.Get(kUri, v2).action == LA::kServeFresh);
@@ -669,7 +711,7 @@ TEST_CASE("A full response to a revalidation replaces the stored one, even when 
     h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}, {"ETag", "\"2\""}}, "new", {}, &r.ticket);
     auto hit = h.Get(kUri);
     REQUIRE(hit.action == LA::kServeFresh);
-    CHECK(*hit.response->body == "new");
+    CHECK(hit.response->body->ToString() == "new");
     CHECK(h.cache->counters().entries == 1);
   }
   SECTION("no-store 200: the stale one is dropped") {
