@@ -34,12 +34,14 @@ PurgeSync::PurgeSync(PurgeSyncOptions options, std::shared_ptr<Client> client,
 
 // The one place that calls the cache's purge API.
 size_t PurgeSync::PurgeLocal(PurgeKind kind, PurgeMode mode, std::string_view value) {
-  const bool soft = mode == PurgeMode::kSoft;
+  // The wire's mode (redis core cannot name the cache's enum) to the cache's.
+  const cache::PurgeMode cache_mode =
+      mode == PurgeMode::kSoft ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard;
   switch (kind) {
     case PurgeKind::kUrl:
-      return cache_->PurgeUrl(value, soft, clock_.SystemNow());
+      return cache_->PurgeUrl(value, cache_mode, clock_.SystemNow());
     case PurgeKind::kTag:
-      return cache_->PurgeTag(value, soft, clock_.SystemNow());
+      return cache_->PurgeTag(value, cache_mode, clock_.SystemNow());
     case PurgeKind::kAll:
       return cache_->PurgeAll();
   }
