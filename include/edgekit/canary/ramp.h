@@ -69,7 +69,7 @@ struct RampStage {
   absl::Duration min_duration = absl::ZeroDuration();
 };
 
-// The schedule the issue names: 1% -> 5% -> 25% -> 50% -> 100%, `dwell` each.
+// A common rollout schedule: 1% -> 5% -> 25% -> 50% -> 100%, `dwell` each.
 [[nodiscard]] EDGEKIT_API std::vector<RampStage> DefaultRampSchedule(
     absl::Duration dwell = absl::Minutes(10));
 
