@@ -116,8 +116,18 @@ class CachingProxy {
   void set_server(const HttpServer* server) { server_.store(server); }
   void set_admin_server(const HttpServer* server) { admin_server_.store(server); }
 
-  // Counters as Prometheus text exposition format.
+  // Every metric the proxy has: the cache's (`edgekit_cache_*`), the proxy's
+  // and its listeners' and origin client's (`edgekit_proxy_*`; listener
+  // series carry `listener="main"` or `"admin"`), then the extra ones below.
+  void VisitMetrics(edgekit::MetricsVisitor& visitor) const;
+  // The same as Prometheus text (what GET /metrics serves), written by
+  // edgekit::PrometheusTextWriter.
   std::string MetricsText() const;
+  // Metrics of the host's own components (the gateway's limiters, breakers,
+  // canary) appended to every scrape. Set before the loop serves requests.
+  void set_extra_metrics(std::function<void(edgekit::MetricsVisitor&)> fn) {
+    extra_metrics_ = std::move(fn);
+  }
 
   ProxyCache& cache() { return *cache_; }
 
@@ -173,6 +183,7 @@ class CachingProxy {
   std::atomic<const HttpServer*> server_{nullptr};
   std::atomic<const HttpServer*> admin_server_{nullptr};
   mutable Counters counters_;
+  std::function<void(edgekit::MetricsVisitor&)> extra_metrics_;
 };
 
 }  // namespace edgekit_examples

@@ -56,7 +56,8 @@ flags:
                              POST /.edgekit/purge?url=URL[&host=H][&soft=1] (URL absolute or /path)
                              POST /.edgekit/purge?tag=KEY[&soft=1]   (Surrogate-Key / Cache-Tag)
                              POST /.edgekit/purge-all
-                             GET  /.edgekit/metrics                  (Prometheus text)
+                             GET  /.edgekit/metrics                  (Prometheus text; also
+                                                                      GET /metrics on --admin-listen)
                            without it, /.edgekit/ paths are proxied like any other
   --admin-listen HOST:PORT serve the admin endpoint on this address only (not on --listen,
                            where /.edgekit/ is then proxied like any other path)

@@ -171,48 +171,48 @@ size_t ProxyCache::PurgeAll() { return cache_->PurgeAll(); }
 
 cache::CacheCounters ProxyCache::counters() const { return cache_->counters(); }
 
-void ProxyCache::AppendMetrics(std::string* out) const {
-  auto metric = [out](std::string_view name, std::string_view type, std::string_view help,
-                      uint64_t value) {
-    absl::StrAppend(out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
-                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
-                    edgekit::AbslView(name), " ", value, "\n");
+void ProxyCache::VisitMetrics(edgekit::MetricsVisitor& visitor) const {
+  using edgekit::MetricType;
+  auto counter = [&visitor](std::string_view name, std::string_view help, uint64_t value,
+                            absl::Span<const edgekit::MetricLabel> labels = {}) {
+    edgekit::VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(value),
+                         labels);
   };
   const cache::CacheCounters c = cache_->counters();
-  metric("edgekit_cache_lookups_total", "counter", "Cache lookups.", c.lookups);
-  metric("edgekit_cache_hits_total", "counter", "Fresh hits (including collapsed).", c.hits);
-  metric("edgekit_cache_stale_served_total", "counter", "Stale responses served.", c.stale_served);
-  metric("edgekit_cache_misses_uri_total", "counter", "Misses: nothing stored for the URI.",
-         c.misses_uri);
-  metric("edgekit_cache_misses_vary_total", "counter", "Misses: no matching variant.",
-         c.misses_vary);
-  metric("edgekit_cache_misses_stale_total", "counter", "Forwarded because stale.", c.misses_stale);
-  metric("edgekit_cache_misses_request_total", "counter",
-         "Forwarded because of request directives.", c.misses_request);
-  metric("edgekit_cache_bypasses_total", "counter", "Requests the cache could not serve.",
-         c.bypasses);
-  metric("edgekit_cache_gateway_timeouts_total", "counter", "only-if-cached 504s.",
-         c.gateway_timeouts);
-  metric("edgekit_cache_revalidations_total", "counter", "Conditional requests started.",
-         c.revalidations);
-  metric("edgekit_cache_revalidated_304_total", "counter", "304s that freshened an entry.",
-         c.revalidated_304);
-  metric("edgekit_cache_stores_total", "counter", "Responses stored.", c.stores);
-  metric("edgekit_cache_not_stored_total", "counter", "Responses not stored.", c.not_stored);
-  metric("edgekit_cache_invalidations_total", "counter", "Entries invalidated by unsafe methods.",
-         c.invalidations);
-  metric("edgekit_cache_evictions_total", "counter", "Entries evicted.", c.evictions);
-  metric("edgekit_cache_purges_total", "counter", "Entries purged.", c.purges);
-  metric("edgekit_cache_bytes", "gauge", "Bytes charged against the budget.", c.bytes);
-  metric("edgekit_cache_entries", "gauge", "Stored variants.", c.entries);
-  metric("edgekit_cache_collapsed_waiters_total", "counter", "Collapsed followers.",
-         c.collapsed_waiters);
-  metric("edgekit_cache_collapsed_hits_total", "counter", "Followers served the leader's response.",
-         c.collapsed_hits);
-  metric("edgekit_cache_wait_timeouts_total", "counter", "Follower waits that timed out.",
-         c.wait_timeouts);
-  metric("edgekit_proxy_stale_on_origin_error_total", "counter",
-         "Stale responses served because the origin failed.", stale_on_error_served_.load());
+  counter("edgekit_cache_lookups_total", "Lookups", c.lookups);
+  counter("edgekit_cache_hits_total", "Fresh hits, collapsed ones included", c.hits);
+  counter("edgekit_cache_stale_served_total", "Stale responses served", c.stale_served);
+  const std::pair<std::string_view, uint64_t> misses[] = {{"uri", c.misses_uri},
+                                                          {"vary", c.misses_vary},
+                                                          {"stale", c.misses_stale},
+                                                          {"request", c.misses_request}};
+  for (const auto& [reason, n] : misses) {
+    const edgekit::MetricLabel label[] = {{"reason", reason}};
+    counter("edgekit_cache_misses_total", "Requests forwarded, by reason", n, label);
+  }
+  counter("edgekit_cache_bypasses_total", "Requests the cache could not help", c.bypasses);
+  counter("edgekit_cache_gateway_timeouts_total", "only-if-cached answered 504",
+          c.gateway_timeouts);
+  counter("edgekit_cache_revalidations_total", "Conditional requests started", c.revalidations);
+  counter("edgekit_cache_revalidated_304_total", "304s that freshened a stored response",
+          c.revalidated_304);
+  counter("edgekit_cache_stores_total", "Responses stored", c.stores);
+  counter("edgekit_cache_not_stored_total", "Responses not stored", c.not_stored);
+  counter("edgekit_cache_invalidations_total", "Stored responses invalidated (RFC 9111 4.4)",
+          c.invalidations);
+  counter("edgekit_cache_evictions_total", "Stored responses evicted", c.evictions);
+  counter("edgekit_cache_purges_total", "Stored responses purged or marked stale", c.purges);
+  counter("edgekit_cache_collapsed_waiters_total", "Requests that waited for a leader",
+          c.collapsed_waiters);
+  counter("edgekit_cache_collapsed_hits_total", "Followers served the leader's response",
+          c.collapsed_hits);
+  counter("edgekit_cache_wait_timeouts_total", "Follower waits that timed out", c.wait_timeouts);
+  edgekit::VisitSample(visitor, "edgekit_cache_bytes", "Bytes charged against the budget",
+                       MetricType::kGauge, static_cast<double>(c.bytes));
+  edgekit::VisitSample(visitor, "edgekit_cache_entries", "Stored responses", MetricType::kGauge,
+                       static_cast<double>(c.entries));
+  counter("edgekit_proxy_stale_on_error_total", "Stale responses served because the origin failed",
+          stale_on_error_served_.load(std::memory_order_relaxed));
 }
 
 }  // namespace edgekit_examples

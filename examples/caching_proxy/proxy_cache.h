@@ -35,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/http/header_map.h"
 
@@ -127,8 +128,9 @@ class ProxyCache {
 
   edgekit::cache::CacheCounters counters() const;
   uint64_t stale_served_on_error() const { return stale_on_error_served_.load(); }
-  // The cache's counters as Prometheus text.
-  void AppendMetrics(std::string* out) const;
+  // The cache's counters and gauges (`edgekit_cache_*`), then the proxy's
+  // stale-on-error count, through `visitor`.
+  void VisitMetrics(edgekit::MetricsVisitor& visitor) const;
 
  private:
   ProxyCache(Options options, std::unique_ptr<edgekit::cache::HttpCache> cache)

@@ -208,7 +208,7 @@ def proxy_limits(binary, origin):
         check(r.body == b"ok" and r2.body == b"genuine /p/after-split",
               "bytes after an origin response never become the next response")
         m = p.metrics()
-        check(m.get("edgekit_proxy_internal_errors_total") == 0 and p.alive(),
+        check(m.get('edgekit_proxy_internal_errors_total{listener="main"}') == 0 and p.alive(),
               "no exception reached the event loop (internal errors 0), still serving")
         check(m.get('edgekit_proxy_origin_errors_total{kind="too_large"}', 0) >= 3,
               "oversize origin bodies counted")
@@ -333,7 +333,7 @@ def proxy_connections(binary, origin):
         send_timeouts = 0
         for _ in range(40):  # the 2 s send timeout runs from each one's last progress
             time.sleep(0.25)
-            send_timeouts = p.metrics().get('edgekit_proxy_timeouts_total{kind="send"}', 0)
+            send_timeouts = p.metrics().get('edgekit_proxy_timeouts_total{listener="main",kind="send"}', 0)
             if send_timeouts >= 100:
                 break
         check(send_timeouts == 100, "... and the send timeout closed them (%d)" % send_timeouts)
@@ -386,6 +386,82 @@ def proxy_admin(binary, origin):
               m.get("edgekit_proxy_admin_throttled_total") == 2, "admin failures counted")
     finally:
         p.kill()
+
+
+def metrics_scrape(proxy_binary, gateway_binary, origin, tmp):
+    """GET /metrics on the admin listener: the library's Prometheus writer
+    over every component (docs/observability.md), well-formed, with values
+    that match the traffic just sent."""
+    print("metrics: /metrics on the admin listener")
+    p = lib.Server([proxy_binary, "--listen", "127.0.0.1:0", "--origin", origin.url,
+                    "--admin-token", lib.Server.ADMIN, "--admin-listen", "127.0.0.1:0"])
+    try:
+        bodies = [lib.request(p.port, "GET", "/p/metered").body for _ in range(3)]
+        check(bodies == [b"genuine /p/metered"] * 3, "three requests for one object")
+        r = lib.request(p.admin_port, "GET", "/metrics", {"Authorization": "Bearer " +
+                                                          lib.Server.ADMIN})
+        check(r.status == 200 and r.headers.get("content-type") ==
+              "text/plain; version=0.0.4; charset=utf-8", "GET /metrics → 200, text format 0.0.4")
+        problems = []
+        m = lib.parse_prometheus(r.body.decode(), problems)
+        check(not problems, "the exposition is well-formed (%s)" % problems[:3])
+        expect = {
+            "edgekit_proxy_requests_total": 3,
+            'edgekit_proxy_responses_total{class="2xx"}': 3,
+            "edgekit_proxy_served_from_cache_total": 2,
+            "edgekit_proxy_origin_requests_total": 1,
+            "edgekit_cache_hits_total": 2,
+            'edgekit_cache_misses_total{reason="uri"}': 1,
+            "edgekit_cache_stores_total": 1,
+            "edgekit_cache_entries": 1,
+            'edgekit_proxy_connections_accepted_total{listener="main"}': 3,
+            'edgekit_proxy_connections_active{listener="admin"}': 1,
+        }
+        for series, value in expect.items():
+            check(m.get(series) == value, "%s = %s (got %s)" % (series, value, m.get(series)))
+        check(0 < m.get("edgekit_cache_bytes", 0) < 4096, "edgekit_cache_bytes counts one small "
+              "object (%s)" % m.get("edgekit_cache_bytes"))
+        r = lib.request(p.admin_port, "GET", "/metrics")
+        check(r.status == 401, "/metrics without the admin token → 401")
+        r = lib.request(p.port, "GET", "/metrics")
+        check(r.status == 404 and origin.count("/metrics") == 1,
+              "/metrics on the main listener is the site's path (proxied)")
+    finally:
+        p.kill()
+    tokens = lib.Tokens(tmp)
+    g = lib.Server([gateway_binary, "--listen", "127.0.0.1:0", "--jwks", tokens.jwks_path,
+                    "--stable", origin.url, "--tier", "free=2/10", "--admin-token",
+                    lib.Server.ADMIN, "--admin-listen", "127.0.0.1:0"])
+    try:
+        bearer = {"Authorization": "Bearer " + tokens.token("mallory")}
+        codes = [lib.request(g.port, "GET", "/p/gw-metered", bearer).status for _ in range(3)]
+        codes.append(lib.request(g.port, "GET", "/p/gw-metered").status)
+        check(codes == [200, 200, 429, 401], "gateway: 2 allowed, 1 limited, 1 without a token "
+              "(%s)" % codes)
+        problems = []
+        r = lib.request(g.admin_port, "GET", "/metrics", {"X-Edgekit-Admin-Token":
+                                                          lib.Server.ADMIN})
+        m = lib.parse_prometheus(r.body.decode(), problems)
+        check(r.status == 200 and not problems, "gateway: /metrics well-formed (%s)"
+              % problems[:3])
+        expect = {
+            "edgekit_gateway_requests_total": 4,
+            "edgekit_gateway_auth_missing_total": 1,
+            'edgekit_gateway_token_verdicts_total{verdict="ok"}': 3,
+            'edgekit_gateway_rate_limit_decisions_total{tier="free",outcome="allowed"}': 2,
+            'edgekit_gateway_rate_limit_decisions_total{tier="free",outcome="limited"}': 1,
+            'edgekit_gateway_upstream_requests_total{cohort="stable"}': 1,
+            'edgekit_breaker_state{breaker="stable",state="closed"}': 1,
+            "edgekit_proxy_requests_total": 2,
+            "edgekit_cache_hits_total": 1,
+        }
+        for series, value in expect.items():
+            check(m.get(series) == value, "gateway: %s = %s (got %s)"
+                  % (series, value, m.get(series)))
+        check(any(k.startswith("edgekit_ratelimit_decisions_total{tier=\"free\"") for k in m),
+              "gateway: the free tier's keyed limiter reports through the writer")
+    finally:
+        g.kill()
 
 
 def gateway_suite(binary, origin, tmp):
@@ -468,11 +544,11 @@ def main():
         before = proxy.metrics()
         wire_matrix("proxy", proxy, origin)
         m = proxy.metrics()
+        BAD = 'edgekit_proxy_bad_requests_total{listener="main"}'
         check(m.get("edgekit_cache_entries", -1) == 3,
               "proxy: the cache holds /, /p/one and /p/two only (%s)"
               % m.get("edgekit_cache_entries"))
-        check(m.get("edgekit_proxy_bad_requests_total", 0) -
-              before.get("edgekit_proxy_bad_requests_total", 0) >= 50,
+        check(m.get(BAD, 0) - before.get(BAD, 0) >= 50,
               "refusals counted by reason (edgekit_proxy_malformed_requests_total)")
         proxy.kill()
         proxy_limits(os.path.abspath(args.proxy), origin)
@@ -480,6 +556,8 @@ def main():
         proxy_admin(os.path.abspath(args.proxy), origin)
         proxy_connections(os.path.abspath(args.proxy), origin)
         with tempfile.TemporaryDirectory() as tmp:
+            metrics_scrape(os.path.abspath(args.proxy), os.path.abspath(args.gateway), origin,
+                           tmp)
             gateway_suite(os.path.abspath(args.gateway), origin, tmp)
     finally:
         proxy.kill()
