@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <deque>
 #include <list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -123,11 +124,23 @@ std::string SerializeHead(const HttpResponse& r, bool is_head, unsigned version,
   }
   if (!has_server && !server_name.empty()) absl::StrAppend(&out, "Server: ", server_name, "\r\n");
   const std::string_view body = r.BodyView();
+  const std::optional<uint64_t> stream_length =
+      r.stream ? r.stream->length() : std::optional<uint64_t>();
   if (no_content) {
-    if (is_head && status != 204 && status != 304 && !body.empty()) {
+    if (is_head && status != 204 && status != 304 && stream_length) {
+      absl::StrAppend(&out, "Content-Length: ", *stream_length, "\r\n");
+    } else if (is_head && status != 204 && status != 304 && !r.stream && !body.empty()) {
       absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
     } else if (passed_length && edgekit::http::IsValidFieldValue(*passed_length)) {
       absl::StrAppend(&out, "Content-Length: ", edgekit::AbslView(*passed_length), "\r\n");
+    }
+  } else if (r.stream) {
+    // A length known in advance, else chunked (RFC 9112 §7.1); an HTTP/1.0
+    // client gets a body delimited by the close (the caller turned `keep` off).
+    if (stream_length) {
+      absl::StrAppend(&out, "Content-Length: ", *stream_length, "\r\n");
+    } else if (version >= 11) {
+      out += "Transfer-Encoding: chunked\r\n";
     }
   } else {
     absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
@@ -257,6 +270,15 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     bool send_body = false;
     bool final = false;
     bool keep = false;
+    // A streamed body (response.stream), after the head: the piece being
+    // written, framed when chunked; `waiting` while the stream is pending.
+    bool streaming = false;
+    bool chunked = false;
+    bool waiting = false;
+    bool ending = false;  // the last-chunk is being written
+    std::string frame;    // chunk-size line, or the last-chunk
+    std::string_view piece;
+    uint64_t streamed = 0;
   };
 
   const HttpServer::Options& opts() const { return server_->options; }
@@ -493,7 +515,9 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     Outgoing out;
     out.final = true;
     out.keep = keep_alive_ && r.keep_alive && !server_->closing.load();
+    if (r.stream && !r.stream->length() && version_ < 11 && !is_head_) out.keep = false;
     out.head = SerializeHead(r, is_head_, version_, out.keep, opts().server_name, &out.send_body);
+    out.chunked = out.send_body && r.stream && !r.stream->length() && version_ >= 11;
     out.response = std::move(r);
     Enqueue(std::move(out));
   }
@@ -528,6 +552,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
 
   void WriteSome() {
     const Outgoing& out = queue_.front();
+    if (out.streaming) return WriteStreamSome();
     const std::string_view body = out.send_body ? out.response.BodyView() : std::string_view();
     std::array<asio::const_buffer, 2> buffers;  // an unused second buffer stays empty
     if (written_ < out.head.size()) {
@@ -554,17 +579,116 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
       return Close();
     }
     written_ += n;
-    const Outgoing& out = queue_.front();
+    Outgoing& out = queue_.front();
+    if (out.streaming) return OnStreamWrite();
     const size_t total =
         out.head.size() + (out.send_body ? out.response.BodyView().size() : size_t{0});
     if (written_ < total) return WriteSome();
+    if (out.send_body && out.response.stream) {
+      out.streaming = true;
+      return PullStream();
+    }
+    FinishOutgoing();
+  }
+
+  void FinishOutgoing() {
     DisarmTimer();
+    const Outgoing& out = queue_.front();
     const bool final = out.final;
     const bool keep = out.keep;
     queue_.pop_front();
     if (!final) return WriteNext();
     writing_ = false;
     AfterResponse(keep);
+  }
+
+  // --- streamed bodies (HttpResponse::stream) ----------------------------------
+
+  // Asks the stream for its next piece; writes it, waits for it, or ends.
+  void PullStream() {
+    Outgoing& out = queue_.front();
+    BodyStream& stream = *out.response.stream;
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto wake = [weak] {
+      std::shared_ptr<Session> self = weak.lock();
+      if (!self) return;
+      asio::post(self->socket_.get_executor(), [self] {
+        Guarded(
+            "stream body", [&] { self->OnStreamReadable(); }, [&] { self->Close(); });
+      });
+    };
+    std::string_view piece;
+    const std::optional<uint64_t> length = stream.length();
+    switch (stream.Next(&piece, std::move(wake))) {
+      case BodyStream::Status::kData:
+        out.streamed += piece.size();
+        if (piece.empty() || (length && out.streamed > *length)) return Close();
+        out.piece = piece;
+        out.frame = out.chunked ? absl::StrCat(absl::Hex(piece.size()), "\r\n") : std::string();
+        written_ = 0;
+        return WriteStreamSome();
+      case BodyStream::Status::kPending:
+        // Nothing to send: no send timeout while the source fills (its own
+        // deadlines end a stalled origin, which ends this stream).
+        DisarmTimer();
+        out.waiting = true;
+        return;
+      case BodyStream::Status::kEnd:
+        if (length && out.streamed != *length) return Close();
+        if (!out.chunked) return FinishOutgoing();
+        out.ending = true;
+        out.piece = {};
+        out.frame = "0\r\n\r\n";
+        written_ = 0;
+        return WriteStreamSome();
+      case BodyStream::Status::kError:
+        return Close();  // never a truncated body that looks complete
+    }
+  }
+
+  void OnStreamReadable() {
+    if (phase_ == Phase::kClosed || queue_.empty()) return;
+    Outgoing& out = queue_.front();
+    if (!out.streaming || !out.waiting) return;
+    out.waiting = false;
+    PullStream();
+  }
+
+  // The current piece with its framing: [chunk-size line] piece [CRLF].
+  size_t StreamPieceSize(const Outgoing& out) const {
+    const bool crlf = out.chunked && !out.ending;
+    return out.frame.size() + out.piece.size() + (crlf ? 2 : 0);
+  }
+
+  void WriteStreamSome() {
+    const Outgoing& out = queue_.front();
+    static constexpr std::string_view kCrlf = "\r\n";
+    const std::string_view parts[3] = {out.frame, out.piece,
+                                       out.chunked && !out.ending ? kCrlf : std::string_view()};
+    std::array<asio::const_buffer, 3> buffers;
+    size_t skip = written_;
+    size_t used = 0;
+    for (const std::string_view part : parts) {
+      if (skip >= part.size()) {
+        skip -= part.size();
+        continue;
+      }
+      buffers[used++] = asio::buffer(part.data() + skip, part.size() - skip);
+      skip = 0;
+    }
+    ArmTimer(SteadyClock::now() + ToChrono(opts().send_timeout), Timeout::kSend);
+    socket_.async_write_some(
+        buffers, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          Guarded(
+              "write response", [&] { self->OnWrite(ec, n); }, [&] { self->Close(); });
+        });
+  }
+
+  void OnStreamWrite() {
+    const Outgoing& out = queue_.front();
+    if (written_ < StreamPieceSize(out)) return WriteStreamSome();
+    if (out.ending) return FinishOutgoing();
+    PullStream();
   }
 
   void AfterResponse(bool keep) {
