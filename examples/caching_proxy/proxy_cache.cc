@@ -36,6 +36,24 @@ absl::StatusOr<std::unique_ptr<ProxyCache>> ProxyCache::Create(Options options) 
   return std::unique_ptr<ProxyCache>(new ProxyCache(std::move(options), *std::move(c)));
 }
 
+namespace {
+
+// This proxy sends whole bodies: a stored body that is still filling (another
+// request's insert in progress) is waited for, up to `wait`; an aborted or
+// unfinished one gives nullopt (the caller treats it as a miss).
+std::optional<std::string> WholeBody(const cache::Body& body, absl::Duration wait) {
+  if (!body.complete() && !body.aborted()) {
+    const absl::Time deadline = absl::Now() + wait;
+    while (!body.complete() && !body.aborted()) {
+      if (!body.WaitReadable(body.available(), deadline - absl::Now())) break;
+    }
+  }
+  if (!body.complete()) return std::nullopt;
+  return body.ToString();
+}
+
+}  // namespace
+
 void ProxyCache::Ticket::OnReady(std::function<void()> callback) {
   ticket_.OnReady([cb = std::move(callback)](cache::WaitOutcome) { cb(); });
 }
@@ -52,10 +70,15 @@ ProxyCache::Decision ProxyCache::FromLookup(cache::LookupResult r, Ticket* ticke
       d.action = r.action == cache::LookupAction::kServeStaleAndRevalidate
                      ? Decision::Action::kServeAndRefresh
                      : Decision::Action::kServe;
-      d.stored.status = r.response->status;
-      d.stored.headers = r.ResponseHeaders();
-      d.stored.body = r.response->body;
-      d.conditional = r.ConditionalHeaders();
+      if (std::optional<std::string> body = WholeBody(*r.response->body, options_.collapse_wait)) {
+        d.stored.status = r.response->status;
+        d.stored.headers = r.ResponseHeaders();
+        d.stored.body = std::make_shared<const std::string>(*std::move(body));
+        d.conditional = r.ConditionalHeaders();
+        return d;
+      }
+      ticket->ticket_ = cache::CollapseTicket();  // the insert failed: fetch uncollapsed
+      d.action = Decision::Action::kFetch;
       return d;
     case cache::LookupAction::kRevalidate:
       d.action = Decision::Action::kRevalidate;
@@ -140,7 +163,7 @@ ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderM
               s.outcome != cache::StoreOutcome::kStored;
   a.response.status = s.status;
   a.response.headers = s.ResponseHeaders();
-  a.response.body = s.served_body ? s.served_body : std::make_shared<const std::string>();
+  a.response.body = std::make_shared<const std::string>(s.body());
   return a;
 }
 
@@ -153,19 +176,21 @@ std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& reque
   cache::LookupResult e = cache_->OnOriginError(creq, now, &ticket->ticket_, status);
   *cache_status = std::string(e.cache_status.view());
   if (e.action != cache::LookupAction::kServeStale || !e.response) return std::nullopt;
+  std::optional<std::string> body = WholeBody(*e.response->body, options_.collapse_wait);
+  if (!body) return std::nullopt;
   stale_on_error_served_.fetch_add(1, std::memory_order_relaxed);
   Stored out;
   out.status = e.response->status;
   out.headers = e.ResponseHeaders();
-  out.body = e.response->body;
+  out.body = std::make_shared<const std::string>(*std::move(body));
   return out;
 }
 
 size_t ProxyCache::PurgeUrl(std::string_view uri, bool soft, absl::Time now) {
-  return cache_->PurgeUrl(uri, soft, now);
+  return cache_->PurgeUrl(uri, soft ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
 }
 size_t ProxyCache::PurgeTag(std::string_view tag, bool soft, absl::Time now) {
-  return cache_->PurgeTag(tag, soft, now);
+  return cache_->PurgeTag(tag, soft ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
 }
 size_t ProxyCache::PurgeAll() { return cache_->PurgeAll(); }
 

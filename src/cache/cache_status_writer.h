@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "edgekit/cache/http_cache.h"
+#include "edgekit/cache/results.h"
 #include "edgekit/http/cache_status.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -41,6 +41,46 @@ inline http::CacheStatusEntry::Fwd ToFwd(cache::ForwardReason r) {
       return F::kStale;
   }
   return F::kMiss;
+}
+
+// The RFC 9211 `detail` token of a not-stored reason (kept as first
+// released: hosts and test suites read it).
+inline std::string_view DetailOf(cache::NotStoredReason r) {
+  switch (r) {
+    case cache::NotStoredReason::kNone:
+      return "none";
+    case cache::NotStoredReason::kMethod:
+      return "method";
+    case cache::NotStoredReason::kStatus:
+      return "status";
+    case cache::NotStoredReason::kNoStore:
+      return "no-store";
+    case cache::NotStoredReason::kRequestNoStore:
+      return "request-no-store";
+    case cache::NotStoredReason::kPrivate:
+      return "private";
+    case cache::NotStoredReason::kAuthorization:
+      return "authorization";
+    case cache::NotStoredReason::kNotCacheable:
+      return "not-cacheable";
+    case cache::NotStoredReason::kNoFreshnessOrValidator:
+      return "no-freshness-or-validator";
+    case cache::NotStoredReason::kVaryStar:
+      return "vary-star";
+    case cache::NotStoredReason::kTooManyVaryFields:
+      return "too-many-vary-fields";
+    case cache::NotStoredReason::kSetCookie:
+      return "set-cookie";
+    case cache::NotStoredReason::kTooLarge:
+      return "too-large";
+    case cache::NotStoredReason::kKeyTooLong:
+      return "bad-key";
+    case cache::NotStoredReason::kNoMatchingStored:
+      return "no-matching-stored";
+    case cache::NotStoredReason::kError:
+      return "error";
+  }
+  return "unknown";
 }
 
 class CacheStatusWriter {

@@ -8,11 +8,19 @@
 #ifndef EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
 #define EDGEKIT_TESTS_CACHE_CACHE_TEST_UTIL_H_
 
+#include <stdlib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include "edgekit/base/random.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/http/http_date.h"
 #include "edgekit/testing/fake_clock.h"
@@ -51,9 +59,52 @@ class Fields {
 
 inline std::string Date(absl::Time t) { return http::FormatHttpDate(t); }
 
+// A RandomSource whose draws the cache reads as `u` (XFetch uses u in
+// (0, 1]: 1 - ToUnitInterval(draw)).
+class FixedRandom final : public edgekit::RandomSource {
+ public:
+  explicit FixedRandom(double u) { Set(u); }
+  void Set(double u) {
+    const double x = 1.0 - u;  // ToUnitInterval(draw) == x
+    draw_ = static_cast<uint64_t>(x * 9007199254740992.0) << 11;
+  }
+  uint64_t Next() override { return draw_; }
+
+ private:
+  std::atomic<uint64_t> draw_{0};
+};
+
+// A fresh directory, removed with its contents: under $EDGEKIT_TEST_DIR, else
+// /dev/shm when `prefer_memory_fs` and it exists (the floods create hundreds
+// of thousands of files), else $TMPDIR or /tmp.
+class TempDir {
+ public:
+  explicit TempDir(bool prefer_memory_fs = false) {
+    std::string base = "/tmp";
+    if (const char* t = std::getenv("TMPDIR")) base = t;
+    if (prefer_memory_fs && std::filesystem::is_directory("/dev/shm")) base = "/dev/shm";
+    if (const char* e = std::getenv("EDGEKIT_TEST_DIR")) base = e;
+    std::string templ = base + "/edgekit-cache-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    if (::mkdtemp(buf.data()) != nullptr) path_ = buf.data();
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 struct Harness {
+  edgekit::testing::FakeClock clock;
   explicit Harness(cache::HttpCacheOptions o = {}) {
-    auto c = cache::HttpCache::Create(std::move(o));
+    auto c = cache::HttpCache::Create(std::move(o), clock);
     cache = std::move(c).value();
   }
   absl::Time now() { return clock.SystemNow(); }
@@ -72,7 +123,6 @@ struct Harness {
     return cache->Store(r, status, resp.view(), std::move(body), now() - delay, now(), ticket);
   }
 
-  edgekit::testing::FakeClock clock;
   std::unique_ptr<cache::HttpCache> cache;
 };
 

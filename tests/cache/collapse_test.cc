@@ -43,7 +43,7 @@ TEST_CASE("Followers wait for the leader and are served its response, collapsed"
   REQUIRE(r1.action == LA::kServeFresh);
   CHECK(r1.collapsed);
   CHECK(r1.cache_status == "edgekit;hit;ttl=60;collapsed");
-  CHECK(*r1.response->body == "v");
+  CHECK(r1.response->body->ToString() == "v");
   // A callback registered after completion runs at once.
   auto late = h.Get(kUri);
   CHECK(late.action == LA::kServeFresh);
@@ -146,18 +146,18 @@ TEST_CASE("50,000 concurrent requests for one expired key cause exactly one orig
   CHECK(ready == kRequests - 1);
   for (int i = 1; i < kRequests; ++i) {
     auto r = h.cache->Resume(req, pending[i].ticket, h.now());
-    served += r.action == LA::kServeFresh && r.collapsed && *r.response->body == "old";
+    served += r.action == LA::kServeFresh && r.collapsed && r.response->body->ToString() == "old";
   }
   CHECK(served == kRequests - 1);
   CHECK(h.cache->counters().collapsed_waiters == kRequests - 1);
 }
 
 TEST_CASE("XFetch refreshes early with an injected random source", "[cache]") {
-  double rnd = 1.0;
+  cache_test::FixedRandom rnd(1.0);
   cache::HttpCacheOptions o;
   o.early_expiration = true;
   o.early_expiration_beta = 1.0;
-  o.random = [&rnd] { return rnd; };
+  o.random = &rnd;
   Harness h(o);
   // Fetch took 2 s (delta); fresh for 10 s.
   h.Put(kUri, 200, {{"Cache-Control", "max-age=10"}, {"ETag", "\"1\""}}, "v", {}, nullptr, "GET",
@@ -165,7 +165,7 @@ TEST_CASE("XFetch refreshes early with an injected random source", "[cache]") {
   // Age is 2 s (response delay): 8 s left. -ln(1) = 0: no early refresh.
   CHECK(h.Get(kUri).action == LA::kServeFresh);
   // -2 * ln(0.01) = 9.2 s >= 8 s: refresh early, one ticket.
-  rnd = 0.01;
+  rnd.Set(0.01);
   auto r = h.Get(kUri);
   CHECK(r.action == LA::kServeStaleAndRevalidate);
   CHECK(r.ticket.role() == cache::CollapseTicket::Role::kRevalidator);
@@ -174,7 +174,7 @@ TEST_CASE("XFetch refreshes early with an injected random source", "[cache]") {
   CHECK(h.cache->counters().early_refreshes == 1);
   // -2 * ln(0.1) = 4.6 s < 8 s: no.
   r.ticket.Reset();
-  rnd = 0.1;
+  rnd.Set(0.1);
   CHECK(h.Get(kUri).action == LA::kServeFresh);
 }
 
@@ -261,5 +261,5 @@ TEST_CASE("When the leader's origin fails, followers get the stale-if-error resp
   auto r = h.cache->Resume({"GET", kUri, {}}, f.ticket, h.now());
   REQUIRE(r.action == LA::kServeStale);
   CHECK(r.collapsed);
-  CHECK(*r.response->body == "old");
+  CHECK(r.response->body->ToString() == "old");
 }

@@ -8,6 +8,9 @@
 //   >H uri            HEAD Store            >U method uri   unsafe-method Store
 //   >E uri            OnOriginError         >T tag / >t tag hard / soft purge
 //   >P uri            PurgeUrl              >A n            advance n seconds
+//   >B status uri     Lookup then BeginStore, the rest of the line streamed in
+//                     3-byte chunks, committed or (odd length) aborted, read
+//                     back by a second lookup as it fills
 // Invariants checked: the byte budget is never exceeded, counters stay sane.
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "edgekit/base/random.h"
 #include "edgekit/cache/http_cache.h"
 
 namespace {
@@ -64,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   o.shard_count = 2;
   o.max_variants_per_key = 4;
   o.early_expiration = (size % 3) == 0;
-  o.random = [] { return 0.5; };
+  static edgekit::SplitMix64 random(42);
+  o.random = &random;
   o.vary_normalizers.emplace_back("X-Norm", [](std::optional<std::string_view> v) {
     return v ? std::string(v->substr(0, 3)) : std::string();
   });
@@ -124,14 +129,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)c.OnOriginError(req, now, &r.ticket, 503);
         break;
       }
+      case 'B': {
+        const int status = std::atoi(std::string(NextToken(&rest)).c_str());
+        const std::string uri(NextToken(&rest));
+        cache::CacheRequest req{"GET", uri, fields};
+        cache::LookupResult r = c.Lookup(req, now);
+        cache::StoreResult s =
+            c.BeginStore(req, status, fields, now - absl::Seconds(1), now, &r.ticket);
+        s.ForEachField([](std::string_view, std::string_view) {});
+        cache::LookupResult reader = c.Lookup(req, now);
+        cache::BodyReader body(reader.response ? reader.response->body : nullptr);
+        cache::BodyChunk chunk;
+        for (size_t i = 0; i < rest.size(); i += 3) {
+          (void)s.writer.Append(rest.substr(i, 3));
+          (void)body.Next(&chunk);
+        }
+        if (rest.size() % 2 == 0) {
+          (void)s.writer.Commit();
+        } else {
+          s.writer.Abort();
+        }
+        while (body.Next(&chunk) == cache::BodyStatus::kOk) {
+        }
+        break;
+      }
       case 'T':
-        (void)c.PurgeTag(NextToken(&rest), false, now);
+        (void)c.PurgeTag(NextToken(&rest), cache::PurgeMode::kHard, now);
         break;
       case 't':
-        (void)c.PurgeTag(NextToken(&rest), true, now);
+        (void)c.PurgeTag(NextToken(&rest), cache::PurgeMode::kSoft, now);
         break;
       case 'P':
-        (void)c.PurgeUrl(NextToken(&rest), (rest.size() % 2) == 0, now);
+        (void)c.PurgeUrl(NextToken(&rest),
+                         (rest.size() % 2) == 0 ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard,
+                         now);
         break;
       case 'A': {
         const int n = std::atoi(std::string(NextToken(&rest)).c_str());

@@ -365,6 +365,20 @@ class Group {
     return out;
   }
 
+  // Starts the flight of `key` only if none is in progress, never joining
+  // one: for work that one caller should start and nobody waits for (a
+  // background refresh). Returns a valid `Completion` if the caller now
+  // leads; an empty one if a flight of `key` is in progress (nothing is
+  // counted) or the in-flight bound refused it (counted as by `Join`).
+  // Callers that `Join` meanwhile follow this flight as usual.
+  Completion TryLead(const Key& key) {
+    Callback none;
+    auto join = core_->Join(key, none, absl::InfiniteFuture(), /*inline_only=*/false,
+                            /*lead_only=*/true);
+    if (join.role != Role::kLeader) return Completion();
+    return Completion(std::move(join.shard), std::move(join.flight));
+  }
+
   // Ends one follower's wait: its callback runs with `kCancelled` (on this
   // thread, or through the executor). The flight and its other followers are
   // not affected. Returns false if that follower's callback already ran or is

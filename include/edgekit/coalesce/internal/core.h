@@ -305,14 +305,19 @@ class Core {
   };
 
   // Joins `key`'s flight or starts one. For a follower `cb` is moved into the
-  // flight; otherwise it is left to the caller.
-  JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only) {
+  // flight; otherwise it is left to the caller. With `lead_only`, a flight in
+  // progress is not joined: the caller gets `kRejected` with `kOk` and nothing
+  // is counted or kept.
+  JoinOutcome Join(const Key& key, CallbackT& cb, absl::Time deadline, bool inline_only,
+                   bool lead_only = false) {
     const HashedKey<Key> hk{key, Hash()(key)};
     const size_t index = ShardIndex(hk.hash);
     ShardT& shard = *shards_[index];
     const coalesce::GroupOptions& options = config_->options;
     ShardMutexLock lock(&shard.mu, shard.lot());
     if (FlightT* f = FindLocked(shard, hk); f != nullptr) {
+      if (lead_only)
+        return JoinOutcome{coalesce::Role::kRejected, coalesce::Reason::kOk, nullptr, nullptr};
       f->shard->mu.AssertHeld();
       if (f->live >= options.max_waiters_per_flight) {
         return Overflow(shard, options.on_too_many_waiters, coalesce::Reason::kTooManyWaiters);

@@ -1,0 +1,39 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: key.h
+// -----------------------------------------------------------------------------
+// Private: the cache key (RFC 9111 §2): the effective request URI with scheme
+// and host lower-cased, default port and fragment removed, empty path → "/".
+// Thread-safety: pure functions.
+
+#ifndef EDGEKIT_SRC_CACHE_KEY_H_
+#define EDGEKIT_SRC_CACHE_KEY_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "edgekit/base/config.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace cache_internal {
+
+// Normalises `uri` into `out`. False if `uri` is not absolute.
+bool NormalizeUri(std::string_view uri, std::string* out);
+// NormalizeUri(uri) == uri, checked without building anything (a hit whose
+// URI is already normal looks up by view).
+bool IsNormalizedUri(std::string_view uri);
+// scheme://authority of a normalised key.
+std::string_view OriginOf(std::string_view key);
+// Resolves a Location / Content-Location reference against a normalised
+// key; nullopt when it cannot be resolved.
+std::optional<std::string> ResolveReference(std::string_view base_key, std::string_view ref);
+// The key of `uri` within `max_key_bytes`: a view of `uri` itself when it is
+// already normal, else `storage`. Nullopt when not absolute or too long.
+std::optional<std::string_view> KeyOf(std::string_view uri, size_t max_key_bytes,
+                                      std::string* storage);
+
+}  // namespace cache_internal
+EDGEKIT_NAMESPACE_END
+
+#endif  // EDGEKIT_SRC_CACHE_KEY_H_

@@ -1,0 +1,210 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// File: variant_index.h
+// -----------------------------------------------------------------------------
+// Private: the index both shipped stores keep in memory: key → variants
+// (newest first), S3-FIFO eviction under a byte budget (small FIFO 10% / main
+// FIFO with 2-bit frequencies / ghost FIFO of hashes, reserved out of the
+// budget), a tag index for purges, soft-purge marks, and variants still being
+// filled (charged, findable, not evictable until committed).
+//
+// Mutating calls never run callbacks: what they removed comes back in a
+// `Removed` list for the caller to finish after the index's locks are
+// released (abort filling bodies, tell the listener, delete files).
+//
+// Thread-safety: thread-safe; one mutex per shard.
+
+#ifndef EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
+#define EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/time/time.h"
+#include "cache/sv_hash.h"
+#include "edgekit/base/mutex.h"
+#include "edgekit/cache/store.h"
+
+EDGEKIT_NAMESPACE_BEGIN
+namespace cache_internal {
+
+struct IndexItem;
+
+// Links a store's writer to its filling item; `item` is cleared (under the
+// shard lock) when the item is removed before the writer commits.
+struct FillToken {
+  IndexItem* item = nullptr;
+  size_t shard = 0;
+};
+
+struct IndexItem {
+  std::shared_ptr<const cache::StoredResponse> resp;
+  uint64_t key_hash = 0;
+  uint64_t ghost_hash = 0;    // key + Vary values: S3-FIFO ghost identity
+  IndexItem* prev = nullptr;  // queue links
+  IndexItem* next = nullptr;
+  IndexItem* older = nullptr;  // next variant of the same key
+  uint64_t charge = 0;
+  absl::Time stale_from = absl::InfiniteFuture();
+  uint64_t store_id = 0;      // the store's own identity (disk: file number)
+  FillToken* fill = nullptr;  // while filling
+  uint8_t freq = 0;
+  bool in_main = false;
+  bool hidden = false;  // not findable until committed
+};
+
+// What a mutating call took out of the index.
+struct Removed {
+  std::shared_ptr<const cache::StoredResponse> resp;
+  uint64_t charge = 0;
+  uint64_t store_id = 0;
+  bool filling = false;  // its body must be aborted
+  bool evicted = false;  // by the budget or the variant limit (not a purge)
+  cache::EvictionReason reason = cache::EvictionReason::kBudget;
+};
+using RemovedList = std::vector<Removed>;
+
+// Aborts the bodies of removed filling variants and reports evictions to
+// `listener` (may be null). Call with no lock held.
+void FinishRemoved(RemovedList& removed, cache::StoreListener* listener);
+
+class VariantIndex {
+ public:
+  // `budget` split evenly across `shards`; objects over `max_object` (or the
+  // per-shard usable budget) are refused.
+  VariantIndex(uint64_t budget, size_t shards, uint64_t max_object);
+  ~VariantIndex();
+  VariantIndex(const VariantIndex&) = delete;
+  VariantIndex& operator=(const VariantIndex&) = delete;
+
+  // The largest object a shard can hold.
+  [[nodiscard]] uint64_t max_object() const { return max_object_; }
+  [[nodiscard]] uint64_t capacity() const { return budget_; }
+
+  cache::FindResult Find(const cache::StoreKey& key, const cache::VariantMatcher& matcher);
+  std::vector<cache::StoredVariant> Variants(const cache::StoreKey& key);
+
+  // Publishes a filling variant charged `charge` bytes (evicting to make
+  // room). False if it cannot fit. On success `token` links it to its writer.
+  bool Publish(const cache::StoreKey& key, std::shared_ptr<const cache::StoredResponse> resp,
+               uint64_t charge, uint64_t store_id, size_t max_variants, bool hidden,
+               FillToken* token, RemovedList* removed);
+  // Adds `delta` bytes to a filling variant (evicting others). False if the
+  // variant is gone or cannot fit: then it is removed (in `removed`).
+  bool Grow(FillToken* token, uint64_t delta, RemovedList* removed);
+  // Ends filling: removes older variants with the same Vary values and
+  // `replaces`, links the variant for eviction. False if it was gone.
+  bool Commit(FillToken* token, const cache::StoredResponse* replaces, RemovedList* removed);
+  // Removes a filling variant (no-op if already gone).
+  void Abort(FillToken* token, RemovedList* removed);
+
+  // Replaces `old` by `updated`, its charge changed by `charge_delta` (304 /
+  // HEAD): same place in the eviction queues, soft-purge mark cleared. False
+  // if `old` is gone.
+  bool Update(const cache::StoreKey& key, const cache::StoredResponse& old,
+              std::shared_ptr<const cache::StoredResponse> updated, int64_t charge_delta,
+              RemovedList* removed);
+  bool MarkStale(const cache::StoreKey& key, const cache::StoredResponse& variant, absl::Time at);
+  size_t Remove(const cache::StoreKey& key, const cache::StoredResponse* variant,
+                RemovedList* removed);
+  // Removes the variant of `key` with `store_id` (a store dropping a file
+  // found corrupt).
+  size_t RemoveById(const cache::StoreKey& key, uint64_t store_id, RemovedList* removed);
+  // Soft purges put the variants they marked in `marked` (may be null).
+  using Marked = std::vector<std::shared_ptr<const cache::StoredResponse>>;
+  size_t Purge(const cache::StoreKey& key, cache::PurgeMode mode, absl::Time now,
+               RemovedList* removed, Marked* marked = nullptr);
+  size_t PurgeTag(std::string_view tag, cache::PurgeMode mode, absl::Time now, RemovedList* removed,
+                  Marked* marked = nullptr);
+  size_t PurgeAll(RemovedList* removed);
+
+  // Re-inserts a committed variant (a store rebuilding its index at start).
+  // False if it cannot fit.
+  bool Restore(const cache::StoreKey& key, std::shared_ptr<const cache::StoredResponse> resp,
+               uint64_t charge, uint64_t store_id, absl::Time stale_from, size_t max_variants,
+               RemovedList* removed);
+
+  // Every committed variant now.
+  std::vector<std::shared_ptr<const cache::StoredResponse>> Snapshot();
+
+  [[nodiscard]] uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  [[nodiscard]] uint64_t entries() const { return entries_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Queue {
+    IndexItem* head = nullptr;  // newest
+    IndexItem* tail = nullptr;  // oldest
+    uint64_t bytes = 0;
+    size_t count = 0;
+    void PushHead(IndexItem* it);
+    void Unlink(IndexItem* it);
+  };
+  struct HashedKey {
+    std::string_view key;
+    uint64_t hash;
+  };
+  struct ItemHash {
+    using is_transparent = void;
+    size_t operator()(const IndexItem* it) const { return static_cast<size_t>(it->key_hash); }
+    size_t operator()(const HashedKey& k) const { return static_cast<size_t>(k.hash); }
+  };
+  struct ItemEq {
+    using is_transparent = void;
+    bool operator()(const IndexItem* a, const IndexItem* b) const { return a == b; }
+    bool operator()(const IndexItem* a, const HashedKey& b) const {
+      return a->key_hash == b.hash && a->resp->key() == b.key;
+    }
+    bool operator()(const HashedKey& a, const IndexItem* b) const { return (*this)(b, a); }
+  };
+  struct Shard {
+    Mutex mu;
+    // The newest variant of each key; older ones hang off `IndexItem::older`.
+    absl::flat_hash_set<IndexItem*, ItemHash, ItemEq> index ABSL_GUARDED_BY(mu);
+    Queue small ABSL_GUARDED_BY(mu);
+    Queue main ABSL_GUARDED_BY(mu);
+    std::deque<uint64_t> ghost ABSL_GUARDED_BY(mu);
+    absl::flat_hash_map<uint64_t, uint32_t> ghost_set ABSL_GUARDED_BY(mu);
+    StrMap<absl::flat_hash_set<IndexItem*>> tags ABSL_GUARDED_BY(mu);
+    uint64_t bytes ABSL_GUARDED_BY(mu) = 0;
+  };
+
+  Shard& ShardFor(uint64_t hash) { return shards_[(hash >> 7) % shards_.size()]; }
+  size_t ShardIndex(uint64_t hash) const { return (hash >> 7) % shards_.size(); }
+  IndexItem* Head(Shard& s, const cache::StoreKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  IndexItem* FindVariant(Shard& s, const cache::StoreKey& key, const cache::StoredResponse& r)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  bool MakeRoom(Shard& s, uint64_t charge, RemovedList* removed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  bool EvictOne(Shard& s, RemovedList* removed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void GhostInsert(Shard& s, uint64_t h) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void AddTags(Shard& s, IndexItem* it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void RemoveTags(Shard& s, IndexItem* it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void LinkNewest(Shard& s, IndexItem* it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  // Takes `it` out of the index (and its queue), frees it, reports it.
+  void RemoveItem(Shard& s, IndexItem* it, bool evicted, cache::EvictionReason reason,
+                  RemovedList* removed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void EnforceVariantLimit(Shard& s, IndexItem* head, size_t max_variants, RemovedList* removed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  void Charge(Shard& s, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  static uint64_t GhostHash(const cache::StoredResponse& r);
+
+  uint64_t budget_;
+  std::vector<Shard> shards_;
+  uint64_t usable_ = 0;  // per shard, after the ghost reserve
+  uint64_t small_target_ = 0;
+  uint64_t max_object_ = 0;
+  size_t ghost_capacity_ = 0;
+  std::atomic<uint64_t> bytes_{0};
+  std::atomic<uint64_t> entries_{0};
+};
+
+}  // namespace cache_internal
+EDGEKIT_NAMESPACE_END
+
+#endif  // EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_

@@ -1,0 +1,480 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+// The conformance suite every CacheStore passes (memory, disk, tiered): the
+// same decisions, the same streaming behaviour, budgets, purges, floods and
+// concurrency.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cache_test_util.h"
+#include "edgekit/cache/http_cache.h"
+#include "edgekit_catch.h"
+#include "store_kinds.h"
+
+using cache_test::DiskKind;
+using cache_test::Fields;
+using cache_test::Harness;
+using cache_test::MemoryKind;
+using cache_test::StoreSpec;
+using cache_test::TieredKind;
+namespace cache = edgekit::cache;
+using LA = cache::LookupAction;
+using SO = cache::StoreOutcome;
+using BS = cache::BodyStatus;
+
+namespace {
+
+const std::string kUri = "https://example.com/conformance/a";
+
+template <class Kind>
+cache::HttpCacheOptions WithStore(Kind& kind, const StoreSpec& spec = {}) {
+  cache::HttpCacheOptions o;
+  o.store = kind.Make(spec);
+  return o;
+}
+
+// Reads everything a reader can get now.
+std::string Drain(cache::BodyReader& reader, BS* last) {
+  std::string out;
+  cache::BodyChunk c;
+  for (;;) {
+    *last = reader.Next(&c);
+    if (*last != BS::kOk) return out;
+    out.append(c.data(), c.size());
+  }
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("Every store gives the same decisions (RFC 9111 3, 4, 4.1, 4.3, 4.4)", "[cache]",
+                   MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const Fields gzip{{"Accept-Encoding", "gzip"}};
+  const Fields br{{"Accept-Encoding", "br"}};
+  const Fields resp{{"Cache-Control", "max-age=60"},
+                    {"ETag", "\"v1\""},
+                    {"Vary", "Accept-Encoding"},
+                    {"Surrogate-Key", "k1"},
+                    {"Content-Type", "text/plain"}};
+  auto miss = h.Get(kUri, gzip);
+  CHECK(miss.action == LA::kFetch);
+  CHECK(miss.fwd == cache::ForwardReason::kUriMiss);
+  REQUIRE(miss.ticket.is_leader());
+  auto st = h.Put(kUri, 200, resp, "hello gzip", gzip, &miss.ticket);
+  CHECK(st.outcome == SO::kStored);
+  CHECK(st.cache_status == "edgekit;fwd=uri-miss;fwd-status=200;ttl=60;stored");
+
+  h.clock.Advance(absl::Seconds(10));
+  auto hit = h.Get(kUri, gzip);
+  REQUIRE(hit.action == LA::kServeFresh);
+  CHECK(hit.response->body->ToString() == "hello gzip");
+  CHECK(hit.age_value == "10");
+  CHECK(hit.cache_status == "edgekit;hit;ttl=50");
+  CHECK_FALSE(hit.ResponseHeaders().Contains("Surrogate-Key"));  // stripped when served
+
+  // §4.1: another Accept-Encoding selects no stored variant.
+  auto vary_miss = h.Get(kUri, br);
+  CHECK(vary_miss.action == LA::kFetch);
+  CHECK(vary_miss.fwd == cache::ForwardReason::kVaryMiss);
+  h.Put(kUri, 200, resp, "hello br", br, &vary_miss.ticket);
+  CHECK(h.Get(kUri, br).response->body->ToString() == "hello br");
+  CHECK(h.Get(kUri, gzip).response->body->ToString() == "hello gzip");
+  CHECK(h.cache->counters().entries == 2);
+
+  // §4.3.2: the client's own condition is answered from storage.
+  CHECK(h.Get(kUri, Fields(gzip).Add("If-None-Match", "\"v1\"")).not_modified);
+
+  // §4.3.1 / §4.3.4: stale → conditional request → 304 freshens (body kept).
+  h.clock.Advance(absl::Seconds(120));
+  auto reval = h.Get(kUri, gzip);
+  REQUIRE(reval.action == LA::kRevalidate);
+  CHECK(reval.if_none_match == "\"v1\"");
+  auto upd = h.Put(kUri, 304, {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=100"}}, "", gzip,
+                   &reval.ticket);
+  CHECK(upd.outcome == SO::kUpdated);
+  CHECK(upd.body() == "hello gzip");
+  auto fresh = h.Get(kUri, gzip);
+  REQUIRE(fresh.action == LA::kServeFresh);
+  CHECK(fresh.cache_status == "edgekit;hit;ttl=100");
+  CHECK(fresh.response->body->ToString() == "hello gzip");
+
+  // HEAD is answered from the stored GET.
+  CHECK(h.Get(kUri, gzip, "HEAD").action == LA::kServeFresh);
+
+  // §4.4: an unsafe method invalidates every variant of the URI.
+  auto post = h.Put(kUri, 204, {}, "", {}, nullptr, "POST");
+  CHECK(post.outcome == SO::kInvalidated);
+  CHECK(h.Get(kUri, gzip).fwd == cache::ForwardReason::kUriMiss);
+  CHECK(h.Get(kUri, br).fwd == cache::ForwardReason::kUriMiss);
+  CHECK(h.cache->counters().entries == 0);
+}
+
+TEMPLATE_TEST_CASE("Streaming: readers read an object as it fills; Commit completes it", "[cache]",
+                   MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const cache::CacheRequest req{"GET", kUri, {}};
+  auto leader = h.cache->Lookup(req, h.now());
+  auto follower = h.cache->Lookup(req, h.now());
+  REQUIRE(follower.action == LA::kWaitForLeader);
+  cache::WaitOutcome released = cache::WaitOutcome::kNotAFollower;
+  follower.ticket.OnReady([&](cache::WaitOutcome o) { released = o; });
+
+  const Fields resp{{"Cache-Control", "max-age=60"}, {"Content-Type", "text/plain"}};
+  auto s = h.cache->BeginStore(req, 200, resp.view(), h.now(), h.now(), &leader.ticket);
+  REQUIRE(s.outcome == SO::kStored);
+  REQUIRE(s.writer.is_open());
+  // The follower is released as soon as the fields are stored.
+  CHECK(released == cache::WaitOutcome::kReady);
+  auto collapsed = h.cache->Resume(req, follower.ticket, h.now());
+  REQUIRE(collapsed.action == LA::kServeFresh);
+  CHECK(collapsed.collapsed);
+  // A new request finds the object still filling, too.
+  auto fresh = h.cache->Lookup(req, h.now());
+  REQUIRE(fresh.action == LA::kServeFresh);
+  CHECK_FALSE(fresh.response->body->complete());
+
+  cache::BodyReader r1(collapsed.response->body);
+  cache::BodyReader r2(fresh.response->body);
+  BS last;
+  CHECK(Drain(r1, &last).empty());
+  CHECK(last == BS::kPending);
+  bool woken = false;
+  r1.OnReadable([&] { woken = true; });
+  REQUIRE(s.writer.Append("first "));
+  CHECK(woken);  // the writer's append woke the waiting reader
+  CHECK(Drain(r1, &last) == "first ");
+  CHECK(last == BS::kPending);
+  REQUIRE(s.writer.Append("second"));
+  CHECK(Drain(r2, &last) == "first second");
+  CHECK(last == BS::kPending);
+  r2.OnReadable([&] { woken = false; });
+  REQUIRE(s.writer.Commit());
+  CHECK_FALSE(woken);  // completion wakes readers too
+  CHECK(Drain(r1, &last) == "second");
+  CHECK(last == BS::kEnd);
+  CHECK(Drain(r2, &last).empty());
+  CHECK(last == BS::kEnd);
+  auto hit = h.cache->Lookup(req, h.now());
+  REQUIRE(hit.action == LA::kServeFresh);
+  CHECK(hit.response->body->complete());
+  CHECK(hit.response->body->ToString() == "first second");
+  CHECK(h.cache->counters().stores == 1);
+}
+
+TEMPLATE_TEST_CASE("Streaming: an origin failure mid-stream stores nothing; readers see kAborted",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const cache::CacheRequest req{"GET", kUri, {}};
+  // An older stored response of the same variant stays until a new one
+  // completes.
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=1"}}, "old");
+  h.clock.Advance(absl::Seconds(5));
+  auto miss = h.cache->Lookup(req, h.now());
+  REQUIRE(miss.action == LA::kFetch);
+  auto s = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                               h.now(), &miss.ticket);
+  REQUIRE(s.writer.Append("partial"));
+  auto reader_lookup = h.cache->Lookup(req, h.now());
+  REQUIRE(reader_lookup.action == LA::kServeFresh);
+  cache::BodyReader reader(reader_lookup.response->body);
+  BS last;
+  CHECK(Drain(reader, &last) == "partial");
+  CHECK(last == BS::kPending);
+  s.writer.Abort();  // the origin connection broke
+  cache::BodyChunk c;
+  CHECK(reader.Next(&c) == BS::kAborted);
+  CHECK(reader_lookup.response->body->aborted());
+  CHECK(reader_lookup.response->body->ToString().empty());
+  // Nothing new was stored; the old response is still there (stale).
+  auto after = h.cache->Lookup(req, h.now());
+  CHECK(after.action == LA::kFetch);
+  CHECK(after.fwd == cache::ForwardReason::kStale);
+  CHECK(h.cache->counters().aborted_inserts == 1);
+  CHECK(h.cache->counters().entries == 1);
+
+  SECTION("a writer destroyed without Commit aborts too") {
+    auto s2 = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                                  h.now(), &after.ticket);
+    REQUIRE(s2.writer.Append("x"));
+    auto fill = h.cache->Lookup(req, h.now());
+    REQUIRE(fill.response != nullptr);
+    { cache::BodyWriter dropped = std::move(s2.writer); }
+    CHECK(fill.response->body->aborted());
+    CHECK(h.cache->Lookup(req, h.now()).action == LA::kFetch);
+  }
+}
+
+TEMPLATE_TEST_CASE("Streaming: a truncated body (Content-Length) is never stored as complete",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const cache::CacheRequest req{"GET", kUri, {}};
+  auto s = h.cache->BeginStore(
+      req, 200, Fields{{"Cache-Control", "max-age=60"}, {"Content-Length", "10"}}.view(), h.now(),
+      h.now());
+  REQUIRE(s.outcome == SO::kStored);
+  auto fill = h.cache->Lookup(req, h.now());
+  REQUIRE(s.writer.Append("12345"));
+  CHECK_FALSE(s.writer.Commit());  // 5 of 10 bytes
+  CHECK(fill.response->body->aborted());
+  CHECK(h.cache->Lookup(req, h.now()).action == LA::kFetch);
+  // The exact length commits.
+  auto s2 = h.cache->BeginStore(
+      req, 200, Fields{{"Cache-Control", "max-age=60"}, {"Content-Length", "10"}}.view(), h.now(),
+      h.now());
+  REQUIRE(s2.writer.Append("1234567890"));
+  CHECK(s2.writer.Commit());
+  CHECK(h.cache->Lookup(req, h.now()).response->body->ToString() == "1234567890");
+}
+
+TEMPLATE_TEST_CASE("Streaming: max_object_bytes is enforced mid-stream; the client stream goes on",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  StoreSpec spec;
+  cache::HttpCacheOptions o = WithStore(kind, spec);
+  o.max_object_bytes = 64 * 1024;
+  Harness h(o);
+  const cache::CacheRequest req{"GET", kUri, {}};
+  SECTION("unknown length: abandoned when the bytes pass the cap") {
+    auto s = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                                 h.now());
+    REQUIRE(s.outcome == SO::kStored);
+    auto fill = h.cache->Lookup(req, h.now());
+    const std::string chunk(16 * 1024, 'x');
+    int accepted = 0;
+    for (int i = 0; i < 8; ++i) accepted += s.writer.Append(chunk) ? 1 : 0;
+    CHECK(accepted < 5);              // refused once past 64 KiB
+    CHECK_FALSE(s.writer.is_open());  // abandoned: later appends are no-ops
+    CHECK_FALSE(s.writer.Append(chunk));
+    CHECK_FALSE(s.writer.Commit());
+    CHECK(fill.response->body->aborted());
+    CHECK(h.cache->Lookup(req, h.now()).action == LA::kFetch);
+    CHECK(h.cache->counters().entries == 0);
+  }
+  SECTION("known length over the cap: not stored at all") {
+    auto s = h.cache->BeginStore(
+        req, 200, Fields{{"Cache-Control", "max-age=60"}, {"Content-Length", "1000000"}}.view(),
+        h.now(), h.now());
+    CHECK(s.outcome == SO::kNotStored);
+    CHECK(s.reason == cache::NotStoredReason::kTooLarge);
+    CHECK_FALSE(s.writer.is_open());
+  }
+}
+
+TEMPLATE_TEST_CASE("The budget is never exceeded (flood of URLs)", "[cache]", MemoryKind, DiskKind,
+                   TieredKind) {
+  TestType kind;
+  StoreSpec spec;
+  spec.max_bytes = 512 * 1024;
+  spec.max_object_bytes = 64 * 1024;
+  Harness h(WithStore(kind, spec));
+  const std::string body(3000, 'x');
+  for (int i = 0; i < 3000; ++i) {
+    h.Put("https://example.com/flood/" + std::to_string(i), 200, {{"Cache-Control", "max-age=600"}},
+          body);
+    const cache::StoreUsage u = h.cache->store().usage();
+    REQUIRE(u.bytes <= u.capacity);
+  }
+  const cache::CacheCounters c = h.cache->counters();
+  CHECK(c.evictions > 0);
+  CHECK(c.entries > 20);
+  CHECK(c.bytes <= h.cache->store().usage().capacity);
+  // Recent objects are there.
+  CHECK(h.Get("https://example.com/flood/2999").response->body->ToString() == body);
+}
+
+TEMPLATE_TEST_CASE("Purge by URL and by tag, hard and soft", "[cache]", MemoryKind, DiskKind,
+                   TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const Fields tagged{{"Cache-Control", "max-age=60, stale-while-revalidate=30"},
+                      {"ETag", "\"a\""},
+                      {"Surrogate-Key", "product-1 shelf"}};
+  h.Put(kUri, 200, tagged, "a");
+  h.Put("https://example.com/b", 200, {{"Cache-Control", "max-age=60"}, {"Cache-Tag", "shelf"}},
+        "b");
+  h.Put("https://example.com/c", 200, {{"Cache-Control", "max-age=60"}}, "c");
+  SECTION("hard URL") {
+    CHECK(h.cache->PurgeUrl(kUri, cache::PurgeMode::kHard) == 1);
+    CHECK(h.Get(kUri).action == LA::kFetch);
+    CHECK(h.Get("https://example.com/b").action == LA::kServeFresh);
+  }
+  SECTION("soft URL: stale from now, revalidated in the background (RFC 5861)") {
+    CHECK(h.cache->PurgeUrl(kUri, cache::PurgeMode::kSoft) == 1);
+    auto r = h.Get(kUri);
+    CHECK(r.action == LA::kServeStaleAndRevalidate);
+    h.Put(kUri, 304, {{"ETag", "\"a\""}}, "", {}, &r.ticket);
+    CHECK(h.Get(kUri).action == LA::kServeFresh);
+  }
+  SECTION("hard tag") {
+    CHECK(h.cache->PurgeTag("shelf", cache::PurgeMode::kHard) == 2);
+    CHECK(h.Get(kUri).action == LA::kFetch);
+    CHECK(h.Get("https://example.com/b").action == LA::kFetch);
+    CHECK(h.Get("https://example.com/c").action == LA::kServeFresh);
+    CHECK(h.cache->counters().entries == 1);
+  }
+  SECTION("soft tag") {
+    CHECK(h.cache->PurgeTag("product-1", cache::PurgeMode::kSoft) == 1);
+    CHECK(h.Get(kUri).action == LA::kServeStaleAndRevalidate);
+    CHECK(h.Get("https://example.com/b").action == LA::kServeFresh);
+  }
+  SECTION("all") {
+    CHECK(h.cache->PurgeAll() == 3);
+    CHECK(h.cache->counters().entries == 0);
+    CHECK(h.cache->counters().bytes == 0);
+  }
+  CHECK(h.cache->counters().purges >= 1);
+}
+
+// Stores `n` distinct keys through a 256 KiB budget.
+template <class Kind>
+void DistinctKeys(int n) {
+  Kind kind;
+  StoreSpec spec;
+  spec.max_bytes = 256 * 1024;
+  spec.max_object_bytes = 16 * 1024;
+  Harness h(WithStore(kind, spec));
+  const cache::StoreUsage cap = h.cache->store().usage();
+  uint64_t max_seen = 0;
+  std::string uri;
+  for (int i = 0; i < n; ++i) {
+    uri = "https://example.com/k/" + std::to_string(i);
+    cache::CacheRequest req{"GET", uri, {}};
+    auto s = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                                 h.now());
+    (void)s.writer.Append("v");
+    (void)s.writer.Commit();
+    if ((i & 1023) == 0) max_seen = std::max(max_seen, h.cache->store().usage().bytes);
+  }
+  CHECK(max_seen <= cap.capacity);
+  CHECK(h.cache->store().usage().bytes <= cap.capacity);
+  CHECK(h.cache->counters().stores == static_cast<uint64_t>(n));
+  CHECK(h.cache->counters().evictions > static_cast<uint64_t>(n) - 10000);
+  CHECK(h.Get("https://example.com/k/" + std::to_string(n - 1)).action == LA::kServeFresh);
+}
+
+TEMPLATE_TEST_CASE("30k distinct keys pass through a small budget", "[cache]", MemoryKind, DiskKind,
+                   TieredKind) {
+  DistinctKeys<TestType>(30000);
+}
+
+// About 10 s (memory) to 2 min (disk) in Release: run with [stress].
+TEMPLATE_TEST_CASE("1M distinct keys pass through a small budget", "[cache][.stress]", MemoryKind,
+                   DiskKind, TieredKind) {
+  DistinctKeys<TestType>(1000000);
+}
+
+TEMPLATE_TEST_CASE("Concurrent readers and writers stay consistent", "[cache][concurrency]",
+                   MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  StoreSpec spec;
+  spec.max_bytes = 256 * 1024;
+  cache::HttpCacheOptions o = WithStore(kind, spec);
+  auto cache = cache::HttpCache::Create(o).value();
+  constexpr int kThreads = 4;
+  constexpr int kOps = 1500;
+  std::atomic<int> complete_reads{0};
+  std::atomic<int> stored{0};
+  std::atomic<int> bad{0};
+  const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      uint32_t x = 777u + static_cast<uint32_t>(t);
+      for (int i = 0; i < kOps; ++i) {
+        x = x * 1664525u + 1013904223u;
+        const int k = static_cast<int>((x >> 8) % 32);
+        const std::string uri = "https://e.com/k" + std::to_string(k);
+        const std::string expect = "body-" + std::to_string(k) + std::string(2000, 'z');
+        cache::CacheRequest r{"GET", uri, {}};
+        const absl::Time now = t0 + absl::Milliseconds(i);
+        const int op = static_cast<int>((x >> 4) % 16);
+        if (op == 0) {
+          cache->PurgeTag("t" + std::to_string(k % 4),
+                          (x >> 12) % 2 ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
+          continue;
+        }
+        auto res = cache->Lookup(r, now);
+        if (res.response != nullptr) {
+          // Read it, possibly while it fills: never a wrong or partial body
+          // presented as complete.
+          cache::BodyReader reader(res.response->body);
+          std::string got;
+          cache::BodyChunk c;
+          for (;;) {
+            const BS s = reader.Next(&c);
+            if (s == BS::kOk) {
+              got.append(c.data(), c.size());
+            } else if (s == BS::kPending) {
+              (void)reader.Wait(absl::Milliseconds(50));
+            } else {
+              if (s == BS::kEnd) {
+                complete_reads += 1;
+                if (got != expect) bad += 1;
+              }
+              break;
+            }
+          }
+          continue;
+        }
+        if (res.action == LA::kWaitForLeader) {
+          (void)res.ticket.Wait(absl::Milliseconds(5));
+          (void)cache->Resume(r, res.ticket, now);
+          continue;
+        }
+        const Fields resp{{"Cache-Control", "max-age=1"},
+                          {"Surrogate-Key", "t" + std::to_string(k % 4)}};
+        auto s = cache->BeginStore(r, 200, resp.view(), now, now, &res.ticket);
+        if (!s.writer.is_open()) continue;
+        bool ok = true;
+        for (size_t off = 0; off < expect.size() && ok; off += 700) {
+          ok = s.writer.Append(std::string_view(expect).substr(off, 700));
+        }
+        if (ok && (x >> 20) % 8 != 0 && s.writer.Commit()) stored += 1;
+        // else: abort (writer destroyed)
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const cache::StoreUsage u = cache->store().usage();
+  CHECK(bad.load() == 0);
+  CHECK(stored.load() > 0);
+  CHECK(complete_reads.load() > 0);
+  CHECK(u.bytes <= u.capacity);
+  cache->PurgeAll();
+  CHECK(cache->counters().entries == 0);
+  CHECK(cache->store().usage().bytes == 0);
+}
+
+TEMPLATE_TEST_CASE("Appended bytes are the store's own: the host reuses its buffer at once",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  Harness h(WithStore(kind));
+  const cache::CacheRequest req{"GET", kUri, {}};
+  auto s = h.cache->BeginStore(req, 200, Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(),
+                               h.now());
+  std::string buffer;
+  std::string expect;
+  for (int i = 0; i < 8; ++i) {
+    buffer.assign(20000, static_cast<char>('a' + i));  // one buffer, overwritten each time
+    expect += buffer;
+    REQUIRE(s.writer.Append(buffer));
+  }
+  buffer.assign(buffer.size(), '!');
+  REQUIRE(s.writer.Commit());
+  buffer.clear();
+  buffer.shrink_to_fit();
+  CHECK(h.Get(kUri).response->body->ToString() == expect);
+  // A chunk the host hands over with its own owner is copied too.
+  auto owner = std::make_shared<std::string>(50000, 'o');
+  auto s2 = h.cache->BeginStore(cache::CacheRequest{"GET", kUri + "/2", {}}, 200,
+                                Fields{{"Cache-Control", "max-age=60"}}.view(), h.now(), h.now());
+  REQUIRE(s2.writer.Append(cache::BodyChunk::Share(owner, *owner)));
+  REQUIRE(s2.writer.Commit());
+  owner->assign(owner->size(), 'x');
+  CHECK(h.Get(kUri + "/2").response->body->ToString() == std::string(50000, 'o'));
+}
