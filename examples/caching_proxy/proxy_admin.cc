@@ -139,7 +139,7 @@ void CachingProxy::VisitMetrics(edgekit::MetricsVisitor& visitor) const {
     edgekit::VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(value),
                          labels);
   };
-  auto load = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  auto load = [](const ShardedCounter& a) { return a.load(); };
 
   counter("edgekit_proxy_requests_total", "Client requests", load(counters_.requests));
   counter("edgekit_proxy_served_from_cache_total", "Responses served from the cache",

@@ -7,6 +7,7 @@
 #include "proxy_cache.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "edgekit/base/string_view.h"
@@ -36,24 +37,6 @@ absl::StatusOr<std::unique_ptr<ProxyCache>> ProxyCache::Create(Options options) 
   return std::unique_ptr<ProxyCache>(new ProxyCache(std::move(options), *std::move(c)));
 }
 
-namespace {
-
-// This proxy sends whole bodies: a stored body that is still filling (another
-// request's insert in progress) is waited for, up to `wait`; an aborted or
-// unfinished one gives nullopt (the caller treats it as a miss).
-std::optional<std::string> WholeBody(const cache::Body& body, absl::Duration wait) {
-  if (!body.complete() && !body.aborted()) {
-    const absl::Time deadline = absl::Now() + wait;
-    while (!body.complete() && !body.aborted()) {
-      if (!body.WaitReadable(body.available(), deadline - absl::Now())) break;
-    }
-  }
-  if (!body.complete()) return std::nullopt;
-  return body.ToString();
-}
-
-}  // namespace
-
 void ProxyCache::Ticket::OnReady(std::function<void()> callback) {
   ticket_.OnReady([cb = std::move(callback)](cache::WaitOutcome) { cb(); });
 }
@@ -70,15 +53,12 @@ ProxyCache::Decision ProxyCache::FromLookup(cache::LookupResult r, Ticket* ticke
       d.action = r.action == cache::LookupAction::kServeStaleAndRevalidate
                      ? Decision::Action::kServeAndRefresh
                      : Decision::Action::kServe;
-      if (std::optional<std::string> body = WholeBody(*r.response->body, options_.collapse_wait)) {
-        d.stored.status = r.response->status;
-        d.stored.headers = r.ResponseHeaders();
-        d.stored.body = std::make_shared<const std::string>(*std::move(body));
-        d.conditional = r.ConditionalHeaders();
-        return d;
-      }
-      ticket->ticket_ = cache::CollapseTicket();  // the insert failed: fetch uncollapsed
-      d.action = Decision::Action::kFetch;
+      // The body may still be filling (a collapsed follower, a hit on an
+      // object being stored): the client reads it as it fills.
+      d.stored.status = r.response->status;
+      d.stored.headers = r.ResponseHeaders();
+      d.stored.body = r.response->body;
+      d.conditional = r.ConditionalHeaders();
       return d;
     case cache::LookupAction::kRevalidate:
       d.action = Decision::Action::kRevalidate;
@@ -163,8 +143,33 @@ ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderM
               s.outcome != cache::StoreOutcome::kStored;
   a.response.status = s.status;
   a.response.headers = s.ResponseHeaders();
-  a.response.body = std::make_shared<const std::string>(s.body());
+  if (s.response) {
+    a.response.body = s.response->body;  // stored, 304-freshened or stale: shared
+  } else {
+    std::vector<cache::BodyChunk> chunks;
+    chunks.push_back(cache::BodyChunk::Adopt(s.body()));
+    a.response.body = cache::Body::Complete(std::move(chunks));
+  }
   return a;
+}
+
+ProxyCache::Begun ProxyCache::Begin(const Request& request, int status, HeaderMap origin_headers,
+                                    absl::Time request_time, absl::Time response_time,
+                                    Ticket* ticket) {
+  AddIdentityVary(request, status, origin_headers);
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  cache::StoreResult s = cache_->BeginStore(creq, status, origin_headers.view(), request_time,
+                                            response_time, &ticket->ticket_);
+  Begun b;
+  b.from_cache =
+      s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
+  b.refetch = status == 304 && s.status == 304 && s.outcome != cache::StoreOutcome::kUpdated &&
+              s.outcome != cache::StoreOutcome::kStored;
+  b.response.status = s.status;
+  b.response.headers = s.ResponseHeaders();
+  if (b.from_cache && s.response) b.response.body = s.response->body;
+  b.writer = std::move(s.writer);
+  return b;
 }
 
 std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& request, absl::Time now,
@@ -176,13 +181,11 @@ std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& reque
   cache::LookupResult e = cache_->OnOriginError(creq, now, &ticket->ticket_, status);
   *cache_status = std::string(e.cache_status.view());
   if (e.action != cache::LookupAction::kServeStale || !e.response) return std::nullopt;
-  std::optional<std::string> body = WholeBody(*e.response->body, options_.collapse_wait);
-  if (!body) return std::nullopt;
   stale_on_error_served_.fetch_add(1, std::memory_order_relaxed);
   Stored out;
   out.status = e.response->status;
   out.headers = e.ResponseHeaders();
-  out.body = std::make_shared<const std::string>(*std::move(body));
+  out.body = e.response->body;
   return out;
 }
 
@@ -197,47 +200,11 @@ size_t ProxyCache::PurgeAll() { return cache_->PurgeAll(); }
 cache::CacheCounters ProxyCache::counters() const { return cache_->counters(); }
 
 void ProxyCache::VisitMetrics(edgekit::MetricsVisitor& visitor) const {
-  using edgekit::MetricType;
-  auto counter = [&visitor](std::string_view name, std::string_view help, uint64_t value,
-                            absl::Span<const edgekit::MetricLabel> labels = {}) {
-    edgekit::VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(value),
-                         labels);
-  };
-  const cache::CacheCounters c = cache_->counters();
-  counter("edgekit_cache_lookups_total", "Lookups", c.lookups);
-  counter("edgekit_cache_hits_total", "Fresh hits, collapsed ones included", c.hits);
-  counter("edgekit_cache_stale_served_total", "Stale responses served", c.stale_served);
-  const std::pair<std::string_view, uint64_t> misses[] = {{"uri", c.misses_uri},
-                                                          {"vary", c.misses_vary},
-                                                          {"stale", c.misses_stale},
-                                                          {"request", c.misses_request}};
-  for (const auto& [reason, n] : misses) {
-    const edgekit::MetricLabel label[] = {{"reason", reason}};
-    counter("edgekit_cache_misses_total", "Requests forwarded, by reason", n, label);
-  }
-  counter("edgekit_cache_bypasses_total", "Requests the cache could not help", c.bypasses);
-  counter("edgekit_cache_gateway_timeouts_total", "only-if-cached answered 504",
-          c.gateway_timeouts);
-  counter("edgekit_cache_revalidations_total", "Conditional requests started", c.revalidations);
-  counter("edgekit_cache_revalidated_304_total", "304s that freshened a stored response",
-          c.revalidated_304);
-  counter("edgekit_cache_stores_total", "Responses stored", c.stores);
-  counter("edgekit_cache_not_stored_total", "Responses not stored", c.not_stored);
-  counter("edgekit_cache_invalidations_total", "Stored responses invalidated (RFC 9111 4.4)",
-          c.invalidations);
-  counter("edgekit_cache_evictions_total", "Stored responses evicted", c.evictions);
-  counter("edgekit_cache_purges_total", "Stored responses purged or marked stale", c.purges);
-  counter("edgekit_cache_collapsed_waiters_total", "Requests that waited for a leader",
-          c.collapsed_waiters);
-  counter("edgekit_cache_collapsed_hits_total", "Followers served the leader's response",
-          c.collapsed_hits);
-  counter("edgekit_cache_wait_timeouts_total", "Follower waits that timed out", c.wait_timeouts);
-  edgekit::VisitSample(visitor, "edgekit_cache_bytes", "Bytes charged against the budget",
-                       MetricType::kGauge, static_cast<double>(c.bytes));
-  edgekit::VisitSample(visitor, "edgekit_cache_entries", "Stored responses", MetricType::kGauge,
-                       static_cast<double>(c.entries));
-  counter("edgekit_proxy_stale_on_error_total", "Stale responses served because the origin failed",
-          stale_on_error_served_.load(std::memory_order_relaxed));
+  cache_->VisitMetrics(visitor);
+  edgekit::VisitSample(visitor, "edgekit_proxy_stale_on_error_total",
+                       "Stale responses served because the origin failed",
+                       edgekit::MetricType::kCounter,
+                       static_cast<double>(stale_on_error_served_.load(std::memory_order_relaxed)));
 }
 
 }  // namespace edgekit_examples

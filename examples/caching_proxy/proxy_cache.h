@@ -4,8 +4,8 @@
 // -----------------------------------------------------------------------------
 // `ProxyCache`: every call the caching proxy makes into `edgekit::cache`, in
 // one place, behind types of the proxy's own (the proxy's request flow in
-// caching_proxy.cc never touches the cache API). When the cache's streaming
-// store lands, this is the file that changes.
+// caching_proxy.cc never touches the cache API). Bodies are the cache's
+// streamed `cache::Body`s: shared immutable chunks, readable while they fill.
 //
 // Besides passing calls through it adds two policies of the proxy:
 //   * Serving stale when the origin cannot be reached (RFC 9111 §4.2.4: a
@@ -83,7 +83,9 @@ class ProxyCache {
   struct Stored {
     int status = 0;
     edgekit::http::HeaderMap headers;  // with Age and Cache-Status
-    std::shared_ptr<const std::string> body;
+    // Shared immutable chunks; possibly still filling (read it with a
+    // cache::BodyReader: body_streams.h). Null: no body.
+    std::shared_ptr<const edgekit::cache::Body> body;
   };
 
   struct Decision {
@@ -115,6 +117,20 @@ class ProxyCache {
   };
   Answer Store(const Request& request, int status, edgekit::http::HeaderMap origin_headers,
                std::string body, absl::Time request_time, absl::Time response_time, Ticket* ticket);
+
+  // The streamed form of Store, when the origin's head arrived: what to
+  // serve, and while the response is being stored an open writer for the
+  // body's bytes as they arrive (Append each, Commit at the end, Abort if
+  // the origin fails). A leader's followers are released now and read the
+  // object as it fills.
+  struct Begun {
+    Stored response;  // status and fields to serve; the body when from_cache
+    bool from_cache = false;
+    bool refetch = false;  // as in Answer
+    edgekit::cache::BodyWriter writer;
+  };
+  Begun Begin(const Request& request, int status, edgekit::http::HeaderMap origin_headers,
+              absl::Time request_time, absl::Time response_time, Ticket* ticket);
 
   // The origin failed (`unreachable`: no usable answer at all; otherwise a
   // local refusal such as an open circuit). A stale response when allowed;

@@ -528,8 +528,7 @@ class StreamControl final : public HttpClient::StreamHandle {
  private:
   template <class Fn>
   void Run(Fn fn) {
-    std::shared_ptr<FetchOp> op = op_.lock();
-    if (!op) return;
+    std::shared_ptr<FetchOp> op = op_;
     // The op's state belongs to its connection's strand; before a connection
     // exists there is nothing to resume, and a cancel is retried there.
     auto task = [op, fn] {
@@ -542,7 +541,10 @@ class StreamControl final : public HttpClient::StreamHandle {
       asio::post(ioc_, task);
     }
   }
-  std::weak_ptr<FetchOp> op_;
+  // Strong: a paused fetch has no pending operation to keep it alive. The
+  // cycle op → sink → handle → op ends when the op ends (it lets go of its
+  // sink then).
+  std::shared_ptr<FetchOp> op_;
   asio::io_context& ioc_;
 };
 
@@ -553,9 +555,11 @@ std::shared_ptr<HttpClient::StreamHandle> HttpClient::FetchStream(HttpRequest re
                                                                   absl::Duration response_timeout,
                                                                   InterimCallback interim) {
   if (response_timeout <= absl::ZeroDuration()) response_timeout = impl_->options.response_timeout;
+  StreamSink* const sink_for_start = sink.get();
   auto op = std::make_shared<FetchOp>(impl_, std::move(request), nullptr, response_timeout,
                                       std::move(interim), std::move(sink));
   auto handle = std::make_shared<StreamControl>(op, impl_->ioc);
+  sink_for_start->OnStart(handle);
   op->Start();
   return handle;
 }

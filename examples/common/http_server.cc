@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "net_internal.h"
+#include "sharded_counter.h"
 
 namespace edgekit_examples {
 
@@ -193,7 +194,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   size_t open = 0;
 
   std::atomic<uint64_t> accepted{0}, rejected{0}, rejected_per_address{0}, evicted{0};
-  std::atomic<uint64_t> requests{0}, bad_requests{0}, expectation_failed{0}, overloaded{0};
+  ShardedCounter requests;  // every request, every thread: no shared line
+  std::atomic<uint64_t> bad_requests{0}, expectation_failed{0}, overloaded{0};
   std::atomic<uint64_t> header_timeouts{0}, idle_timeouts{0}, body_timeouts{0}, send_timeouts{0};
   std::atomic<uint64_t> internal_errors{0}, interim{0};
   std::array<std::atomic<uint64_t>, kHttp1ErrorCount> bad_by_reason{};
@@ -608,10 +610,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
   void PullStream() {
     Outgoing& out = queue_.front();
     BodyStream& stream = *out.response.stream;
-    std::weak_ptr<Session> weak = shared_from_this();
-    auto wake = [weak] {
-      std::shared_ptr<Session> self = weak.lock();
-      if (!self) return;
+    // While the stream is pending, nothing else keeps this session alive:
+    // the wake-up does (the source calls it when it has bytes, ends or fails;
+    // an origin that stalls ends by its own timeout).
+    auto wake = [self = shared_from_this()] {
       asio::post(self->socket_.get_executor(), [self] {
         Guarded(
             "stream body", [&] { self->OnStreamReadable(); }, [&] { self->Close(); });

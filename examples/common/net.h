@@ -255,21 +255,6 @@ class HttpClient {
              absl::Duration response_timeout = absl::ZeroDuration(),
              InterimCallback interim = nullptr);
 
-  // A response whose body is delivered as it arrives (FetchStream), with
-  // flow control: the origin is read only as fast as the sink takes it.
-  class StreamSink {
-   public:
-    virtual ~StreamSink() = default;
-    // The final response's head (`head.response` without a body), or a
-    // failure before it (`head.error` set: nothing else follows).
-    virtual void OnHead(FetchResult head) = 0;
-    // The next body bytes (valid during the call). Return false to stop
-    // reading until `Resume()` is called on the handle.
-    virtual bool OnBody(std::string_view bytes) = 0;
-    // The body ended: kNone when complete; otherwise it failed mid-body
-    // (truncated, timed out, over the limit, cancelled).
-    virtual void OnEnd(FetchError error, std::string message) = 0;
-  };
   // Controls a streamed fetch. Thread-safe; both calls may come from any
   // thread and after the fetch ended (then they do nothing).
   class StreamHandle {
@@ -280,6 +265,24 @@ class HttpClient {
     // Abandons the fetch: the connection is closed and OnEnd(kRejected) is
     // called if the body had not ended.
     virtual void Cancel() = 0;
+  };
+  // A response whose body is delivered as it arrives (FetchStream), with
+  // flow control: the origin is read only as fast as the sink takes it.
+  class StreamSink {
+   public:
+    virtual ~StreamSink() = default;
+    // The fetch's handle, before anything else is called (on the caller's
+    // thread, inside FetchStream).
+    virtual void OnStart(std::shared_ptr<StreamHandle> handle) { (void)handle; }
+    // The final response's head (`head.response` without a body), or a
+    // failure before it (`head.error` set: nothing else follows).
+    virtual void OnHead(FetchResult head) = 0;
+    // The next body bytes (valid during the call). Return false to stop
+    // reading until `Resume()` is called on the handle.
+    virtual bool OnBody(std::string_view bytes) = 0;
+    // The body ended: kNone when complete; otherwise it failed mid-body
+    // (truncated, timed out, over the limit, cancelled).
+    virtual void OnEnd(FetchError error, std::string message) = 0;
   };
   // Like Fetch, but the body streams to `sink` (on a loop thread, in order).
   // The response timeout bounds the wait for the head and then each wait for

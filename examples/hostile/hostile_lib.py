@@ -171,6 +171,28 @@ class Origin:
         cc = lambda v: [("Cache-Control", v)]
         if path in ("/", "/home", "/echo/home", "/evil") or path.startswith("/p/"):
             return send(200, cc("max-age=300"), b"genuine %s" % path.encode())
+        if path == "/stream-slow":  # streaming: the first bytes, a pause, the rest
+            size = 2 * MB
+            conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                         b"Content-Length: %d\r\n\r\n" % size + b"s" * 65536)
+            time.sleep(1.0)
+            conn.sendall(b"s" * (size - 65536))
+            return True
+        if path in ("/pass-500m", "/pass-500m-chunked"):  # streams through, too large to store
+            chunk = b"p" * MB
+            if path == "/pass-500m":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                             b"Content-Length: %d\r\n\r\n" % (500 * MB))
+                for _ in range(500):
+                    conn.sendall(chunk)
+            else:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n")
+                framed = b"%x\r\n%s\r\n" % (MB, chunk)
+                for _ in range(500):
+                    conn.sendall(framed)
+                conn.sendall(b"0\r\n\r\n")
+            return True
         if path in ("/1k", "/100k"):  # bench_threads.py's hit objects
             size = 1024 if path == "/1k" else 100 * 1024
             return send(200, cc("max-age=86400"), b"k" * size)

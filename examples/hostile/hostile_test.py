@@ -23,6 +23,7 @@ import secrets
 import socket
 import sys
 import tempfile
+import threading
 import time
 
 import hostile_lib as lib
@@ -167,9 +168,11 @@ def wire_matrix(name, server, origin, auth=b""):
 
 
 def proxy_limits(binary, origin):
-    print("body limits, origin framing, response splitting (proxy, --max-body-bytes 1 MB)")
+    print("body limits, origin framing, response splitting (proxy, --max-body-bytes and "
+          "--max-response-bytes 1 MB)")
     p = lib.Server([binary, "--listen", "127.0.0.1:0", "--origin", origin.url, "--admin-token",
-                    lib.Server.ADMIN, "--max-body-bytes", str(MB), "--max-buffered-body-bytes",
+                    lib.Server.ADMIN, "--max-body-bytes", str(MB), "--max-response-bytes",
+                    str(MB), "--max-buffered-body-bytes",
                     str(3 * 900000 + 1000)])
     try:
         r = lib.probe(p.port, req("POST /echo HTTP/1.1", ["Host: h", "Content-Length: %d" % (2 * MB)]))
@@ -191,18 +194,28 @@ def proxy_limits(binary, origin):
         check(r and r.status == 503, "chunked uploads beyond --max-buffered-body-bytes → 503")
         for s in held:
             s.close()
-        codes = [lib.request(p.port, "GET", path).status
-                 for path in ["/big20m", "/big20m-close"] * 5]
-        check(codes == [502] * 10, "10 × 20 MB origin bodies (head and body in one write, with "
-              "and without Content-Length) → 502 (%s)" % codes)
+        codes = [lib.request(p.port, "GET", "/big20m").status for _ in range(5)]
+        check(codes == [502] * 5, "5 × 20 MB origin bodies, head and body in one write, "
+              "Content-Length over --max-response-bytes → 502 (%s)" % codes)
+        # Without a Content-Length the head is on its way before the limit is
+        # reached: the client's connection is cut, the message never completes.
+        cut = [read_body_streaming(p.port, "/big20m-close") for _ in range(5)]
+        check(all(c[0] == 200 and c[1] < 2 * MB and not c[5] for c in cut),
+              "5 × 20 MB close-delimited origin bodies: cut at the limit, never whole (%s)"
+              % [c[1] for c in cut])
         t0 = time.monotonic()
         r = lib.request(p.port, "GET", "/huge-cl")
         check(r.status == 502 and time.monotonic() - t0 < 2.5,
               "origin Content-Length of 500 MB → 502 at once, not read whole")
-        for path in ("/huge-chunked", "/trailer-bomb", "/obs-fold", "/cl-te", "/two-cl",
-                     "/nul-field"):
+        for path in ("/obs-fold", "/cl-te", "/two-cl", "/nul-field"):
             r = lib.request(p.port, "GET", path)
-            check(r.status == 502, "origin %s → 502" % path)
+            check(r.status == 502, "origin %s (a bad head) → 502" % path)
+        for path in ("/huge-chunked", "/trailer-bomb"):
+            # The head was good and is already forwarded: the body's failure
+            # cuts the client's connection before the message completes.
+            c = read_body_streaming(p.port, path)
+            check(c[0] == 200 and not c[5] and c[1] < 2 * MB,
+                  "origin %s (the body over the limits) → cut, never complete" % path)
         r = lib.request(p.port, "GET", "/split-response")
         r2 = lib.request(p.port, "GET", "/p/after-split")
         check(r.body == b"ok" and r2.body == b"genuine /p/after-split",
@@ -388,6 +401,111 @@ def proxy_admin(binary, origin):
         p.kill()
 
 
+def read_body_streaming(port, path, rss_of=None, pace=None):
+    """GETs `path` on a raw socket and reads the whole body, counting bytes
+    instead of keeping them. Returns (status, body bytes, seconds to the
+    first body byte, seconds in all, peak RSS of `rss_of` sampled while
+    reading, whether the message completed). `pace`: seconds to sleep per MB
+    read (a slow reader)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(60)
+    t0 = time.monotonic()
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" % path.encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            return 0, 0, None, time.monotonic() - t0, 0, False
+        buf += d
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    status = int(head.split(b" ", 2)[1])
+    chunked = b"transfer-encoding: chunked" in head.lower()
+    length = None
+    for line in head.split(b"\r\n")[1:]:
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    first = time.monotonic() - t0 if rest else None
+    got, peak, next_sample, raw = len(rest), 0, 0, rest[-16:] if chunked else b""
+    complete = False
+    while not (chunked and raw.endswith(b"0\r\n\r\n")):
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        if first is None:
+            first = time.monotonic() - t0
+        got += len(d)
+        if chunked:
+            raw = (raw + d)[-16:]  # enough to see the last-chunk
+        if rss_of is not None and got >= next_sample:
+            peak = max(peak, rss_of.rss_kb())
+            next_sample = got + 8 * lib.MB
+        if pace:
+            time.sleep(pace * len(d) / lib.MB)
+    s.close()
+    if chunked:
+        complete = raw.endswith(b"0\r\n\r\n")
+    elif length is not None:
+        complete = got == length
+    # Chunked: `got` counts the framing too.
+    return status, got, first, time.monotonic() - t0, peak, complete
+
+
+def proxy_streaming(binary, origin):
+    """Issue 14 item 3: misses stream to the client while they are stored,
+    collapsed followers read the object as it fills, bodies too large to
+    store pass through with flat memory."""
+    print("streaming: misses, collapsed followers, 500 MB pass-through")
+    p = lib.Server([binary, "--listen", "127.0.0.1:0", "--origin", origin.url, "--admin-token",
+                    lib.Server.ADMIN])
+    try:
+        results = {}
+
+        def fetch(name):
+            results[name] = read_body_streaming(p.port, "/stream-slow")
+
+        leader = threading.Thread(target=fetch, args=("leader",))
+        leader.start()
+        time.sleep(0.3)
+        follower = threading.Thread(target=fetch, args=("follower",))
+        follower.start()
+        leader.join(30)
+        follower.join(30)
+        for name in ("leader", "follower"):
+            status, got, first, total, _, complete = results[name]
+            check(status == 200 and got == 2 * lib.MB and complete,
+                  "%s: 200 with all 2 MB (%d)" % (name, got))
+            check(first is not None and first < 0.9 and total >= 0.6,
+                  "%s: the first bytes arrive before the origin's last (%.2f s of %.2f s)"
+                  % (name, first if first is not None else -1, total))
+        check(origin.count("/stream-slow") == 1, "one origin request for leader and follower (%d)"
+              % origin.count("/stream-slow"))
+        status, got, first, total, _, complete = read_body_streaming(p.port, "/stream-slow")
+        check(status == 200 and got == 2 * lib.MB and complete and
+              origin.count("/stream-slow") == 1,
+              "then a hit, whole (%d bytes)" % got)
+        m = p.metrics()
+        check(m.get("edgekit_cache_stores_total") == 1, "stored once")
+
+        for path in ("/pass-500m", "/pass-500m-chunked"):
+            rss0 = p.rss_kb()
+            status, got, first, total, peak, complete = read_body_streaming(p.port, path, rss_of=p)
+            check(status == 200 and got >= 500 * lib.MB and complete,
+                  "%s: a 500 MB origin body passes through (%d bytes in %.1f s)"
+                  % (path, got, total))
+            lib.check_memory(peak - rss0 < 64 * 1024, "%s: RSS flat while it streams (%d → peak "
+                             "%d kB)" % (path, rss0, peak), binary)
+        rss0 = p.rss_kb()
+        status, got, first, total, peak, complete = read_body_streaming(
+            p.port, "/pass-500m", rss_of=p, pace=0.004)
+        check(status == 200 and got == 500 * lib.MB and complete,
+              "a slow reader gets all 500 MB too")
+        lib.check_memory(peak - rss0 < 64 * 1024, "... and the proxy does not buffer ahead of it "
+                         "(%d → peak %d kB)" % (rss0, peak), binary)
+        check(m.get("edgekit_cache_entries", 0) <= 1 and p.alive(), "nothing too large was stored")
+    finally:
+        p.kill()
+
+
 def metrics_scrape(proxy_binary, gateway_binary, origin, tmp):
     """GET /metrics on the admin listener: the library's Prometheus writer
     over every component (docs/observability.md), well-formed, with values
@@ -411,7 +529,7 @@ def metrics_scrape(proxy_binary, gateway_binary, origin, tmp):
             "edgekit_proxy_served_from_cache_total": 2,
             "edgekit_proxy_origin_requests_total": 1,
             "edgekit_cache_hits_total": 2,
-            'edgekit_cache_misses_total{reason="uri"}': 1,
+            'edgekit_cache_misses_total{reason="uri_miss"}': 1,
             "edgekit_cache_stores_total": 1,
             "edgekit_cache_entries": 1,
             'edgekit_proxy_connections_accepted_total{listener="main"}': 3,
@@ -554,6 +672,7 @@ def main():
         proxy_limits(os.path.abspath(args.proxy), origin)
         proxy_conformance(os.path.abspath(args.proxy), origin)
         proxy_admin(os.path.abspath(args.proxy), origin)
+        proxy_streaming(os.path.abspath(args.proxy), origin)
         proxy_connections(os.path.abspath(args.proxy), origin)
         with tempfile.TemporaryDirectory() as tmp:
             metrics_scrape(os.path.abspath(args.proxy), os.path.abspath(args.gateway), origin,
