@@ -55,6 +55,7 @@ add_library(edgekit_example_common STATIC
   "${CMAKE_CURRENT_LIST_DIR}/http_message.cc"
   "${CMAKE_CURRENT_LIST_DIR}/event_loop.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_server.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/http_server_wire.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_client.cc"
   "${CMAKE_CURRENT_LIST_DIR}/server_flags.cc")
 target_include_directories(edgekit_example_common PUBLIC "${CMAKE_CURRENT_LIST_DIR}")

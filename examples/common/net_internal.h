@@ -18,9 +18,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "http_message.h"
 #include "net.h"
 
 namespace edgekit_examples {
@@ -74,6 +76,13 @@ void Guarded(const char* where, Fn&& fn, OnError&& on_error) {
     on_error();
   }
 }
+
+// The head of `r` as HttpServer writes it (http_server_wire.cc): status line,
+// fields minus framing and connection fields, then the framing it computes
+// (Content-Length, or chunked for a streamed body of unknown length) and
+// Connection. Sets `*send_body` to whether body bytes follow.
+std::string SerializeResponseHead(const HttpResponse& r, bool is_head, unsigned version, bool keep,
+                                  const std::string& server_name, bool* send_body);
 
 }  // namespace net_internal
 
