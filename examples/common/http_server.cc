@@ -172,9 +172,11 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     // written, framed when chunked; `waiting` while the stream is pending.
     bool streaming = false;
     bool chunked = false;
-    bool waiting = false;
-    bool ending = false;  // the last-chunk is being written
-    std::string frame;    // chunk-size line, or the last-chunk
+    bool waiting = false;    // a wake-up is registered with the stream
+    bool woken = false;      // ... and came while a write was in flight
+    bool head_only = false;  // the head is written alone (the stream was pending)
+    bool ending = false;     // the last write (last-chunk, or the head of an empty body)
+    std::string frame;       // [head] [chunk-size line | last-chunk]
     std::string_view piece;
     uint64_t streamed = 0;
   };
@@ -417,6 +419,8 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     out.head = net_internal::SerializeResponseHead(r, is_head_, version_, out.keep,
                                                    opts().server_name, &out.send_body);
     out.chunked = out.send_body && r.stream && !r.stream->length() && version_ >= 11;
+    // A streamed body's first piece goes out in the head's write.
+    out.streaming = out.send_body && r.stream != nullptr;
     out.response = std::move(r);
     Enqueue(std::move(out));
   }
@@ -446,6 +450,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     }
     writing_ = true;
     written_ = 0;
+    if (queue_.front().streaming) return PullStream();
     WriteSome();
   }
 
@@ -483,10 +488,6 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     const size_t total =
         out.head.size() + (out.send_body ? out.response.BodyView().size() : size_t{0});
     if (written_ < total) return WriteSome();
-    if (out.send_body && out.response.stream) {
-      out.streaming = true;
-      return PullStream();
-    }
     FinishOutgoing();
   }
 
@@ -504,9 +505,13 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
   // --- streamed bodies (HttpResponse::stream) ----------------------------------
 
   // Asks the stream for its next piece; writes it, waits for it, or ends.
+  // Asks the stream for its next piece; writes it (the first one with the
+  // head), waits for it (sending the head meanwhile), or ends.
   void PullStream() {
     Outgoing& out = queue_.front();
     BodyStream& stream = *out.response.stream;
+    std::string head = std::move(out.head);  // empty after the first call
+    out.head.clear();
     // While the stream is pending, nothing else keeps this session alive:
     // the wake-up does (the source calls it when it has bytes, ends or fails;
     // an origin that stalls ends by its own timeout).
@@ -518,27 +523,34 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     };
     std::string_view piece;
     const std::optional<uint64_t> length = stream.length();
+    written_ = 0;
+    out.piece = {};
     switch (stream.Next(&piece, std::move(wake))) {
       case BodyStream::Status::kData:
         out.streamed += piece.size();
         if (piece.empty() || (length && out.streamed > *length)) return Close();
         out.piece = piece;
-        out.frame = out.chunked ? absl::StrCat(absl::Hex(piece.size()), "\r\n") : std::string();
-        written_ = 0;
+        out.frame = std::move(head);
+        if (out.chunked) absl::StrAppend(&out.frame, absl::Hex(piece.size()), "\r\n");
         return WriteStreamSome();
       case BodyStream::Status::kPending:
+        out.waiting = true;
+        if (!head.empty()) {
+          // The client gets the head now and the body as it comes.
+          out.frame = std::move(head);
+          out.head_only = true;
+          return WriteStreamSome();
+        }
         // Nothing to send: no send timeout while the source fills (its own
         // deadlines end a stalled origin, which ends this stream).
         DisarmTimer();
-        out.waiting = true;
         return;
       case BodyStream::Status::kEnd:
         if (length && out.streamed != *length) return Close();
-        if (!out.chunked) return FinishOutgoing();
+        out.frame = std::move(head);
+        if (out.chunked) out.frame += "0\r\n\r\n";
+        if (out.frame.empty()) return FinishOutgoing();
         out.ending = true;
-        out.piece = {};
-        out.frame = "0\r\n\r\n";
-        written_ = 0;
         return WriteStreamSome();
       case BodyStream::Status::kError:
         return Close();  // never a truncated body that looks complete
@@ -550,20 +562,24 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     Outgoing& out = queue_.front();
     if (!out.streaming || !out.waiting) return;
     out.waiting = false;
+    if (out.head_only) {
+      out.woken = true;  // the head is still being written
+      return;
+    }
     PullStream();
   }
 
-  // The current piece with its framing: [chunk-size line] piece [CRLF].
+  // The current write: frame, piece, and the CRLF after a chunk's data.
+  static bool ChunkCrlf(const Outgoing& out) { return out.chunked && !out.piece.empty(); }
   size_t StreamPieceSize(const Outgoing& out) const {
-    const bool crlf = out.chunked && !out.ending;
-    return out.frame.size() + out.piece.size() + (crlf ? 2 : 0);
+    return out.frame.size() + out.piece.size() + (ChunkCrlf(out) ? 2 : 0);
   }
 
   void WriteStreamSome() {
     const Outgoing& out = queue_.front();
     static constexpr std::string_view kCrlf = "\r\n";
     const std::string_view parts[3] = {out.frame, out.piece,
-                                       out.chunked && !out.ending ? kCrlf : std::string_view()};
+                                       ChunkCrlf(out) ? kCrlf : std::string_view()};
     std::array<asio::const_buffer, 3> buffers;
     size_t skip = written_;
     size_t used = 0;
@@ -584,9 +600,15 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
   }
 
   void OnStreamWrite() {
-    const Outgoing& out = queue_.front();
+    Outgoing& out = queue_.front();
     if (written_ < StreamPieceSize(out)) return WriteStreamSome();
     if (out.ending) return FinishOutgoing();
+    if (out.head_only) {
+      out.head_only = false;
+      out.frame.clear();
+      if (!out.woken) return DisarmTimer();  // wait for the stream's wake-up
+      out.woken = false;
+    }
     PullStream();
   }
 
