@@ -21,23 +21,33 @@ CacheBodyStream::CacheBodyStream(std::shared_ptr<const cache::Body> body, uint64
                                  uint64_t end, std::optional<uint64_t> length)
     : reader_(std::move(body), begin, end), length_(length) {}
 
-BodyStream::Status CacheBodyStream::Next(std::string_view* piece, std::function<void()> wake) {
-  chunk_ = cache::BodyChunk();  // the previous piece is written: let it go
-  switch (reader_.Next(&chunk_, kMaxPiece)) {
-    case cache::BodyStatus::kOk:
-      *piece = chunk_.view();
-      return Status::kData;
-    case cache::BodyStatus::kPending:
-      // The object is still filling: the writer's thread wakes us.
-      reader_.OnReadable([wake = std::move(wake)] { wake(); });
-      return Status::kPending;
-    case cache::BodyStatus::kEnd:
-      return Status::kEnd;
-    case cache::BodyStatus::kAborted:
-    case cache::BodyStatus::kIoError:
-      return Status::kError;
+BodyStream::Status CacheBodyStream::Next(std::vector<std::string_view>* pieces,
+                                         std::function<void()> wake) {
+  chunks_.clear();  // the previous pieces are written: let them go
+  pieces->clear();
+  size_t bytes = 0;
+  while (chunks_.size() < kMaxPieces && bytes < kMaxPiece) {
+    cache::BodyChunk chunk;
+    const cache::BodyStatus status = reader_.Next(&chunk, kMaxPiece - bytes);
+    if (status == cache::BodyStatus::kOk) {
+      bytes += chunk.size();
+      pieces->push_back(chunk.view());
+      chunks_.push_back(std::move(chunk));
+      continue;
+    }
+    if (!chunks_.empty()) return Status::kData;  // the rest on the next call
+    switch (status) {
+      case cache::BodyStatus::kPending:
+        // The object is still filling: the writer's thread wakes us.
+        reader_.OnReadable([wake = std::move(wake)] { wake(); });
+        return Status::kPending;
+      case cache::BodyStatus::kEnd:
+        return Status::kEnd;
+      default:
+        return Status::kError;  // aborted or unreadable: never "complete"
+    }
   }
-  return Status::kError;
+  return Status::kData;
 }
 
 RelayPipe::RelayPipe(std::optional<uint64_t> length, size_t max_queued)
@@ -111,22 +121,26 @@ void RelayPipe::Fail() {
   if (wake) wake();
 }
 
-BodyStream::Status RelayPipe::Next(std::string_view* piece, std::function<void()> wake) {
-  current_ = cache::BodyChunk();
+BodyStream::Status RelayPipe::Next(std::vector<std::string_view>* pieces,
+                                   std::function<void()> wake) {
+  current_.clear();
+  pieces->clear();
   std::function<void()> resume;
   Status status;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (state_ == State::kFailed) return Status::kError;
     if (!queue_.empty()) {
-      current_ = std::move(queue_.front());
-      queue_.pop_front();
-      queued_ -= current_.size();
+      while (!queue_.empty() && current_.size() < kMaxPieces) {
+        queued_ -= queue_.front().size();
+        pieces->push_back(queue_.front().view());
+        current_.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
       if (producer_paused_ && queued_ <= max_queued_ / 2) {
         producer_paused_ = false;
         resume = resume_;
       }
-      *piece = current_.view();
       status = Status::kData;
     } else if (state_ == State::kEnded) {
       status = Status::kEnd;

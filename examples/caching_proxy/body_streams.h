@@ -34,6 +34,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "edgekit/cache/body.h"
 #include "http_message.h"
@@ -49,11 +50,11 @@ class CacheBodyStream final : public BodyStream {
                   std::optional<uint64_t> length);
 
   std::optional<uint64_t> length() const override { return length_; }
-  Status Next(std::string_view* piece, std::function<void()> wake) override;
+  Status Next(std::vector<std::string_view>* pieces, std::function<void()> wake) override;
 
  private:
   edgekit::cache::BodyReader reader_;
-  edgekit::cache::BodyChunk chunk_;  // the piece being written
+  std::vector<edgekit::cache::BodyChunk> chunks_;  // the pieces being written
   const std::optional<uint64_t> length_;
 };
 
@@ -77,7 +78,7 @@ class RelayPipe final : public BodyStream {
 
   // --- consumer (client connection) side ---
   std::optional<uint64_t> length() const override { return length_; }
-  Status Next(std::string_view* piece, std::function<void()> wake) override;
+  Status Next(std::vector<std::string_view>* pieces, std::function<void()> wake) override;
 
  private:
   const std::optional<uint64_t> length_;
@@ -91,7 +92,7 @@ class RelayPipe final : public BodyStream {
   std::function<void()> wake_;
   std::function<void()> resume_;
   std::function<void()> gone_;
-  edgekit::cache::BodyChunk current_;  // consumer-owned: the piece being written
+  std::vector<edgekit::cache::BodyChunk> current_;  // consumer-owned: being written
 };
 
 }  // namespace edgekit_examples

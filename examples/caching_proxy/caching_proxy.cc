@@ -342,7 +342,7 @@ struct CachingProxy::Relay final : HttpClient::StreamSink, std::enable_shared_fr
     proxy->OnStreamHead(p, shared_from_this(), std::move(head), t0, conditional);
   }
   bool OnBody(std::string_view bytes) override {
-    if (discard) return true;
+    if (discard || bytes.empty()) return true;
     edgekit::cache::BodyChunk chunk = edgekit::cache::BodyChunk::Copy(bytes);
     if (storing && !writer.Append(chunk)) {
       // Over max_object_bytes (no Content-Length said so) or the store gave

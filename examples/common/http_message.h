@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "edgekit/base/string_view.h"
@@ -64,13 +65,15 @@ class BodyStream {
   // Content-Length; otherwise the body is sent chunked to HTTP/1.1 clients
   // and delimited by closing the connection for HTTP/1.0 ones).
   virtual std::optional<uint64_t> length() const = 0;
-  // kData: `*piece` holds the next bytes (at least one), valid until the next
-  // call or the stream's destruction. kPending: nothing yet; `wake` is called
-  // once (from any thread) when calling again makes progress. kEnd: done.
-  // kError: the body cannot be completed (the origin failed mid-stream): the
-  // connection is closed without completing the message, so the client never
-  // takes a truncated body for a whole one.
-  virtual Status Next(std::string_view* piece, std::function<void()> wake) = 0;
+  // kData: `*pieces` holds the next bytes, in order: at least one piece,
+  // none empty, at most kMaxPieces (the server writes them in one gather
+  // write), valid until the next call or the stream's destruction. kPending:
+  // nothing yet; `wake` is called once (from any thread) when calling again
+  // makes progress. kEnd: done. kError: the body cannot be completed (the
+  // origin failed mid-stream): the connection is closed without completing
+  // the message, so the client never takes a truncated body for a whole one.
+  static constexpr size_t kMaxPieces = 16;
+  virtual Status Next(std::vector<std::string_view>* pieces, std::function<void()> wake) = 0;
 };
 
 // A response as read from an origin (client side) or to be written to a client

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "net_internal.h"
@@ -177,7 +178,8 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     bool head_only = false;  // the head is written alone (the stream was pending)
     bool ending = false;     // the last write (last-chunk, or the head of an empty body)
     std::string frame;       // [head] [chunk-size line | last-chunk]
-    std::string_view piece;
+    std::vector<std::string_view> pieces;  // the stream's, valid until its next call
+    size_t pieces_size = 0;
     uint64_t streamed = 0;
   };
 
@@ -521,19 +523,24 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
             "stream body", [&] { self->OnStreamReadable(); }, [&] { self->Close(); });
       });
     };
-    std::string_view piece;
     const std::optional<uint64_t> length = stream.length();
     written_ = 0;
-    out.piece = {};
-    switch (stream.Next(&piece, std::move(wake))) {
+    out.pieces_size = 0;
+    switch (stream.Next(&out.pieces, std::move(wake))) {
       case BodyStream::Status::kData:
-        out.streamed += piece.size();
-        if (piece.empty() || (length && out.streamed > *length)) return Close();
-        out.piece = piece;
+        if (out.pieces.empty() || out.pieces.size() > BodyStream::kMaxPieces) return Close();
+        for (const std::string_view piece : out.pieces) {
+          if (piece.empty()) return Close();
+          out.pieces_size += piece.size();
+        }
+        out.streamed += out.pieces_size;
+        if (length && out.streamed > *length) return Close();
         out.frame = std::move(head);
-        if (out.chunked) absl::StrAppend(&out.frame, absl::Hex(piece.size()), "\r\n");
+        // One chunk for all the pieces of this write.
+        if (out.chunked) absl::StrAppend(&out.frame, absl::Hex(out.pieces_size), "\r\n");
         return WriteStreamSome();
       case BodyStream::Status::kPending:
+        out.pieces.clear();
         out.waiting = true;
         if (!head.empty()) {
           // The client gets the head now and the body as it comes.
@@ -546,6 +553,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
         DisarmTimer();
         return;
       case BodyStream::Status::kEnd:
+        out.pieces.clear();
         if (length && out.streamed != *length) return Close();
         out.frame = std::move(head);
         if (out.chunked) out.frame += "0\r\n\r\n";
@@ -553,6 +561,17 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
         out.ending = true;
         return WriteStreamSome();
       case BodyStream::Status::kError:
+        if (!head.empty()) {
+          // Nothing sent yet: the client can still get an honest answer.
+          HttpResponse failed = TextResponse(502, "the response failed before it was sent\n");
+          failed.keep_alive = false;
+          out = Outgoing();
+          out.final = true;
+          out.head = net_internal::SerializeResponseHead(failed, is_head_, version_, false,
+                                                         opts().server_name, &out.send_body);
+          out.response = std::move(failed);
+          return WriteSome();
+        }
         return Close();  // never a truncated body that looks complete
     }
   }
@@ -570,27 +589,29 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
   }
 
   // The current write: frame, piece, and the CRLF after a chunk's data.
-  static bool ChunkCrlf(const Outgoing& out) { return out.chunked && !out.piece.empty(); }
+  static bool ChunkCrlf(const Outgoing& out) { return out.chunked && out.pieces_size > 0; }
   size_t StreamPieceSize(const Outgoing& out) const {
-    return out.frame.size() + out.piece.size() + (ChunkCrlf(out) ? 2 : 0);
+    return out.frame.size() + out.pieces_size + (ChunkCrlf(out) ? 2 : 0);
   }
 
   void WriteStreamSome() {
     const Outgoing& out = queue_.front();
     static constexpr std::string_view kCrlf = "\r\n";
-    const std::string_view parts[3] = {out.frame, out.piece,
-                                       ChunkCrlf(out) ? kCrlf : std::string_view()};
-    std::array<asio::const_buffer, 3> buffers;
+    // frame, pieces..., CRLF: what is left of them after `written_` bytes.
+    std::array<asio::const_buffer, BodyStream::kMaxPieces + 2> buffers;
     size_t skip = written_;
     size_t used = 0;
-    for (const std::string_view part : parts) {
+    auto add = [&](std::string_view part) {
       if (skip >= part.size()) {
         skip -= part.size();
-        continue;
+        return;
       }
       buffers[used++] = asio::buffer(part.data() + skip, part.size() - skip);
       skip = 0;
-    }
+    };
+    add(out.frame);
+    for (const std::string_view piece : out.pieces) add(piece);
+    if (ChunkCrlf(out)) add(kCrlf);
     ArmTimer(SteadyClock::now() + ToChrono(opts().send_timeout), Timeout::kSend);
     socket_.async_write_some(
         buffers, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
