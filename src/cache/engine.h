@@ -20,6 +20,7 @@
 
 #include "cache/collapse.h"
 #include "cache/counters.h"
+#include "cache/key.h"
 #include "cache/vary.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/random.h"
@@ -79,6 +80,7 @@ struct RequestFields {
   bool pragma = false;
   bool conditional = false;  // If-None-Match or If-Modified-Since
   bool range = false;        // Range (or If-Range)
+  HostFields host;
 };
 RequestFields ScanRequest(const http::HeaderView& headers);
 // The request's cache directives: Cache-Control, or Pragma: no-cache when

@@ -60,6 +60,9 @@ RequestFields ScanRequest(const http::HeaderView& headers) {
   RequestFields f;
   headers.ForEachField([&f](const http::HeaderField& h) {
     switch (h.name.size()) {
+      case 4:
+        if (http::EqualsIgnoreCase(h.name, "host") && f.host.count++ == 0) f.host.value = h.value;
+        break;
       case 5:
         f.range |= http::EqualsIgnoreCase(h.name, "range");
         break;
@@ -519,21 +522,10 @@ void HttpCache::VisitMetrics(MetricsVisitor& visitor) const {
   const CacheCounters c = counters();
   auto counter = [&](std::string_view name, std::string_view help, uint64_t v,
                      absl::Span<const MetricLabel> labels = {}) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = MetricType::kCounter;
-    m.labels = labels;
-    m.value = static_cast<double>(v);
-    visitor.Visit(m);
+    VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(v), labels);
   };
   auto gauge = [&](std::string_view name, std::string_view help, uint64_t v) {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = MetricType::kGauge;
-    m.value = static_cast<double>(v);
-    visitor.Visit(m);
+    VisitSample(visitor, name, help, MetricType::kGauge, static_cast<double>(v));
   };
   counter("edgekit_cache_lookups_total", "Lookups", c.lookups);
   counter("edgekit_cache_hits_total", "Fresh hits, collapsed ones included", c.hits);

@@ -8,6 +8,7 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "edgekit/cache/store.h"
+#include "edgekit/http/authority.h"
 #include "edgekit/http/internal/list_members.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -71,13 +72,17 @@ bool NormalizeUri(std::string_view uri, std::string* out) {
     }
   }
   std::string_view rest = uri.substr(colon + 3);
-  const size_t hash = rest.find('#');
-  if (hash != std::string_view::npos) rest = rest.substr(0, hash);
+  // An effective request URI has no fragment (RFC 9110 §7.1), so a "#"
+  // before the path is taken as part of the authority, which makes it
+  // invalid: a host that pasted Host "h#" before the target "/x" must not
+  // get the key of "http://h/". A fragment after the path is dropped.
   size_t auth_end = rest.find_first_of("/?");
   if (auth_end == std::string_view::npos) auth_end = rest.size();
   std::string_view authority = rest.substr(0, auth_end);
+  if (!http::IsValidAuthority(authority)) return false;
   std::string_view path = rest.substr(auth_end);
-  if (authority.empty()) return false;
+  const size_t hash = path.find('#');
+  if (hash != std::string_view::npos) path = path.substr(0, hash);
   std::string lscheme = Lower(scheme);
   std::string lauth = Lower(authority);
   if ((lscheme == "http" && EndsWith(lauth, ":80")) ||
@@ -112,11 +117,9 @@ bool IsNormalizedUri(std::string_view uri) {
     port = true;
   }
   if (i == auth_start || i == n || uri[i] != '/') return false;
-  if (port) {
-    std::string_view authority = uri.substr(auth_start, i - auth_start);
-    if (EndsWith(authority, ":80") || EndsWith(authority, ":443")) return false;
-  }
-  return uri.find('#', i) == std::string_view::npos;
+  std::string_view authority = uri.substr(auth_start, i - auth_start);
+  if (port && (EndsWith(authority, ":80") || EndsWith(authority, ":443"))) return false;
+  return http::IsValidAuthority(authority) && uri.find('#', i) == std::string_view::npos;
 }
 
 // Origin (scheme://authority) of a normalized key.
@@ -162,6 +165,38 @@ std::optional<std::string_view> KeyOf(std::string_view uri, size_t max_key_bytes
   if (IsNormalizedUri(uri)) return uri;
   if (!NormalizeUri(uri, storage) || storage->size() > max_key_bytes) return std::nullopt;
   return std::string_view(*storage);
+}
+
+HostFields ScanHost(const http::HeaderView& headers) {
+  HostFields h;
+  headers.ForEachField([&h](const http::HeaderField& f) {
+    if (f.name.size() == 4 && http::EqualsIgnoreCase(f.name, "host")) {
+      if (h.count++ == 0) h.value = f.value;
+    }
+  });
+  return h;
+}
+
+bool HostFieldOk(const HostFields& host, std::string_view key) {
+  if (host.count == 0) return true;
+  if (host.count > 1) return false;
+  const std::string_view value = http_internal::TrimOws(host.value);
+  const size_t colon = key.find("://");
+  if (colon != std::string_view::npos) {
+    const size_t end = key.find_first_of("/?", colon + 3);
+    const std::string_view authority = key.substr(
+        colon + 3, end == std::string_view::npos ? std::string_view::npos : end - colon - 3);
+    // The key's authority was validated when the key was made.
+    if (http::EqualsIgnoreCase(value, authority)) return true;
+  }
+  return http::IsValidAuthority(value);
+}
+
+std::optional<std::string_view> RequestKeyOf(std::string_view uri, const http::HeaderView& headers,
+                                             size_t max_key_bytes, std::string* storage) {
+  std::optional<std::string_view> key = KeyOf(uri, max_key_bytes, storage);
+  if (!key || !HostFieldOk(ScanHost(headers), *key)) return std::nullopt;
+  return key;
 }
 
 }  // namespace cache_internal

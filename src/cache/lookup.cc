@@ -100,6 +100,10 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
     }
     if (*key != request.uri) found = im.store->Find(MakeStoreKey(*key), matcher);
   }
+  if (!cache_internal::HostFieldOk(fields.host, *key)) {
+    bad_key();
+    return r;
+  }
   std::shared_ptr<const StoredResponse>& resp = found.variant.response;
   if (resp != nullptr) {
     kind = Kind::kForward;
@@ -300,8 +304,8 @@ LookupResult HttpCache::Resume(const CacheRequest& request, CollapseTicket& tick
   }
   ticket.Reset();
   std::string key_storage;
-  const std::optional<std::string_view> key =
-      cache_internal::KeyOf(request.uri, options_.max_key_bytes, &key_storage);
+  const std::optional<std::string_view> key = cache_internal::RequestKeyOf(
+      request.uri, request.headers, options_.max_key_bytes, &key_storage);
   if (key) {
     // Whatever was stored for this request after the wait began (the
     // leader's response, possibly still filling).
@@ -379,8 +383,8 @@ LookupResult HttpCache::OnOriginError(const CacheRequest& request, absl::Time no
                                 : ForwardReason::kMiss;
   LookupResult r;
   std::string key_storage;
-  const std::optional<std::string_view> key =
-      cache_internal::KeyOf(request.uri, options_.max_key_bytes, &key_storage);
+  const std::optional<std::string_view> key = cache_internal::RequestKeyOf(
+      request.uri, request.headers, options_.max_key_bytes, &key_storage);
   if (key && (request.method == "GET" || request.method == "HEAD")) {
     r = StaleOnError(request, MakeStoreKey(*key), now, ticket ? ticket->validating_ : nullptr);
   }

@@ -303,7 +303,8 @@ StoreResult HttpCache::Store(const CacheRequest& request, int status,
   impl_->CountNotStored(out.reason);
   if (ticket != nullptr && ticket->validating_ && status >= 200 && status < 500) {
     std::string storage;
-    if (auto key = cache_internal::KeyOf(request.uri, options_.max_key_bytes, &storage)) {
+    if (auto key = cache_internal::RequestKeyOf(request.uri, request.headers,
+                                                options_.max_key_bytes, &storage)) {
       impl_->store->Remove(MakeStoreKey(*key), ticket->validating_.get());
     }
   }
@@ -323,8 +324,8 @@ StoreResult HttpCache::BeginStoreImpl(const CacheRequest& request, int status,
                                 ? ticket->fwd_
                                 : ForwardReason::kMiss;
   std::string key_storage;
-  const std::optional<std::string_view> key =
-      cache_internal::KeyOf(request.uri, options_.max_key_bytes, &key_storage);
+  const std::optional<std::string_view> key = cache_internal::RequestKeyOf(
+      request.uri, request.headers, options_.max_key_bytes, &key_storage);
   auto not_stored = [&](NotStoredReason why) {
     res.outcome = StoreOutcome::kNotStored;
     res.reason = why;

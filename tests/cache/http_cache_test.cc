@@ -35,6 +35,15 @@ TEST_CASE("Create validates options", "[cache]") {
   o = {};
   o.early_expiration_beta = 0;
   CHECK_FALSE(cache::HttpCache::Create(o).ok());
+  // The collapse bounds go to edgekit::coalesce, whose ranges they must fit.
+  o = {};
+  o.max_waiters_per_key = size_t{1} << 33;
+  absl::Status waiters = cache::HttpCache::Create(o).status();
+  CHECK(waiters.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(waiters.message().find("max_waiters_per_key") != absl::string_view::npos);
+  o = {};
+  o.max_inflight_keys = (size_t{1} << 32) + 1;
+  CHECK(cache::HttpCache::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(cache::HttpCache::Create({}).ok());
 }
 
@@ -541,6 +550,39 @@ TEST_CASE("Keys: scheme/host case, default port, fragment, bad and NUL-byte URIs
   CHECK(h.Get(nul2).action == LA::kFetch);
   CHECK(h.Get("not a uri").action == LA::kBypass);
   CHECK(h.Get("https://example.com/" + std::string(10000, 'x')).action == LA::kBypass);
+}
+
+// RFC 9110 §4.2.1 / §7.2, RFC 3986 §3.2: the key's authority is a valid
+// uri-host [":" port]. A host that pastes an attacker's Host into the URI
+// must not get the key of another URI: `h#` (the fragment cut would leave
+// "h"), `h/echo` (the rest becomes a path of h), userinfo, bad ports.
+TEST_CASE("Keys: an invalid authority in the URI or the Host field makes no key", "[cache]") {
+  Harness h;
+  h.Put("http://h/", 200, {{"Cache-Control", "max-age=60"}}, "root of h");
+  h.Put("http://h/echo/x", 200, {{"Cache-Control", "max-age=60"}}, "echo of h");
+  for (const char* uri : {"http://h#/", "http://h#", "http://u@h/", "http://h:99999/", "http://h:/",
+                          "http://a b/", "http://[::1/", "http://h%zz/"}) {
+    INFO(uri);
+    CHECK_FALSE(h.cache->KeyForUri(uri).has_value());
+    CHECK(h.Get(uri).action == LA::kBypass);
+    auto s = h.Put(uri, 200, {{"Cache-Control", "max-age=60"}}, "poison");
+    CHECK(s.outcome == cache::StoreOutcome::kNotStored);
+  }
+  // The URI "http://h/echo/x" is what a host makes of Host "h/echo" and
+  // target "/x": the Host field gives it away, so nothing is served or
+  // stored for it.
+  const Fields bad_host{{"Host", "h/echo"}};
+  CHECK(h.Get("http://h/echo/x", bad_host).action == LA::kBypass);
+  auto s = h.Put("http://h/echo/x", 200, {{"Cache-Control", "max-age=60"}}, "poison", bad_host);
+  CHECK(s.outcome == cache::StoreOutcome::kNotStored);
+  CHECK(h.Get("http://h/", {{"Host", "h#"}}).action == LA::kBypass);
+  CHECK(h.Get("http://h/", {{"Host", "h"}, {"Host", "h"}}).action == LA::kBypass);  // §3.2
+  // Nothing was replaced: valid requests still get what was stored.
+  CHECK(h.Get("http://h/echo/x").response->body->ToString() == "echo of h");
+  CHECK(h.Get("http://h/", {{"Host", "H"}}).response->body->ToString() == "root of h");
+  CHECK(h.Get("http://h/", {{"Host", "h:80"}}).action == LA::kServeFresh);
+  CHECK(h.Get("http://[::1]:8080/").action == LA::kFetch);  // valid: a key, nothing stored
+  CHECK(h.cache->KeyForUri("http://[::1]:8080/a").value() == "http://[::1]:8080/a");
 }
 
 TEST_CASE("Purge by URL, by tag (hard and soft) and all; surrogate keys stripped", "[cache]") {

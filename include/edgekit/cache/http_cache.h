@@ -55,7 +55,12 @@
 //   * `CacheRequest::uri` is the absolute effective request URI
 //     (`scheme://authority/path?query`, RFC 9110 §7.1). The cache key is that
 //     URI with scheme and host lower-cased; the method is GET (a HEAD request
-//     is answered from the stored GET response).
+//     is answered from the stored GET response). A URI whose authority is
+//     not valid (http::IsValidAuthority; a "#" before the path counts as part
+//     of it), or a request with a Host field that is not a valid authority or
+//     with more than one, has no key: Lookup answers kBypass and nothing is
+//     stored, so a Host pasted into the URI (`h/echo`, `h#`) can never make
+//     the key of another URI.
 //   * Times are wall-clock `absl::Time`s (`Clock::SystemNow()`):
 //     `request_time` is when the request to the origin was sent,
 //     `response_time` when its response was received (RFC 9111 §4.2.3).
@@ -186,7 +191,7 @@ class EDGEKIT_API HttpCache {
   [[nodiscard]] CacheStore& store() const;
 
   // The cache key for `uri` (scheme and host lower-cased); nullopt when the
-  // URI is not absolute or too long.
+  // URI is not absolute, its authority is not valid, or it is too long.
   [[nodiscard]] std::optional<std::string> KeyForUri(std::string_view uri) const;
 
   struct Impl;
