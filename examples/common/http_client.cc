@@ -56,7 +56,7 @@ struct Conn {
 }  // namespace
 
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
-  Impl(asio::io_context& c, Options o) : ioc(c), options(std::move(o)) {}
+  Impl(EventLoop::Impl& l, Options o) : loop(l), options(std::move(o)) {}
 
   // An idle connection that still looks open, or null.
   std::unique_ptr<Conn> TakeIdle() {
@@ -88,7 +88,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     idle.push_back(std::move(conn));
   }
 
-  asio::io_context& ioc;
+  EventLoop::Impl& loop;
   const Options options;
   tcp::endpoint endpoint;
   std::string host_field;
@@ -180,7 +180,9 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
 
   void Connect() {
     reused_ = false;
-    conn_ = std::make_unique<Conn>(asio::make_strand(client_->ioc));
+    // On the calling loop thread's context: the origin connection lives on
+    // the thread of the request it serves.
+    conn_ = std::make_unique<Conn>(asio::make_strand(client_->loop.Current()));
     timer_.emplace(conn_->socket.get_executor());
     SetExecutor();
     client_->opened.fetch_add(1);
@@ -489,9 +491,9 @@ HttpClient::HttpClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(EventLoop& loop, Options options) {
-  auto impl = std::make_shared<Impl>(loop.impl().ioc, std::move(options));
+  auto impl = std::make_shared<Impl>(loop.impl(), std::move(options));
   boost::system::error_code ec;
-  tcp::resolver resolver(loop.impl().ioc);
+  tcp::resolver resolver(*loop.impl().iocs.front());
   auto results = resolver.resolve(impl->options.host, std::to_string(impl->options.port), ec);
   if (ec || results.empty()) {
     return absl::InvalidArgumentError(
@@ -517,7 +519,7 @@ namespace {
 // The StreamHandle of a FetchOp: hops to its connection's strand.
 class StreamControl final : public HttpClient::StreamHandle {
  public:
-  StreamControl(std::shared_ptr<FetchOp> op, asio::io_context& ioc) : op_(op), ioc_(ioc) {}
+  StreamControl(std::shared_ptr<FetchOp> op, EventLoop::Impl& loop) : op_(op), loop_(loop) {}
   void Resume() override {
     Run([](FetchOp& op) { op.ResumeOnStrand(); });
   }
@@ -538,14 +540,14 @@ class StreamControl final : public HttpClient::StreamHandle {
     if (std::optional<asio::any_io_executor> ex = op->executor()) {
       asio::post(*ex, task);
     } else {
-      asio::post(ioc_, task);
+      asio::post(loop_.Pick(), task);
     }
   }
   // Strong: a paused fetch has no pending operation to keep it alive. The
   // cycle op → sink → handle → op ends when the op ends (it lets go of its
   // sink then).
   std::shared_ptr<FetchOp> op_;
-  asio::io_context& ioc_;
+  EventLoop::Impl& loop_;
 };
 
 }  // namespace
@@ -558,7 +560,7 @@ std::shared_ptr<HttpClient::StreamHandle> HttpClient::FetchStream(HttpRequest re
   StreamSink* const sink_for_start = sink.get();
   auto op = std::make_shared<FetchOp>(impl_, std::move(request), nullptr, response_timeout,
                                       std::move(interim), std::move(sink));
-  auto handle = std::make_shared<StreamControl>(op, impl_->ioc);
+  auto handle = std::make_shared<StreamControl>(op, impl_->loop);
   sink_for_start->OnStart(handle);
   op->Start();
   return handle;

@@ -68,8 +68,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     SteadyClock::time_point since;
   };
 
-  Impl(asio::io_context& c, Options o, Handler h)
-      : ioc(c), acceptor(asio::make_strand(c)), options(std::move(o)), handler(std::move(h)) {}
+  Impl(EventLoop::Impl& c, Options o, Handler h)
+      : loop(c),
+        acceptor(asio::make_strand(*c.iocs.front())),
+        options(std::move(o)),
+        handler(std::move(h)) {}
 
   void Accept();
   void OnAccept(tcp::socket socket);
@@ -79,7 +82,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void Unregister(Session& s);
   void UnregisterLocked(Session& s);
 
-  asio::io_context& ioc;
+  EventLoop::Impl& loop;
   tcp::acceptor acceptor;
   const Options options;
   const Handler handler;
@@ -782,7 +785,7 @@ void HttpServer::Impl::OnAccept(tcp::socket socket) {
 
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(
-      asio::make_strand(ioc),
+      asio::make_strand(loop.Pick()),  // connections spread over the loop threads
       [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         if (self->closing.load()) return;
         if (ec) {
@@ -818,7 +821,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(EventLoop& loop, 
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(options.host, ec);
   if (ec) return absl::InvalidArgumentError(absl::StrCat("bad listen address: ", options.host));
-  auto impl = std::make_shared<Impl>(loop.impl().ioc, std::move(options), std::move(handler));
+  auto impl = std::make_shared<Impl>(loop.impl(), std::move(options), std::move(handler));
   const tcp::endpoint endpoint(address, impl->options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
