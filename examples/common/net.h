@@ -6,7 +6,8 @@
 // sockets and the strict parser of http1_parser.h (only event_loop.cc,
 // http_server.cc and http_client.cc include Boost):
 //
-//   * `EventLoop`: an io_context run by N threads, with Post / RunAfter.
+//   * `EventLoop`: N threads, each running its own io_context (a connection
+//     and what it starts live on one thread), with Post / RunAfter.
 //   * `HttpServer`: accepts connections on one address, parses requests
 //     strictly (RFC 9112: Host, framing, field syntax, limits; every
 //     violation is answered 4xx/5xx and closes the connection), hands each
