@@ -129,13 +129,7 @@ void ProxyCache::AddIdentityVary(const Request& request, int status, HeaderMap& 
   if (!star && !listed) headers.Add("Vary", options_.identity_field);
 }
 
-ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderMap origin_headers,
-                                     std::string body, absl::Time request_time,
-                                     absl::Time response_time, Ticket* ticket) {
-  AddIdentityVary(request, status, origin_headers);
-  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
-  cache::StoreResult s = cache_->Store(creq, status, origin_headers.view(), std::move(body),
-                                       request_time, response_time, &ticket->ticket_);
+ProxyCache::Answer ProxyCache::AnswerOf(int status, const cache::StoreResult& s) {
   Answer a;
   a.from_cache =
       s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
@@ -143,6 +137,17 @@ ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderM
               s.outcome != cache::StoreOutcome::kStored;
   a.response.status = s.status;
   a.response.headers = s.ResponseHeaders();
+  return a;
+}
+
+ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderMap origin_headers,
+                                     std::string body, absl::Time request_time,
+                                     absl::Time response_time, Ticket* ticket) {
+  AddIdentityVary(request, status, origin_headers);
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  cache::StoreResult s = cache_->Store(creq, status, origin_headers.view(), std::move(body),
+                                       request_time, response_time, &ticket->ticket_);
+  Answer a = AnswerOf(status, s);
   if (s.response) {
     a.response.body = s.response->body;  // stored, 304-freshened or stale: shared
   } else {
@@ -161,12 +166,7 @@ ProxyCache::Begun ProxyCache::Begin(const Request& request, int status, HeaderMa
   cache::StoreResult s = cache_->BeginStore(creq, status, origin_headers.view(), request_time,
                                             response_time, &ticket->ticket_);
   Begun b;
-  b.from_cache =
-      s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
-  b.refetch = status == 304 && s.status == 304 && s.outcome != cache::StoreOutcome::kUpdated &&
-              s.outcome != cache::StoreOutcome::kStored;
-  b.response.status = s.status;
-  b.response.headers = s.ResponseHeaders();
+  static_cast<Answer&>(b) = AnswerOf(status, s);
   if (b.from_cache && s.response) b.response.body = s.response->body;
   b.writer = std::move(s.writer);
   return b;

@@ -123,10 +123,9 @@ class ProxyCache {
   // body's bytes as they arrive (Append each, Commit at the end, Abort if
   // the origin fails). A leader's followers are released now and read the
   // object as it fills.
-  struct Begun {
-    Stored response;  // status and fields to serve; the body when from_cache
-    bool from_cache = false;
-    bool refetch = false;  // as in Answer
+  // `response` has the status and fields to serve, and the body only when
+  // from_cache.
+  struct Begun : Answer {
     edgekit::cache::BodyWriter writer;
   };
   Begun Begin(const Request& request, int status, edgekit::http::HeaderMap origin_headers,
@@ -156,6 +155,8 @@ class ProxyCache {
   std::optional<edgekit::http::HeaderMap> StaleOnErrorHeaders(const Request& request) const;
   void AddIdentityVary(const Request& request, int status, edgekit::http::HeaderMap& headers) const;
   Decision FromLookup(edgekit::cache::LookupResult r, Ticket* ticket);
+  // What a Store / BeginStore outcome means to the proxy (no body).
+  static Answer AnswerOf(int status, const edgekit::cache::StoreResult& s);
 
   const Options options_;
   std::unique_ptr<edgekit::cache::HttpCache> cache_;
