@@ -80,6 +80,7 @@ class EdgekitConan(ConanFile):
             self.requires("xxhash/0.8.2")
         if self.options.with_redis:
             self.requires("hiredis/1.2.0")
+            self.requires("libevent/2.1.12")
 
     def validate(self):
         check_min_cppstd(self, self._min_cppstd)
@@ -88,13 +89,9 @@ class EdgekitConan(ConanFile):
             raise ConanInvalidConfiguration(
                 f"{self.ref} needs {self.settings.compiler} >= {minimum} (C++17 with "
                 "the library features edgekit uses)")
-        if self.options.with_redis and not self.options.with_jwt:
-            # edgekit::redis syncs JWT revocations and cache purges itself until
-            # it splits into a core and adapter components.
-            raise ConanInvalidConfiguration(f"{self.ref}: with_redis=True needs with_jwt=True")
         if self.options.with_redis and self.settings.os == "Windows":
             raise ConanInvalidConfiguration(
-                f"{self.ref}: with_redis uses POSIX poll() and hiredis's sync API; "
+                f"{self.ref}: with_redis uses POSIX sockets and poll(); "
                 "not available on Windows")
 
     def generate(self):
@@ -159,6 +156,9 @@ class EdgekitConan(ConanFile):
             component("jwt", ["base", "openssl::crypto", "simdjson::simdjson"])
             component("jwt_testing", ["jwt", "openssl::crypto"])
         if self.options.with_redis:
-            # src/redis/client.cc hashes Lua scripts with OpenSSL's SHA-1 (EVALSHA).
-            component("redis", ["ratelimit", "cache", "jwt", "hiredis::hiredis",
-                                "openssl::crypto"])
+            # The core: clients, Cluster routing, limiters. The adapters are
+            # components of their own (revocation sync needs jwt).
+            component("redis", ["ratelimit", "hiredis::hiredis", "libevent::core"])
+            component("redis_cache", ["redis", "cache"])
+            if self.options.with_jwt:
+                component("redis_jwt", ["redis", "jwt"])

@@ -11,10 +11,10 @@ include_guard(GLOBAL)
 list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}/modules")
 
 # The packages edgekit knows: the find_package() arguments after the name, and
-# the Debian package that provides each. xxHash and hiredis use the find
-# modules in cmake/modules/ unless CMAKE_FIND_PACKAGE_PREFER_CONFIG (a package
-# manager's toolchain, Conan's) picks their own CMake packages first; either
-# way the targets are xxHash::xxhash and hiredis::hiredis.
+# the Debian package that provides each. xxHash, hiredis and libevent use the
+# find modules in cmake/modules/ unless CMAKE_FIND_PACKAGE_PREFER_CONFIG (a
+# package manager's toolchain, Conan's) picks their own CMake packages first;
+# either way the targets are xxHash::xxhash, hiredis::hiredis and libevent::core.
 set(EDGEKIT_PACKAGE_ARGS_Threads "")
 set(EDGEKIT_PACKAGE_DEBIAN_Threads "libc6-dev")
 set(EDGEKIT_PACKAGE_ARGS_absl "CONFIG")
@@ -27,6 +27,8 @@ set(EDGEKIT_PACKAGE_ARGS_xxHash "")
 set(EDGEKIT_PACKAGE_DEBIAN_xxHash "libxxhash-dev")
 set(EDGEKIT_PACKAGE_ARGS_hiredis "")
 set(EDGEKIT_PACKAGE_DEBIAN_hiredis "libhiredis-dev")
+set(EDGEKIT_PACKAGE_ARGS_libevent "")
+set(EDGEKIT_PACKAGE_DEBIAN_libevent "libevent-dev")
 
 # edgekit_package_of(<link-item> <out-var>): the package that provides an
 # imported target (absl::strings → absl), or "" for anything else.
@@ -44,6 +46,8 @@ function(edgekit_package_of item out)
     set(_pkg xxHash)
   elseif(item MATCHES "^hiredis::")
     set(_pkg hiredis)
+  elseif(item MATCHES "^libevent::")
+    set(_pkg libevent)
   endif()
   set(${out} "${_pkg}" PARENT_SCOPE)
 endfunction()
@@ -61,7 +65,7 @@ function(edgekit_find_dependency pkg out)
     # (add_subdirectory, FetchContent) can link edgekit's static libraries,
     # whose link interface names them.
     set(_promote "")
-    foreach(_t hiredis::hiredis xxHash::xxhash)
+    foreach(_t hiredis::hiredis libevent::core xxHash::xxhash)
       if(NOT TARGET ${_t})
         list(APPEND _promote ${_t})
       endif()

@@ -41,7 +41,7 @@ ensure_packages() {
 
 # What building and testing edgekit needs on Debian bookworm.
 EDGEKIT_BUILD_PACKAGES=(cmake make g++ pkg-config ccache ninja-build
-  libabsl-dev libssl-dev libsimdjson-dev libxxhash-dev libhiredis-dev)
+  libabsl-dev libssl-dev libsimdjson-dev libxxhash-dev libhiredis-dev libevent-dev)
 EDGEKIT_TEST_PACKAGES=(catch2 libbenchmark-dev redis-server libboost-dev libnghttp2-dev python3 curl)
 EDGEKIT_CI_PACKAGES=(clang libclang-rt-14-dev llvm clang-format)
 # Measurements by hand only (no test needs them): wrk for the proxy's hit path,

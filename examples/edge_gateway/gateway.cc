@@ -87,12 +87,14 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
 
   // JWT: keys from the JWKS, allowed algorithms (never "none").
   jwt::KeySetBuilder keys;
-  absl::Status s = keys.AddJwks(o.jwks_json);
+  absl::Status s = keys.AddJwks(o.jwks_json, g->JwksOptionsForKeys());
   if (!s.ok()) return s;
   jwt::VerifierOptions vo;
   vo.allowed_algorithms = o.algorithms;
   if (!o.issuer.empty()) vo.allowed_issuers = {o.issuer};
   if (!o.audience.empty()) vo.audiences = {o.audience};
+  vo.accept_any_issuer = o.issuer.empty();  // --issuer / --audience unset: not checked
+  vo.accept_any_audience = o.audience.empty();
   vo.leeway = o.leeway;
   absl::StatusOr<std::unique_ptr<jwt::Verifier>> verifier =
       jwt::Verifier::Create(std::move(vo), keys.Build());
@@ -482,7 +484,7 @@ void Gateway::ReloadJwks() {
   }
   std::fclose(f);
   jwt::KeySetBuilder keys;
-  const absl::Status s = keys.AddJwks(text);
+  const absl::Status s = keys.AddJwks(text, JwksOptionsForKeys());
   if (!s.ok()) {
     std::fprintf(stderr, "edgekit-gateway: JWKS reload failed: %s\n", s.ToString().c_str());
     return;
@@ -490,6 +492,16 @@ void Gateway::ReloadJwks() {
   verifier_->SetKeySet(keys.Build());
   std::printf("edgekit-gateway: JWKS reloaded from %s\n", options_.jwks_file.c_str());
   std::fflush(stdout);
+}
+
+jwt::JwksOptions Gateway::JwksOptionsForKeys() const {
+  jwt::JwksOptions jo;
+  for (jwt::Algorithm a : options_.algorithms) {
+    if (a == jwt::Algorithm::kHS256 || a == jwt::Algorithm::kHS384 || a == jwt::Algorithm::kHS512) {
+      jo.allow_symmetric_keys = true;
+    }
+  }
+  return jo;
 }
 
 canary::Judgement Gateway::JudgeCanary() {

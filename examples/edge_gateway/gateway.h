@@ -180,6 +180,9 @@ class Gateway {
                 HttpClient::InterimCallback interim);
   void ControlStep();
   void ReloadJwks();
+  // The --jwks file is the gateway's own, private document: HMAC secrets in
+  // it are loaded when an HS* algorithm is allowed.
+  edgekit::jwt::JwksOptions JwksOptionsForKeys() const;
   void Samples(edgekit::canary::ArmSample* stable, std::vector<double>* stable_latencies,
                edgekit::canary::ArmSample* canary, std::vector<double>* canary_latencies);
 

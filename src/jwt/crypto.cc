@@ -11,11 +11,8 @@
 #include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <array>
+#include <atomic>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -34,21 +31,21 @@ constexpr std::array<std::string_view, kVerdictCount> kVerdictNames = {
     "ok",
     "malformed",
     "oversized",
-    "unsupported algorithm",
-    "algorithm not allowed",
-    "unknown key",
-    "key algorithm mismatch",
-    "bad signature",
-    "unsupported crit",
-    "embedded key",
-    "bad type",
-    "malformed claim",
+    "unsupported_algorithm",
+    "algorithm_not_allowed",
+    "unknown_key",
+    "key_algorithm_mismatch",
+    "bad_signature",
+    "unsupported_crit",
+    "embedded_key",
+    "bad_type",
+    "malformed_claim",
     "expired",
-    "not yet valid",
-    "too old",
-    "issuer",
-    "audience",
-    "missing claim",
+    "not_yet_valid",
+    "too_old",
+    "bad_issuer",
+    "bad_audience",
+    "missing_claim",
     "revoked",
 };
 }  // namespace
@@ -96,8 +93,15 @@ namespace jwt_internal {
 
 using jwt::Algorithm;
 
+namespace {
+std::atomic<uint64_t> g_next_key_id{1};
+}  // namespace
+
+Key::Key() : id(g_next_key_id.fetch_add(1, std::memory_order_relaxed)) {}
+
 Key::~Key() {
-  EVP_MD_CTX_free(verify_template);
+  for (EVP_MD_CTX* t : verify_template) EVP_MD_CTX_free(t);
+  for (EVP_PKEY_CTX* c : verify_pctx) EVP_PKEY_CTX_free(c);
   EVP_PKEY_free(pkey);
   EVP_MAC_CTX_free(mac);
 }
@@ -157,45 +161,19 @@ const EVP_MD* DigestFor(Algorithm alg) {
   return nullptr;
 }
 
-bool IsStrictBase64Url(std::string_view in) {
+bool DecodeBase64Url(std::string_view in, std::string* out) {
   const size_t rem = in.size() % 4;
   if (rem == 1) return false;
-  // The alphabet A-Z a-z 0-9 - _, 16 bytes at a time where SSE2 exists.
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i lower = _mm_set1_epi8(0x20);
-  for (; i + 16 <= in.size(); i += 16) {
-    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i v = _mm_or_si128(c, lower);  // bytes >= 0x80 stay negative
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmplt_epi8(c, _mm_set1_epi8('9' + 1)));
-    const __m128i other =
-        _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('-')), _mm_cmpeq_epi8(c, _mm_set1_epi8('_')));
-    const __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), other);
-    if (_mm_movemask_epi8(ok) != 0xFFFF) return false;
+  // Abseil rejects bytes outside the alphabet (and '+', '/') but skips
+  // whitespace and accepts '=' padding: both make the output shorter than
+  // 3/4 of the input, which the length check refuses.
+  if (!absl::WebSafeBase64Unescape(AbslView(in), out) || out->size() != in.size() * 3 / 4) {
+    return false;
   }
-#endif
-  int acc = 0;
-  for (; i < in.size(); ++i) acc |= kB64.v[p[i]];  // invalid bytes map to -1
-  if (acc < 0) return false;
-  if (in.empty()) return true;
   // RFC 4648 §3.5: the bits after the last full byte must be zero.
-  const int last = kB64.v[p[in.size() - 1]];
-  if (rem == 2 && (last & 0x0F) != 0) return false;
-  if (rem == 3 && (last & 0x03) != 0) return false;
-  return true;
-}
-
-bool DecodeBase64Url(std::string_view in, std::string* out) {
-  if (!IsStrictBase64Url(in)) return false;
-  return DecodeValidatedBase64Url(in, out);
-}
-
-bool DecodeValidatedBase64Url(std::string_view in, std::string* out) {
-  return absl::WebSafeBase64Unescape(AbslView(in), out) && out->size() == in.size() * 3 / 4;
+  if (rem == 0) return true;
+  const int last = kB64.v[static_cast<unsigned char>(in.back())];
+  return rem == 2 ? (last & 0x0F) == 0 : (last & 0x03) == 0;
 }
 
 size_t EcdsaRawToDer(const Key& key, const uint8_t* raw, uint8_t* der) {
@@ -245,86 +223,188 @@ bool IsEcdsa(Algorithm a) {
   return a == Algorithm::kES256 || a == Algorithm::kES384 || a == Algorithm::kES512;
 }
 
-// Sets up DigestVerify on `ctx` for `key` (RFC 7518 §3.3-3.5, RFC 8037 §3.1).
-bool InitVerify(EVP_MD_CTX* ctx, const Key& key) {
-  EVP_PKEY_CTX* pctx = nullptr;
-  if (EVP_DigestVerifyInit(ctx, &pctx, key.md, nullptr, key.pkey) != 1) return false;
-  if (IsPss(key.alg)) {
-    // RFC 7518 §3.5: MGF1 with the same hash, salt length = hash length.
-    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-        EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, key.md) != 1) {
+// RFC 7518 §3.5: PSS with MGF1 over the same hash, salt length = hash length.
+bool SetPss(EVP_PKEY_CTX* pctx, const EVP_MD* md) {
+  return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1 &&
+         EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1;
+}
+
+// EdDSA (RFC 8037 §3.1): one-shot DigestVerify, prepared once per key.
+EVP_MD_CTX* PrepareEdDsa(const Key& key) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr || EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key.pkey) != 1) {
+    EVP_MD_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+// RS*/PS*/ES* (RFC 7518 §3.3-3.5): verification of a digest, prepared once
+// per key and algorithm (padding, PSS parameters, digest type).
+EVP_PKEY_CTX* PreparePrehashed(const Key& key, Algorithm alg) {
+  EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey, nullptr);
+  const EVP_MD* md = DigestFor(alg);
+  const bool ok =
+      pctx != nullptr && EVP_PKEY_verify_init(pctx) == 1 &&
+      (IsEcdsa(alg) || (IsPss(alg) ? SetPss(pctx, md)
+                                   : EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1)) &&
+      EVP_PKEY_CTX_set_signature_md(pctx, md) == 1;
+  if (!ok) {
+    EVP_PKEY_CTX_free(pctx);
+    return nullptr;
+  }
+  return pctx;
+}
+
+// Per-thread copies of keys' prepared OpenSSL contexts, for the 8 (key,
+// algorithm) pairs this thread used last: contexts are not shareable across
+// threads, and a copy made once is cheaper than one per token. A copy lives
+// until it is evicted or the thread exits.
+template <typename Ctx, Ctx* (*Dup)(const Ctx*), void (*Free)(Ctx*)>
+class ThreadContextCache {
+ public:
+  ThreadContextCache() = default;
+  ThreadContextCache(const ThreadContextCache&) = delete;
+  ThreadContextCache& operator=(const ThreadContextCache&) = delete;
+  ~ThreadContextCache() {
+    for (Entry& e : entries_) Free(e.ctx);
+  }
+
+  // This thread's context for (key, alg); `*fresh` when just copied from
+  // `prepared` (nullptr on OpenSSL failure).
+  Ctx* Get(const Key& key, Algorithm alg, const Ctx* prepared, bool* fresh) {
+    *fresh = false;
+    for (Entry& e : entries_) {
+      if (e.key_id == key.id && e.alg == alg && e.ctx != nullptr) return e.ctx;
+    }
+    Entry& victim = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    *fresh = true;
+    return Replace(&victim, key, alg, prepared);
+  }
+  Ctx* Replace(const Key& key, Algorithm alg, const Ctx* prepared) {
+    for (Entry& e : entries_) {
+      if (e.key_id == key.id && e.alg == alg) return Replace(&e, key, alg, prepared);
+    }
+    return nullptr;
+  }
+
+ private:
+  struct Entry {
+    uint64_t key_id = 0;
+    Algorithm alg = Algorithm::kHS256;
+    Ctx* ctx = nullptr;
+  };
+  static Ctx* Replace(Entry* e, const Key& key, Algorithm alg, const Ctx* prepared) {
+    Free(e->ctx);
+    e->ctx = Dup(prepared);
+    e->key_id = e->ctx != nullptr ? key.id : 0;
+    e->alg = alg;
+    return e->ctx;
+  }
+  std::array<Entry, 8> entries_{};
+  size_t next_ = 0;
+};
+
+using ThreadMacCache = ThreadContextCache<EVP_MAC_CTX, EVP_MAC_CTX_dup, EVP_MAC_CTX_free>;
+using ThreadPkeyCache = ThreadContextCache<EVP_PKEY_CTX, EVP_PKEY_CTX_dup, EVP_PKEY_CTX_free>;
+
+bool VerifyHmac(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
+  if (sig.size() != key.sig_len || key.mac == nullptr) return false;
+  thread_local ThreadMacCache cache;
+  bool fresh = false;
+  EVP_MAC_CTX* ctx = cache.Get(key, alg, key.mac, &fresh);
+  // A fresh copy is in the prepared state; a reused one restarts from the
+  // stored inner state (EVP_MAC_init without a key: one digest-state copy).
+  if (ctx != nullptr && !fresh && EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1) {
+    ctx = cache.Replace(key, alg, key.mac);  // a provider without re-init
+  }
+  if (ctx == nullptr) return false;
+  unsigned char tag[EVP_MAX_MD_SIZE];
+  size_t tag_len = 0;
+  return EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()), input.size()) ==
+             1 &&
+         EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
+         CRYPTO_memcmp(tag, sig.data(), tag_len) == 0;
+}
+
+struct ThreadMdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
+};
+
+bool VerifyAsymmetric(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
+  if (key.pkey == nullptr) return false;
+  const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
+  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
+  thread_local ThreadMdCtx md;
+  if (md.ctx == nullptr) return false;
+  if (alg == Algorithm::kEdDSA) {
+    // One-shot: copy the key's prepared DigestVerify context.
+    const EVP_MD_CTX* tmpl = key.verify_template[static_cast<size_t>(alg)];
+    if (tmpl == nullptr || sig.size() != key.sig_len || EVP_MD_CTX_copy_ex(md.ctx, tmpl) != 1) {
+      return false;
+    }
+    const bool ok = EVP_DigestVerify(md.ctx, s, sig.size(), in, input.size()) == 1;
+    EVP_MD_CTX_reset(md.ctx);  // drop the key reference now
+    return ok;
+  }
+  unsigned char der[2 * 66 + 12];
+  size_t sig_len = sig.size();
+  if (IsEcdsa(alg)) {
+    if (sig.size() != 2 * key.coord_len) return false;
+    sig_len = EcdsaRawToDer(key, s, der);
+    if (sig_len == 0) return false;
+    s = der;
+  } else if (sig.size() != key.sig_len) {
+    return false;  // RSA: exactly the modulus size
+  }
+  const EVP_PKEY_CTX* prepared = key.verify_pctx[static_cast<size_t>(alg)];
+  if (prepared == nullptr) return false;
+  thread_local ThreadPkeyCache cache;
+  bool fresh = false;
+  EVP_PKEY_CTX* pctx = cache.Get(key, alg, prepared, &fresh);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  return pctx != nullptr && EVP_DigestInit_ex(md.ctx, DigestFor(alg), nullptr) == 1 &&
+         EVP_DigestUpdate(md.ctx, in, input.size()) == 1 &&
+         EVP_DigestFinal_ex(md.ctx, digest, &digest_len) == 1 &&
+         EVP_PKEY_verify(pctx, s, sig_len, digest, digest_len) == 1;
+}
+
+}  // namespace
+
+bool PrepareVerifyTemplates(Key* key) {
+  if (key->pkey == nullptr) return false;
+  for (size_t i = 0; i < jwt::kAlgorithmCount; ++i) {
+    const auto alg = static_cast<Algorithm>(i);
+    if (!key->Allows(alg) || IsHmac(alg)) continue;
+    bool ok = false;
+    if (alg == Algorithm::kEdDSA) {
+      EVP_MD_CTX_free(key->verify_template[i]);
+      key->verify_template[i] = PrepareEdDsa(*key);
+      ok = key->verify_template[i] != nullptr;
+    } else {
+      EVP_PKEY_CTX_free(key->verify_pctx[i]);
+      key->verify_pctx[i] = PreparePrehashed(*key, alg);
+      ok = key->verify_pctx[i] != nullptr;
+    }
+    if (!ok) {
+      ERR_clear_error();
       return false;
     }
   }
   return true;
 }
 
-// One reusable EVP_MD_CTX per thread: each verification copies the key's
-// prepared template into it (cheaper than EVP_DigestVerifyInit per token).
-struct ThreadMdCtx {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~ThreadMdCtx() { EVP_MD_CTX_free(ctx); }
-};
-
-}  // namespace
-
-namespace {
-bool VerifySignatureImpl(const Key& key, std::string_view input, std::string_view sig) {
-  const auto* in = reinterpret_cast<const unsigned char*>(input.data());
-  const auto* s = reinterpret_cast<const unsigned char*>(sig.data());
-  if (IsHmac(key.alg)) {
-    if (sig.size() != key.sig_len || key.mac == nullptr) return false;
-    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(key.mac);
-    if (ctx == nullptr) return false;
-    unsigned char tag[EVP_MAX_MD_SIZE];
-    size_t tag_len = 0;
-    const bool ok = EVP_MAC_update(ctx, in, input.size()) == 1 &&
-                    EVP_MAC_final(ctx, tag, &tag_len, sizeof(tag)) == 1 && tag_len == key.sig_len &&
-                    CRYPTO_memcmp(tag, s, tag_len) == 0;
-    EVP_MAC_CTX_free(ctx);
-    return ok;
-  }
-  if (key.pkey == nullptr) return false;
-  unsigned char der[2 * 66 + 12];
-  size_t sig_len = sig.size();
-  if (IsEcdsa(key.alg)) {
-    if (sig.size() != 2 * key.coord_len) return false;
-    sig_len = EcdsaRawToDer(key, s, der);
-    if (sig_len == 0) return false;
-    s = der;
-  } else if (sig.size() != key.sig_len) {
-    return false;  // RSA: exactly the modulus size; EdDSA: 64 / 114 bytes
-  }
-  thread_local ThreadMdCtx md;
-  if (md.ctx == nullptr || key.verify_template == nullptr ||
-      EVP_MD_CTX_copy_ex(md.ctx, key.verify_template) != 1) {
-    return false;
-  }
-  const bool ok = EVP_DigestVerify(md.ctx, s, sig_len, in, input.size()) == 1;
-  EVP_MD_CTX_reset(md.ctx);  // drop the key reference now (the next copy would anyway)
-  return ok;
-}
-}  // namespace
-
-bool PrepareVerifyTemplate(Key* key) {
-  if (key->pkey == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || !InitVerify(ctx, *key)) {
-    EVP_MD_CTX_free(ctx);
-    ERR_clear_error();
-    return false;
-  }
-  EVP_MD_CTX_free(key->verify_template);
-  key->verify_template = ctx;
-  return true;
-}
-
-bool VerifySignature(const Key& key, std::string_view input, std::string_view sig) {
-  if (VerifySignatureImpl(key, input, sig)) return true;
-  // Leave no failure residue in the host thread's OpenSSL error queue (an
-  // HMAC mismatch pushes none, so skip the thread-local lookup there).
-  if (key.mac == nullptr) ERR_clear_error();
+bool VerifySignature(const Key& key, Algorithm alg, std::string_view input, std::string_view sig) {
+  if (!key.Allows(alg)) return false;
+  // An HMAC mismatch pushes nothing onto OpenSSL's error queue; the
+  // asymmetric paths may, so leave no failure residue in the host's thread.
+  if (IsHmac(alg)) return VerifyHmac(key, alg, input, sig);
+  if (VerifyAsymmetric(key, alg, input, sig)) return true;
+  ERR_clear_error();
   return false;
 }
 

@@ -36,8 +36,15 @@ struct RevocationList::Impl {
   }
 };
 
+absl::StatusOr<std::unique_ptr<RevocationList>> RevocationList::Create(size_t capacity) {
+  if (capacity < 1 || capacity > kMaxCapacity) {
+    return absl::InvalidArgumentError("capacity must be in [1, 2^24]");
+  }
+  return std::make_unique<RevocationList>(capacity);
+}
+
 RevocationList::RevocationList(size_t capacity)
-    : capacity_(capacity == 0 ? 1 : capacity), impl_(std::make_unique<Impl>()) {}
+    : capacity_(capacity), impl_(std::make_unique<Impl>()) {}
 RevocationList::~RevocationList() = default;
 
 absl::Status RevocationList::Revoke(std::string_view jti, absl::Time expires_at, absl::Time now) {
@@ -55,6 +62,10 @@ absl::Status RevocationList::Revoke(std::string_view jti, absl::Time expires_at,
     return absl::OkStatus();
   }
   if (expires_at <= now) return absl::OkStatus();  // the token is dead already
+  if (capacity_ == 0) {
+    ++impl_->evictions;
+    return absl::ResourceExhaustedError("revocation list has capacity 0");
+  }
   if (impl_->by_jti.size() >= capacity_) {
     auto soonest = impl_->by_expiry.begin();
     if (expires_at <= soonest->first) {
@@ -90,13 +101,25 @@ void RevocationList::Purge(absl::Time now) {
   impl_->PurgeLockHeld(now);
 }
 
-RevocationList::Stats RevocationList::stats() const {
+RevocationListCounters RevocationList::counters() const {
   MutexLock lock(&impl_->mu);
-  Stats s;
-  s.size = impl_->by_jti.size();
-  s.evictions = impl_->evictions;
-  s.expired = impl_->expired;
-  return s;
+  RevocationListCounters c;
+  c.size = impl_->by_jti.size();
+  c.evictions = impl_->evictions;
+  c.expired = impl_->expired;
+  return c;
+}
+
+void RevocationList::VisitMetrics(MetricsVisitor& visitor) const {
+  const RevocationListCounters c = counters();
+  VisitSample(visitor, "edgekit_jwt_revoked_ids", "Token ids in the revocation list",
+              MetricType::kGauge, static_cast<double>(c.size));
+  VisitSample(visitor, "edgekit_jwt_revocation_evictions_total",
+              "Revocations dropped or refused because the list was full", MetricType::kCounter,
+              static_cast<double>(c.evictions));
+  VisitSample(visitor, "edgekit_jwt_revocation_expired_total",
+              "Revocations dropped because their token expired", MetricType::kCounter,
+              static_cast<double>(c.expired));
 }
 
 }  // namespace jwt

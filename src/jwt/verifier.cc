@@ -2,8 +2,10 @@
 //
 // Verifier: strict JWS compact parsing (RFC 7515 §3.1, §5.2, §7.1), header
 // checks (§4.1), signature verification over prepared keys, JWT claim checks
-// (RFC 7519 §4.1, §7.2). The hot path reuses per-thread scratch buffers and
-// simdjson parsers, so rejections never allocate.
+// (RFC 7519 §4.1, §7.2), and the claim index a Token keeps. The hot path
+// reuses per-thread scratch buffers and simdjson parsers, so rejections never
+// allocate, and reads the key set through a per-thread cache checked against
+// a generation counter, so it takes no lock.
 
 #include "edgekit/jwt/verifier.h"
 
@@ -14,7 +16,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "jwt/internal.h"
+#include "jwt/jose.h"
 #include "simdjson.h"
 
 EDGEKIT_NAMESPACE_BEGIN
@@ -22,16 +26,33 @@ namespace jwt {
 
 namespace {
 
-constexpr size_t kMaxHeaderMembers = 64;
 constexpr size_t kMaxClaims = 256;
-constexpr size_t kMaxRequiredClaims = 64;
+constexpr size_t kMaxListEntries = 64;  // issuers, audiences, required claims
+constexpr size_t kMaxListEntryBytes = 1024;
+constexpr size_t kMaxTypeBytes = 256;
+constexpr size_t kMinTokenBytes = 64;
+constexpr size_t kMaxTokenBytes = 1024 * 1024;
+constexpr size_t kMinHeaderBytes = 16;
 
+std::atomic<uint64_t> g_next_verifier_id{1};
+
+// Per-thread buffers; the arrays are never zeroed per call.
 struct Scratch {
   simdjson::dom::parser header_parser;
   simdjson::dom::parser payload_parser;
   std::string header;
   std::string payload;
   std::string signature;
+  // The header segment this thread parsed last and what it said: tokens
+  // signed by one key usually share their header byte for byte.
+  std::string last_header_b64;
+  jwt_internal::HeaderFacts last_header;
+  // The key that header's kid selected, for (verifier, key set generation).
+  uint64_t key_memo_verifier = 0;
+  uint64_t key_memo_generation = 0;
+  const jwt_internal::Key* key_memo = nullptr;
+  std::array<std::string_view, kMaxClaims> claim_names;
+  std::array<simdjson::dom::element, kMaxClaims> claim_values;
 };
 
 Scratch& GetScratch() {
@@ -42,6 +63,11 @@ Scratch& GetScratch() {
     s.header.reserve(4096 + simdjson::SIMDJSON_PADDING);
     s.payload.reserve(16384 + simdjson::SIMDJSON_PADDING);
     s.signature.reserve(1024);
+    // The header memo holds at most a default-sized header segment and the
+    // kid and typ its decoded bytes can carry.
+    s.last_header_b64.reserve(4096);
+    s.last_header.kid.reserve(3072);
+    s.last_header.typ.reserve(3072);
     return s;
   }();
   return scratch;
@@ -54,64 +80,90 @@ void Pad(std::string* s) {
   }
 }
 
-bool IsRegisteredHeader(std::string_view name) {
-  // RFC 7515 §4.1 and RFC 7516 §4.1 / RFC 7518 §4.6-4.8 header names: never
-  // allowed in crit (RFC 7515 §4.1.11).
-  static constexpr std::array<std::string_view, 20> kNames = {
-      "alg",  "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty",
-      "crit", "enc", "zip", "epk", "apu", "apv", "iv",  "tag",      "p2s", "p2c"};
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
-}
-
-template <size_t N>
-bool HasDuplicates(std::array<std::string_view, N>& names, size_t count) {
-  if (count <= 16) {
-    for (size_t i = 1; i < count; ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        const std::string_view a = names[i], b = names[j];
-        // Cheap rejections first: most claim names are 3 bytes long.
-        if (a.size() != b.size() || (!a.empty() && (a[0] != b[0] || a.back() != b.back()))) {
-          continue;
-        }
-        if (a == b) return true;
-      }
-    }
-    return false;
-  }
-  std::sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count));
-  return std::adjacent_find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count)) !=
-         names.begin() + static_cast<std::ptrdiff_t>(count);
-}
-
-bool TypeMatches(std::string_view typ, std::string_view expected) {
-  // RFC 7515 §4.1.9: media types are case-insensitive and "application/" may be omitted.
-  if (absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected))) return true;
-  constexpr std::string_view kApp = "application/";
-  if (typ.size() > kApp.size() && absl::StartsWithIgnoreCase(AbslView(typ), AbslView(kApp))) {
-    return absl::EqualsIgnoreCase(AbslView(typ.substr(kApp.size())), AbslView(expected));
-  }
-  if (expected.size() > kApp.size() &&
-      absl::StartsWithIgnoreCase(AbslView(expected), AbslView(kApp))) {
-    return absl::EqualsIgnoreCase(AbslView(typ), AbslView(expected.substr(kApp.size())));
-  }
-  return false;
-}
-
-// name == lit for a short literal, without a libc call.
-template <size_t N>
-inline bool Is(std::string_view name, const char (&lit)[N]) {
-  if (name.size() != N - 1) return false;
-  for (size_t i = 0; i + 1 < N; ++i) {
-    if (name[i] != lit[i]) return false;
-  }
-  return true;
-}
+// The key set each thread used last, per verifier (4 verifiers per thread).
+struct KeySetCache {
+  struct Entry {
+    uint64_t verifier_id = 0;
+    uint64_t generation = 0;
+    std::shared_ptr<const KeySet> set;
+  };
+  std::array<Entry, 4> entries;
+  size_t next = 0;
+};
 
 int64_t SaturatingAdd(int64_t a, int64_t b) {
   if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
     return std::numeric_limits<int64_t>::max();
   }
   return a + b;
+}
+
+absl::Status CheckList(const std::vector<std::string>& list, std::string_view field) {
+  if (list.size() > kMaxListEntries) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(AbslView(field), " must have at most 64 entries"));
+  }
+  for (const std::string& s : list) {
+    if (s.empty() || s.size() > kMaxListEntryBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(AbslView(field), " entries must be 1..1024 bytes long"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOptions(const VerifierOptions& o) {
+  using absl::InvalidArgumentError;
+  if (o.allowed_algorithms.empty() || o.allowed_algorithms.size() > kAlgorithmCount) {
+    return InvalidArgumentError("allowed_algorithms must hold 1..13 algorithms");
+  }
+  for (Algorithm a : o.allowed_algorithms) {
+    if (static_cast<size_t>(a) >= kAlgorithmCount) {
+      return InvalidArgumentError("allowed_algorithms holds an unknown algorithm");
+    }
+  }
+  if (o.allowed_issuers.empty() && !o.accept_any_issuer) {
+    return InvalidArgumentError(
+        "allowed_issuers must not be empty (set accept_any_issuer to accept every issuer)");
+  }
+  if (!o.allowed_issuers.empty() && o.accept_any_issuer) {
+    return InvalidArgumentError("accept_any_issuer contradicts a non-empty allowed_issuers");
+  }
+  if (o.audiences.empty() && !o.accept_any_audience) {
+    return InvalidArgumentError(
+        "audiences must not be empty (set accept_any_audience to accept every audience)");
+  }
+  if (!o.audiences.empty() && o.accept_any_audience) {
+    return InvalidArgumentError("accept_any_audience contradicts a non-empty audiences");
+  }
+  if (absl::Status s = CheckList(o.allowed_issuers, "allowed_issuers"); !s.ok()) return s;
+  if (absl::Status s = CheckList(o.audiences, "audiences"); !s.ok()) return s;
+  if (absl::Status s = CheckList(o.required_claims, "required_claims"); !s.ok()) return s;
+  if (o.expected_type.size() > kMaxTypeBytes) {
+    return InvalidArgumentError("expected_type must be at most 256 bytes");
+  }
+  if (!o.understood_crit.empty()) {
+    return InvalidArgumentError(absl::StrCat(
+        "understood_crit: \"", o.understood_crit.front().substr(0, 64),
+        "\" is not an extension edgekit implements (it implements none; RFC 7797 b64 is refused)"));
+  }
+  if (o.leeway < absl::ZeroDuration() || o.leeway > absl::Minutes(5)) {
+    return InvalidArgumentError("leeway must be in [0, 5m]");
+  }
+  if (o.max_token_age &&
+      (*o.max_token_age < absl::Seconds(1) || *o.max_token_age > absl::Hours(24 * 366))) {
+    return InvalidArgumentError("max_token_age must be in [1s, 366 days]");
+  }
+  if (o.max_token_bytes < kMinTokenBytes || o.max_token_bytes > kMaxTokenBytes) {
+    return InvalidArgumentError("max_token_bytes must be in [64, 1 MiB]");
+  }
+  if (o.max_header_bytes < kMinHeaderBytes || o.max_header_bytes > o.max_token_bytes) {
+    return InvalidArgumentError("max_header_bytes must be in [16, max_token_bytes]");
+  }
+  if (o.refresh_interval < absl::Seconds(1) || o.refresh_interval > absl::Hours(24)) {
+    return InvalidArgumentError("refresh_interval must be in [1s, 24h]");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -121,48 +173,50 @@ struct Verifier::Checked {
   Algorithm alg = Algorithm::kHS256;
   std::string_view kid;
   std::string_view typ;
-  std::string_view payload_b64;
+  std::string_view payload;  // decoded (the thread's scratch buffer)
+  bool refresh_suggested = false;
 };
 
 absl::StatusOr<std::unique_ptr<Verifier>> Verifier::Create(VerifierOptions options,
-                                                           std::shared_ptr<const KeySet> key_set) {
-  if (options.allowed_algorithms.empty()) {
-    return absl::InvalidArgumentError("allowed_algorithms must not be empty");
-  }
-  if (options.leeway < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("leeway must not be negative");
-  }
-  if (options.max_token_age && *options.max_token_age < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("max_token_age must not be negative");
-  }
-  if (options.max_token_bytes == 0 || options.max_header_bytes == 0) {
-    return absl::InvalidArgumentError("size limits must be positive");
-  }
-  if (options.required_claims.size() > kMaxRequiredClaims) {
-    return absl::InvalidArgumentError("at most 64 required claims");
-  }
-  if (options.clock == nullptr) return absl::InvalidArgumentError("clock must not be null");
+                                                           std::shared_ptr<const KeySet> key_set,
+                                                           Clock& clock) {
+  if (absl::Status s = ValidateOptions(options); !s.ok()) return s;
   if (key_set == nullptr) return absl::InvalidArgumentError("key_set must not be null");
-  return std::unique_ptr<Verifier>(new Verifier(std::move(options), std::move(key_set)));
+  std::unique_ptr<Verifier> v(new Verifier(std::move(options), key_set, clock));
+  v->AnnounceKeySet(*key_set);
+  return v;
 }
 
-Verifier::Verifier(VerifierOptions options, std::shared_ptr<const KeySet> key_set)
+Verifier::Verifier(VerifierOptions options, std::shared_ptr<const KeySet> key_set, Clock& clock)
     : options_(std::move(options)),
+      clock_(clock),
+      id_(g_next_verifier_id.fetch_add(1, std::memory_order_relaxed)),
       key_set_(std::move(key_set)),
       next_refresh_ns_(std::numeric_limits<int64_t>::min()) {
   for (Algorithm a : options_.allowed_algorithms) allowed_mask_ |= 1u << static_cast<unsigned>(a);
+  leeway_seconds_ = absl::ToDoubleSeconds(options_.leeway);
+  if (options_.max_token_age) max_age_seconds_ = absl::ToDoubleSeconds(*options_.max_token_age);
 }
 
 Verifier::~Verifier() = default;
 
+void Verifier::AnnounceKeySet(const KeySet& set) const {
+  if (options_.observer == nullptr) return;
+  options_.observer->OnKeySetInstalled(KeySetInstalled{set.size(), set.skipped().size()});
+  for (const KeySkipped& k : set.skipped()) options_.observer->OnKeySkipped(k);
+}
+
 void Verifier::SetKeySet(std::shared_ptr<const KeySet> key_set) {
   if (key_set == nullptr) return;
-  std::shared_ptr<const KeySet> old;
+  const std::shared_ptr<const KeySet> installed = key_set;
   {
     MutexLock lock(&mu_);
-    old = std::exchange(key_set_, std::move(key_set));
+    key_set_.swap(key_set);
+    generation_.fetch_add(1, std::memory_order_release);
   }
-  // `old` is released outside the lock.
+  swaps_.fetch_add(1, std::memory_order_relaxed);
+  // The old set (now in `key_set`) is released outside the lock.
+  AnnounceKeySet(*installed);
 }
 
 std::shared_ptr<const KeySet> Verifier::key_set() const {
@@ -170,36 +224,85 @@ std::shared_ptr<const KeySet> Verifier::key_set() const {
   return key_set_;
 }
 
-Verifier::Stats Verifier::stats() const {
-  Stats s;
-  for (size_t i = 0; i < kVerdictCount; ++i) {
-    s.by_verdict[i] = counts_[i].load(std::memory_order_relaxed);
+const KeySet& Verifier::CurrentKeySet(uint64_t* generation_out) const {
+  thread_local KeySetCache cache;
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  KeySetCache::Entry* entry = nullptr;
+  for (KeySetCache::Entry& e : cache.entries) {
+    if (e.verifier_id == id_) {
+      *generation_out = e.generation;
+      if (e.generation == generation) return *e.set;
+      entry = &e;
+      break;
+    }
   }
-  s.refresh_suggestions = refresh_suggestions_.load(std::memory_order_relaxed);
-  return s;
+  if (entry == nullptr) {
+    entry = &cache.entries[cache.next];
+    cache.next = (cache.next + 1) % cache.entries.size();
+  }
+  std::shared_ptr<const KeySet> fresh;
+  uint64_t fresh_generation = 0;
+  {
+    MutexLock lock(&mu_);
+    fresh = key_set_;
+    fresh_generation = generation_.load(std::memory_order_relaxed);
+  }
+  // The entry's previous set may be the last reference: released here, after the lock.
+  entry->set.swap(fresh);
+  entry->verifier_id = id_;
+  entry->generation = fresh_generation;
+  *generation_out = fresh_generation;
+  return *entry->set;
+}
+
+VerifierCounters Verifier::counters() const {
+  VerifierCounters c;
+  for (size_t i = 0; i < kVerdictCount; ++i) {
+    c.by_verdict[i] = counts_[i].load(std::memory_order_relaxed);
+  }
+  c.refresh_suggestions = refresh_suggestions_.load(std::memory_order_relaxed);
+  c.key_set_swaps = swaps_.load(std::memory_order_relaxed);
+  return c;
+}
+
+void Verifier::VisitMetrics(MetricsVisitor& visitor) const {
+  const VerifierCounters c = counters();
+  const std::shared_ptr<const KeySet> set = key_set();
+  for (size_t i = 0; i < kVerdictCount; ++i) {
+    const MetricLabel label{"verdict", ToString(static_cast<Verdict>(i))};
+    VisitSample(visitor, "edgekit_jwt_verifications_total", "Token verifications by verdict",
+                MetricType::kCounter, static_cast<double>(c.by_verdict[i]),
+                absl::MakeConstSpan(&label, 1));
+  }
+  VisitSample(visitor, "edgekit_jwt_refresh_suggestions_total",
+              "Unknown-kid refetch suggestions handed to the host", MetricType::kCounter,
+              static_cast<double>(c.refresh_suggestions));
+  VisitSample(visitor, "edgekit_jwt_key_set_swaps_total", "Key sets installed by SetKeySet",
+              MetricType::kCounter, static_cast<double>(c.key_set_swaps));
+  VisitSample(visitor, "edgekit_jwt_keys", "Usable keys in the current key set", MetricType::kGauge,
+              static_cast<double>(set->size()));
+  VisitSample(visitor, "edgekit_jwt_skipped_keys",
+              "JWKS members skipped when the current key set was built", MetricType::kGauge,
+              static_cast<double>(set->skipped().size()));
 }
 
 bool Verifier::SuggestRefresh(absl::Time now) const {
   const int64_t now_ns = absl::ToUnixNanos(now);
-  const int64_t interval = absl::ToInt64Nanoseconds(options_.refresh_interval);
-  const int64_t step = std::max<int64_t>(interval, 0);
+  const int64_t step = absl::ToInt64Nanoseconds(options_.refresh_interval);  // > 0
   const auto due = [now_ns, step](int64_t next) {
     if (now_ns >= next) return true;
     // The wall clock went back to more than one interval before the last
     // suggestion (next - step): suggest again rather than stay silent.
-    if (next == std::numeric_limits<int64_t>::min() ||
-        next < std::numeric_limits<int64_t>::min() + step) {
-      return false;
-    }
+    if (next < std::numeric_limits<int64_t>::min() + step) return false;
     const int64_t last = next - step;
-    return now_ns<last&& static_cast<uint64_t>(last) -
-                  static_cast<uint64_t>(now_ns)> static_cast<uint64_t>(step);
+    if (now_ns >= last) return false;
+    const uint64_t back = static_cast<uint64_t>(last) - static_cast<uint64_t>(now_ns);
+    return back > static_cast<uint64_t>(step);
   };
   int64_t next = next_refresh_ns_.load(std::memory_order_relaxed);
   while (due(next)) {
-    if (next_refresh_ns_.compare_exchange_weak(
-            next, SaturatingAdd(now_ns, std::max<int64_t>(interval, 0)),
-            std::memory_order_relaxed)) {
+    if (next_refresh_ns_.compare_exchange_weak(next, SaturatingAdd(now_ns, step),
+                                               std::memory_order_relaxed)) {
       refresh_suggestions_.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
@@ -207,8 +310,13 @@ bool Verifier::SuggestRefresh(absl::Time now) const {
   return false;
 }
 
-Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked* out,
-                                 bool* refresh_suggested) const {
+void Verifier::Report(const Checked& checked, absl::Time now) const {
+  if (checked.refresh_suggested && options_.observer != nullptr) {
+    options_.observer->OnRefreshSuggested(RefreshSuggested{checked.kid, now});
+  }
+}
+
+Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked* out) const {
   if (token.size() > options_.max_token_bytes) return Verdict::kOversized;
   // RFC 7515 §7.1: BASE64URL(header) '.' BASE64URL(payload) '.' BASE64URL(signature).
   const size_t dot1 = token.find('.');
@@ -221,145 +329,99 @@ Verdict Verifier::CheckSignature(std::string_view token, absl::Time now, Checked
   const std::string_view sig_b64 = token.substr(dot2 + 1);
   if (header_b64.size() > options_.max_header_bytes) return Verdict::kOversized;
   if (header_b64.empty()) return Verdict::kMalformed;
-  // Stray bytes anywhere make the token malformed, before any key work (the
-  // signature segment is checked when it is decoded, the header right below).
-  if (!jwt_internal::IsStrictBase64Url(payload_b64)) return Verdict::kMalformed;
-
+  // A malformed header or payload makes the token malformed before any other
+  // verdict and any key work (the signature segment is checked when it is
+  // decoded).
   Scratch& scratch = GetScratch();
-  if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
-  Pad(&scratch.header);
-  simdjson::dom::element root;
-  if (scratch.header_parser
-          .parse(reinterpret_cast<const uint8_t*>(scratch.header.data()), scratch.header.size(),
-                 false)
-          .get(root) != simdjson::SUCCESS) {
-    return Verdict::kMalformed;
-  }
-  simdjson::dom::object header;
-  if (root.get_object().get(header) != simdjson::SUCCESS) return Verdict::kMalformed;
-
-  std::array<std::string_view, kMaxHeaderMembers> names;
-  size_t count = 0;
-  std::string_view alg_name, kid, typ;
-  bool has_alg = false, has_kid = false, has_typ = false, embedded = false;
-  simdjson::dom::element crit;
-  bool has_crit = false;
-  for (simdjson::dom::key_value_pair field : header) {
-    if (count == names.size()) return Verdict::kMalformed;
-    const std::string_view name = field.key;
-    names[count++] = name;
-    if (Is(name, "alg")) {
-      if (field.value.get_string().get(alg_name) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_alg = true;
-    } else if (Is(name, "kid")) {
-      if (field.value.get_string().get(kid) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_kid = true;
-    } else if (Is(name, "typ")) {
-      if (field.value.get_string().get(typ) != simdjson::SUCCESS) return Verdict::kMalformed;
-      has_typ = true;
-    } else if (Is(name, "crit")) {
-      crit = field.value;
-      has_crit = true;
-    } else if (Is(name, "jwk") || Is(name, "jku") || Is(name, "x5u") || Is(name, "x5c")) {
-      embedded = true;  // RFC 8725 §3.10: never trusted to find a key.
-    }
-  }
-  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7515 §5.2 step 4
-  if (!has_alg) return Verdict::kUnsupportedAlgorithm;
-  const std::optional<Algorithm> alg = AlgorithmFromName(alg_name);
-  if (!alg) return Verdict::kUnsupportedAlgorithm;  // includes "none" in every case
-  if ((allowed_mask_ & (1u << static_cast<unsigned>(*alg))) == 0) {
-    return Verdict::kAlgorithmNotAllowed;
-  }
-  if (has_crit) {
-    // RFC 7515 §4.1.11.
-    simdjson::dom::array list;
-    if (crit.get_array().get(list) != simdjson::SUCCESS || list.size() == 0) {
+  const jwt_internal::HeaderFacts& h = scratch.last_header;
+  if (header_b64 != scratch.last_header_b64) {
+    scratch.last_header_b64.clear();  // no stale facts if this header is malformed
+    scratch.key_memo_verifier = 0;
+    if (!jwt_internal::DecodeBase64Url(header_b64, &scratch.header)) return Verdict::kMalformed;
+    Pad(&scratch.header);
+    if (!jwt_internal::ParseHeader(scratch.header_parser, scratch.header, &scratch.last_header)) {
       return Verdict::kMalformed;
     }
-    std::array<std::string_view, kMaxHeaderMembers> crit_names;
-    size_t crit_count = 0;
-    bool unsupported = false;
-    for (simdjson::dom::element e : list) {
-      std::string_view ext;
-      if (crit_count == crit_names.size() || e.get_string().get(ext) != simdjson::SUCCESS ||
-          IsRegisteredHeader(ext) ||
-          std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(count), ext) ==
-              names.begin() + static_cast<std::ptrdiff_t>(count)) {
-        return Verdict::kMalformed;
-      }
-      crit_names[crit_count++] = ext;
-      if (std::find(options_.understood_crit.begin(), options_.understood_crit.end(), ext) ==
-          options_.understood_crit.end()) {
-        unsupported = true;
-      }
-    }
-    if (HasDuplicates(crit_names, crit_count)) return Verdict::kMalformed;
-    if (unsupported) return Verdict::kUnsupportedCrit;
+    scratch.last_header_b64.assign(header_b64.data(), header_b64.size());
   }
-  if (embedded && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
-  if (!options_.expected_type.empty() && (!has_typ || !TypeMatches(typ, options_.expected_type))) {
+  if (!jwt_internal::DecodeBase64Url(payload_b64, &scratch.payload)) return Verdict::kMalformed;
+  Pad(&scratch.payload);
+  if (!h.has_alg || !h.alg) return Verdict::kUnsupportedAlgorithm;  // "none" in every case too
+  const Algorithm alg = *h.alg;
+  if ((allowed_mask_ & (1u << static_cast<unsigned>(alg))) == 0) {
+    return Verdict::kAlgorithmNotAllowed;
+  }
+  // RFC 7515 §4.1.11: edgekit implements no extension (understood_crit is
+  // empty, see ValidateOptions), so a valid crit is unsupported.
+  if (h.crit == jwt_internal::CritState::kMalformed) return Verdict::kMalformed;
+  if (h.crit == jwt_internal::CritState::kValid) return Verdict::kUnsupportedCrit;
+  // RFC 7797 §6: "b64" must be listed in crit when used; without crit a
+  // verifier that ignored it would read a b64:false payload as base64url.
+  if (h.has_b64) return Verdict::kMalformed;
+  if (h.embedded_key && options_.reject_embedded_keys) return Verdict::kEmbeddedKey;
+  if (!options_.expected_type.empty() &&
+      (!h.has_typ || !jwt_internal::TypeMatches(h.typ, options_.expected_type))) {
     return Verdict::kBadType;
   }
+  const std::string_view kid = h.kid;
 
-  std::shared_ptr<const KeySet> set;
-  {
-    MutexLock lock(&mu_);
-    set = key_set_;
+  // (verifier id, generation) names one key set instance: ids are never
+  // reused and generations only grow, so a memo for them cannot dangle
+  // while this thread's key set cache holds that set.
+  uint64_t generation = 0;
+  const KeySet& set = CurrentKeySet(&generation);
+  if (scratch.key_memo_verifier != id_ || scratch.key_memo_generation != generation) {
+    const auto& by_kid = set.impl_->by_kid;
+    const auto it = by_kid.find(AbslView(kid));
+    if (it == by_kid.end()) {
+      out->kid = kid;
+      out->refresh_suggested = SuggestRefresh(now);
+      return Verdict::kUnknownKey;
+    }
+    scratch.key_memo = it->second;
+    scratch.key_memo_verifier = id_;
+    scratch.key_memo_generation = generation;
   }
-  const auto& by_kid = set->impl().by_kid;
-  const auto it = by_kid.find(AbslView(has_kid ? kid : std::string_view()));
-  if (it == by_kid.end()) {
-    *refresh_suggested = SuggestRefresh(now);
-    return Verdict::kUnknownKey;
-  }
-  const jwt_internal::Key& key = *it->second;
-  if (key.alg != *alg) return Verdict::kKeyAlgorithmMismatch;
+  const jwt_internal::Key& key = *scratch.key_memo;
+  if (!key.Allows(alg)) return Verdict::kKeyAlgorithmMismatch;
   if (sig_b64.empty()) return Verdict::kBadSignature;
   if (!jwt_internal::DecodeBase64Url(sig_b64, &scratch.signature)) return Verdict::kMalformed;
-  if (!jwt_internal::VerifySignature(key, token.substr(0, dot2), scratch.signature)) {
+  if (!jwt_internal::VerifySignature(key, alg, token.substr(0, dot2), scratch.signature)) {
     return Verdict::kBadSignature;
   }
-  out->alg = *alg;
+  out->alg = alg;
   out->kid = kid;
-  out->typ = typ;
-  out->payload_b64 = payload_b64;
+  out->typ = h.typ;
+  out->payload = scratch.payload;
   return Verdict::kOk;
 }
 
 JwsResult Verifier::VerifyJws(std::string_view token, absl::Time now) const {
   JwsResult result;
   Checked checked;
-  result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
-  if (result.verdict == Verdict::kOk &&
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &result.payload)) {
-    result.verdict = Verdict::kMalformed;
-    result.payload.clear();
-  }
+  result.verdict = CheckSignature(token, now, &checked);
+  if (result.verdict == Verdict::kOk) result.payload.assign(checked.payload);
+  result.refresh_suggested = checked.refresh_suggested;
   Count(result.verdict);
+  Report(checked, now);
   return result;
 }
 
 VerifyResult Verifier::Verify(std::string_view token, absl::Time now) const {
   VerifyResult result;
   Checked checked;
-  result.verdict = CheckSignature(token, now, &checked, &result.refresh_suggested);
-  if (result.verdict == Verdict::kOk) {
-    Token& t = result.token.emplace();
-    result.verdict = CheckClaims(checked, now, &t);
-    if (result.verdict != Verdict::kOk) result.token.reset();
-  }
+  result.verdict = CheckSignature(token, now, &checked);
+  if (result.verdict == Verdict::kOk) result.verdict = CheckClaims(checked, now, &result.token);
+  result.refresh_suggested = checked.refresh_suggested;
   Count(result.verdict);
+  Report(checked, now);
   return result;
 }
 
-Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* token) const {
+Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now,
+                              std::optional<Token>* token) const {
   Scratch& scratch = GetScratch();
-  if (checked.payload_b64.empty() ||
-      !jwt_internal::DecodeValidatedBase64Url(checked.payload_b64, &scratch.payload)) {
-    return Verdict::kMalformed;
-  }
-  Pad(&scratch.payload);
+  if (checked.payload.empty()) return Verdict::kMalformed;
   simdjson::dom::element root;
   if (scratch.payload_parser
           .parse(reinterpret_cast<const uint8_t*>(scratch.payload.data()), scratch.payload.size(),
@@ -370,7 +432,8 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   simdjson::dom::object claims;
   if (root.get_object().get(claims) != simdjson::SUCCESS) return Verdict::kMalformed;
 
-  std::array<std::string_view, kMaxClaims> names;
+  auto& names = scratch.claim_names;
+  auto& values = scratch.claim_values;
   size_t count = 0;
   uint64_t required_seen = 0;
   const auto& required = options_.required_claims;
@@ -380,28 +443,30 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   for (simdjson::dom::key_value_pair field : claims) {
     if (count == names.size()) return Verdict::kMalformed;
     const std::string_view name = field.key;
-    names[count++] = name;
+    names[count] = name;
+    values[count] = field.value;
+    ++count;
     for (size_t i = 0; i < required.size(); ++i) {
       if (required[i] == name) required_seen |= uint64_t{1} << i;
     }
     if (name.size() == 3) {
-      if (Is(name, "exp"))
+      if (jwt_internal::Is(name, "exp"))
         exp = field.value, has_exp = true;
-      else if (Is(name, "nbf"))
+      else if (jwt_internal::Is(name, "nbf"))
         nbf = field.value, has_nbf = true;
-      else if (Is(name, "iat"))
+      else if (jwt_internal::Is(name, "iat"))
         iat = field.value, has_iat = true;
-      else if (Is(name, "iss"))
+      else if (jwt_internal::Is(name, "iss"))
         iss = field.value, has_iss = true;
-      else if (Is(name, "sub"))
+      else if (jwt_internal::Is(name, "sub"))
         sub = field.value, has_sub = true;
-      else if (Is(name, "jti"))
+      else if (jwt_internal::Is(name, "jti"))
         jti = field.value, has_jti = true;
-      else if (Is(name, "aud"))
+      else if (jwt_internal::Is(name, "aud"))
         aud = field.value, has_aud = true;
     }
   }
-  if (HasDuplicates(names, count)) return Verdict::kMalformed;  // RFC 7519 §4
+  if (jwt_internal::HasDuplicateNames(names.data(), count)) return Verdict::kMalformed;  // §4
 
   // Types (RFC 7519 §4.1): NumericDate is a JSON number; iss/sub/jti strings.
   double exp_s = 0, nbf_s = 0, iat_s = 0;
@@ -429,7 +494,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   }
 
   const double now_s = static_cast<double>(absl::ToUnixNanos(now)) * 1e-9;
-  const double leeway_s = absl::ToDoubleSeconds(options_.leeway);
+  const double leeway_s = leeway_seconds_;
   if (!has_exp) {
     if (options_.require_exp) return Verdict::kMissingClaim;
   } else if (now_s >= exp_s + leeway_s) {
@@ -439,18 +504,19 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
   if (options_.max_token_age) {
     if (!has_iat) return Verdict::kMissingClaim;
     if (iat_s > now_s + leeway_s) return Verdict::kNotYetValid;
-    if (now_s - iat_s > absl::ToDoubleSeconds(*options_.max_token_age) + leeway_s) {
+    if (now_s - iat_s > max_age_seconds_ + leeway_s) {
       return Verdict::kTooOld;
     }
   }
-  if (!options_.allowed_issuers.empty()) {
+  if (!options_.accept_any_issuer) {
     if (!has_iss) return Verdict::kMissingClaim;
     if (std::find(options_.allowed_issuers.begin(), options_.allowed_issuers.end(), iss_v) ==
         options_.allowed_issuers.end()) {
       return Verdict::kIssuer;
     }
   }
-  if (!options_.audiences.empty()) {
+  if (!options_.accept_any_audience) {
+    // RFC 7519 §4.1.3: the token must name this verifier in aud.
     if (!has_aud) return Verdict::kMissingClaim;
     const auto accepted = [this](std::string_view a) {
       return std::find(options_.audiences.begin(), options_.audiences.end(), a) !=
@@ -468,7 +534,7 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
     } else {
       match = accepted(aud_single);
     }
-    if (!match) return Verdict::kAudience;  // RFC 7519 §4.1.3
+    if (!match) return Verdict::kAudience;
   }
   if (!required.empty() &&
       required_seen !=
@@ -479,31 +545,13 @@ Verdict Verifier::CheckClaims(const Checked& checked, absl::Time now, Token* tok
     return Verdict::kRevoked;
   }
 
-  // One buffer: payload, then the unescaped strings the accessors return.
-  const size_t total = scratch.payload.size() + checked.kid.size() + checked.typ.size() +
-                       iss_v.size() + sub_v.size() + jti_v.size();
-  if (total > std::numeric_limits<uint32_t>::max() / 2) return Verdict::kOversized;
-  std::string& data = token->data_;
-  data.reserve(total + simdjson::SIMDJSON_PADDING);
-  data.assign(scratch.payload.data(), scratch.payload.size());
-  token->payload_len_ = scratch.payload.size();
-  const auto put = [&data](std::string_view v, bool present) {
-    Token::Piece p;
-    p.offset = static_cast<uint32_t>(data.size());
-    p.size = static_cast<uint32_t>(v.size());
-    p.present = present;
-    data.append(v.data(), v.size());
-    return p;
-  };
-  token->alg_ = checked.alg;
-  token->kid_ = put(checked.kid, true);
-  token->typ_ = put(checked.typ, true);
-  token->iss_ = put(iss_v, has_iss);
-  token->sub_ = put(sub_v, has_sub);
-  token->jti_ = put(jti_v, has_jti);
-  if (has_exp) token->exp_ = exp_s;
-  if (has_nbf) token->nbf_ = nbf_s;
-  if (has_iat) token->iat_ = iat_s;
+  if (!jwt_internal::TokenBuilder::Build(
+          checked.alg, checked.kid, checked.typ, scratch.payload, names.data(), values.data(),
+          count, has_exp ? std::optional<double>(exp_s) : std::nullopt,
+          has_nbf ? std::optional<double>(nbf_s) : std::nullopt,
+          has_iat ? std::optional<double>(iat_s) : std::nullopt, token)) {
+    return Verdict::kOversized;
+  }
   return Verdict::kOk;
 }
 

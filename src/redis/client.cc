@@ -2,242 +2,566 @@
 
 #include "edgekit/redis/client.h"
 
-#include <hiredis/hiredis.h>
-#include <openssl/evp.h>
-#include <sys/time.h>
-
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <limits>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "edgekit/base/mutex.h"
+#include "edgekit/base/string_view.h"
+#include "edgekit/redis/cluster.h"
+#include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
+#include "redis/pipe.h"
+#include "redis/routing.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
 namespace {
 
-// Converts a hiredis reply, refusing more than `*budget` bytes of strings.
-bool Convert(const redisReply* r, Reply* out, size_t* budget, int depth) {
-  if (depth > 8) return false;
-  switch (r->type) {
-    case REDIS_REPLY_NIL:
-      out->type = Reply::Type::kNil;
-      return true;
-    case REDIS_REPLY_INTEGER:
-      out->type = Reply::Type::kInteger;
-      out->integer = r->integer;
-      return true;
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-    case REDIS_REPLY_ERROR:
-      if (r->len > *budget) return false;
-      *budget -= r->len;
-      out->type = r->type == REDIS_REPLY_STRING   ? Reply::Type::kString
-                  : r->type == REDIS_REPLY_STATUS ? Reply::Type::kStatus
-                                                  : Reply::Type::kError;
-      out->str.assign(r->str, r->len);
-      return true;
-    case REDIS_REPLY_ARRAY:
-      out->type = Reply::Type::kArray;
-      out->elements.resize(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) {
-        if (!Convert(r->element[i], &out->elements[i], budget, depth + 1)) return false;
-      }
-      return true;
-    default:
-      return false;
+using redis_internal::NextStep;
+using redis_internal::Op;
+using redis_internal::Pipe;
+using redis_internal::PipeConfig;
+using redis_internal::PipeCounters;
+using redis_internal::PipeEvent;
+using redis_internal::PipeEvents;
+using redis_internal::RealNow;
+
+absl::Status Invalid(std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("redis: ", AbslView(what)));
+}
+
+constexpr char kAsking[] = "*1\r\n$6\r\nASKING\r\n";
+
+// One server and its sockets.
+struct Node {
+  PipeConfig config;
+  std::vector<std::unique_ptr<Pipe>> pipes;
+
+  Node(PipeConfig c, size_t connections, Clock& clock, PipeCounters& counters)
+      : config(std::move(c)) {
+    for (size_t i = 0; i < connections; ++i) {
+      pipes.push_back(std::make_unique<Pipe>(config, clock, counters));
+    }
   }
-}
 
-std::string Sha1Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha1(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(md), static_cast<size_t>(len)));
-}
-
-}  // namespace
-
-Script::Script(std::string source) : source_(std::move(source)), sha1_(Sha1Hex(source_)) {}
-
-struct Client::Impl {
-  redisContext* ctx = nullptr;
-  ~Impl() {
-    if (ctx != nullptr) redisFree(ctx);
+  // The least loaded socket: an open one, or one that may connect now as soon
+  // as every open one is busy; one waiting for its backoff only when all are
+  // (it fails fast).
+  Pipe* Pick(absl::Time now) const {
+    Pipe* best = nullptr;
+    size_t best_score = std::numeric_limits<size_t>::max();
+    for (const auto& p : pipes) {
+      const size_t penalty = p->connected() ? 0 : p->backing_off(now) ? (size_t{1} << 40) : 1;
+      const size_t score = penalty + p->load();
+      if (score < best_score) {
+        best_score = score;
+        best = p.get();
+      }
+    }
+    return best;
   }
 };
 
-absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options, Clock& clock) {
-  if (options.host.empty()) return absl::InvalidArgumentError("redis: empty host");
-  if (options.port <= 0 || options.port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("redis: bad port ", options.port));
+// A command on its way: where it goes next and how.
+struct Work {
+  size_t index = 0;
+  Node* target = nullptr;  // forced by a redirection; else routed by slot
+  bool asking = false;
+  bool eval = false;
+};
+
+struct Events {
+  PipeEvents pipe;
+  std::vector<std::pair<std::string, absl::Status>> refreshes;
+  std::vector<std::pair<size_t, size_t>> refresh_sizes;
+};
+
+}  // namespace
+
+std::string_view ToString(Topology topology) {
+  switch (topology) {
+    case Topology::kStandalone:
+      return "standalone";
+    case Topology::kCluster:
+      return "cluster";
   }
-  if (options.connect_timeout <= absl::ZeroDuration() ||
-      options.command_timeout <= absl::ZeroDuration() ||
-      options.reconnect_backoff_min <= absl::ZeroDuration() ||
-      options.reconnect_backoff_max < options.reconnect_backoff_min) {
-    return absl::InvalidArgumentError("redis: timeouts and backoff must be positive");
-  }
-  return std::unique_ptr<Client>(new Client(std::move(options), clock));
+  return "unknown";
 }
 
-Client::Client(ClientOptions options, Clock& clock)
-    : options_(std::move(options)), clock_(clock), backoff_(options_.reconnect_backoff_min) {}
-
-Client::~Client() = default;
-
-bool Client::connected() const {
-  MutexLock lock(&mu_);
-  return impl_ != nullptr;
-}
-
-Client::Counters Client::counters() const {
-  MutexLock lock(&mu_);
-  Counters c = counters_;
-  c.busy = busy_.load(std::memory_order_relaxed);
-  return c;
-}
-
-bool Client::Acquire(Wait wait) {
-  if (wait == Wait::kBlock) {
-    mu_.Lock();
-    return true;
+absl::Status ValidateClientOptions(const ClientOptions& o) {
+  if (o.endpoints.empty()) return Invalid("endpoints must not be empty");
+  for (const Endpoint& e : o.endpoints) {
+    if (e.host.empty() || e.host.size() > 255) return Invalid("endpoint host must be 1-255 bytes");
+    if (e.port < 1 || e.port > 65535) return Invalid("endpoint port must be in [1, 65535]");
   }
-  if (mu_.TryLock()) return true;
-  busy_.fetch_add(1, std::memory_order_relaxed);
-  return false;
-}
-
-void Client::DropLocked() {
-  impl_.reset();
-  ++counters_.errors;
-  next_attempt_ = clock_.MonotonicNow() + backoff_;
-  backoff_ = std::min(backoff_ * 2, options_.reconnect_backoff_max);
-}
-
-absl::Status Client::EnsureConnectedLocked() {
-  if (impl_ != nullptr) return absl::OkStatus();
-  if (clock_.MonotonicNow() < next_attempt_) {
-    ++counters_.fast_failures;
-    return absl::UnavailableError("redis: unreachable, waiting to reconnect");
+  if (o.topology == Topology::kStandalone && o.endpoints.size() != 1) {
+    return Invalid("a standalone server takes exactly one endpoint");
   }
-  redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                              absl::ToTimeval(options_.connect_timeout));
-  if (ctx == nullptr || ctx->err != 0 ||
-      redisSetTimeout(ctx, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
-    std::string why = ctx != nullptr ? ctx->errstr : "out of memory";
-    if (ctx != nullptr) redisFree(ctx);
-    DropLocked();
-    return absl::UnavailableError(absl::StrCat("redis: connect failed: ", why));
+  if (o.database < 0) return Invalid("database must be in [0, 2^31)");
+  if (o.topology == Topology::kCluster && o.database != 0) {
+    return Invalid("database must be 0 in a cluster");
   }
-  redisEnableKeepAlive(ctx);
-  impl_ = std::make_unique<Impl>();
-  impl_->ctx = ctx;
-  backoff_ = options_.reconnect_backoff_min;
-  ++counters_.reconnects;
+  if (!o.username.empty() && o.password.empty()) return Invalid("username needs a password");
+  if (o.connections < 1 || o.connections > 64) return Invalid("connections must be in [1, 64]");
+  if (o.max_queue < 1 || o.max_queue > (size_t{1} << 20)) {
+    return Invalid("max_queue must be in [1, 2^20]");
+  }
+  if (o.connect_timeout <= absl::ZeroDuration()) return Invalid("connect_timeout must be > 0");
+  if (o.command_timeout <= absl::ZeroDuration()) return Invalid("command_timeout must be > 0");
+  if (o.reconnect_backoff_min <= absl::ZeroDuration() ||
+      o.reconnect_backoff_max < o.reconnect_backoff_min) {
+    return Invalid("reconnect backoff must satisfy 0 < min <= max");
+  }
+  if (o.max_reply_bytes < 1024 || o.max_reply_bytes > (size_t{1} << 30)) {
+    return Invalid("max_reply_bytes must be in [1 KiB, 1 GiB]");
+  }
+  if (o.max_redirects < 1 || o.max_redirects > 64)
+    return Invalid("max_redirects must be in [1, 64]");
+  if (o.cluster_refresh_interval < absl::ZeroDuration()) {
+    return Invalid("cluster_refresh_interval must be >= 0");
+  }
+  if (o.max_cluster_nodes < 1 || o.max_cluster_nodes > 4096) {
+    return Invalid("max_cluster_nodes must be in [1, 4096]");
+  }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Reply>> Client::RoundTripLocked(
-    const std::vector<std::vector<std::string_view>>& commands) {
-  if (absl::Status s = EnsureConnectedLocked(); !s.ok()) return s;
-  redisContext* ctx = impl_->ctx;
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& cmd : commands) {
-    argv.clear();
-    lens.clear();
-    for (std::string_view a : cmd) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(ctx, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
-        REDIS_OK) {
-      std::string why = ctx->errstr;
-      DropLocked();
-      return absl::UnavailableError(absl::StrCat("redis: ", why));
+struct Client::Impl {
+  Impl(ClientOptions o, Clock& c)
+      : options(std::move(o)), clock(c), table(options.max_cluster_nodes) {}
+
+  const ClientOptions options;
+  Clock& clock;
+  PipeCounters pipe_counters;
+  std::atomic<uint64_t> moved{0}, ask{0}, tryagain{0}, script_reloads{0}, cluster_refreshes{0};
+  std::atomic<size_t> round_robin{0};
+
+  mutable Mutex mu;
+  redis_internal::SlotTable table ABSL_GUARDED_BY(mu);
+  // Parallel to table.nodes(); never shrinks, so Node pointers stay valid.
+  std::vector<std::unique_ptr<Node>> nodes ABSL_GUARDED_BY(mu);
+  bool refresh_wanted ABSL_GUARDED_BY(mu) = false;
+  bool refreshing ABSL_GUARDED_BY(mu) = false;
+  absl::Time last_refresh ABSL_GUARDED_BY(mu) = absl::InfinitePast();
+  Node* single = nullptr;  // standalone
+
+  bool cluster() const { return options.topology == Topology::kCluster; }
+
+  PipeConfig ConfigFor(const Endpoint& e) const {
+    PipeConfig c;
+    c.endpoint = e;
+    c.username = options.username;
+    c.password = options.password;
+    c.database = options.database;
+    c.connect_timeout = options.connect_timeout;
+    c.backoff_min = options.reconnect_backoff_min;
+    c.backoff_max = options.reconnect_backoff_max;
+    c.max_queue = options.max_queue;
+    c.max_reply_bytes = options.max_reply_bytes;
+    return c;
+  }
+
+  // The node for `endpoint`, created if new; nullptr past max_cluster_nodes.
+  Node* NodeForLocked(const Endpoint& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    const int index = table.NodeIndex(e);
+    if (index < 0) return nullptr;
+    SyncNodesLocked();
+    return nodes[static_cast<size_t>(index)].get();
+  }
+  void SyncNodesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    while (nodes.size() < table.nodes().size()) {
+      nodes.push_back(std::make_unique<Node>(ConfigFor(table.nodes()[nodes.size()]),
+                                             options.connections, clock, pipe_counters));
     }
   }
-  std::vector<Reply> replies(commands.size());
-  size_t budget = options_.max_reply_bytes;
+
+  Node* Route(const Command& command) {
+    if (!cluster()) return single;
+    MutexLock lock(&mu);
+    if (command.has_key()) {
+      const int n = table.NodeForSlot(KeySlot(command.key()));
+      if (n >= 0) return nodes[static_cast<size_t>(n)].get();
+    }
+    const size_t next = round_robin.fetch_add(1, std::memory_order_relaxed);
+    const std::vector<int>& primaries = table.primaries();
+    if (!primaries.empty())
+      return nodes[static_cast<size_t>(primaries[next % primaries.size()])].get();
+    return nodes.empty() ? nullptr : nodes[next % nodes.size()].get();
+  }
+
+  void WantRefresh() {
+    MutexLock lock(&mu);
+    refresh_wanted = true;
+  }
+
+  absl::Status Refresh(absl::Time deadline, Events* events, bool force);
+  std::vector<absl::StatusOr<Reply>> Run(absl::Span<const Command> commands, absl::Time deadline);
+  void Fire(const Events& events) const;
+};
+
+absl::Status Client::Impl::Refresh(absl::Time deadline, Events* events, bool force) {
+  std::vector<Node*> candidates;
+  const absl::Time now = clock.MonotonicNow();
+  {
+    MutexLock lock(&mu);
+    const bool due = !table.loaded() ||
+                     (refresh_wanted && now - last_refresh >= options.cluster_refresh_interval);
+    if (refreshing || (!force && !due)) return absl::OkStatus();
+    refreshing = true;
+    last_refresh = now;
+    for (int p : table.primaries()) candidates.push_back(nodes[static_cast<size_t>(p)].get());
+    for (const auto& n : nodes) {
+      if (std::find(candidates.begin(), candidates.end(), n.get()) == candidates.end()) {
+        candidates.push_back(n.get());
+      }
+    }
+  }
+  absl::Status why = absl::UnavailableError("redis: no cluster node to ask for the slot map");
+  for (Node* node : candidates) {
+    if (RealNow() >= deadline) break;
+    Pipe* pipe = node->Pick(now);
+    if (pipe->backing_off(now)) continue;
+    Op op;
+    op.request = redis_internal::EncodeCommand({"CLUSTER", "SLOTS"});
+    Op* ops[] = {&op};
+    pipe->Run(ops, deadline, &events->pipe);
+    absl::StatusOr<std::vector<SlotRange>> ranges =
+        !op.status.ok() ? absl::StatusOr<std::vector<SlotRange>>(op.status)
+        : op.reply.is_error()
+            ? absl::UnavailableError(absl::StrCat("redis: CLUSTER SLOTS: ", op.reply.str))
+            : ParseClusterSlots(op.reply, node->config.endpoint.host);
+    if (!ranges.ok()) {
+      why = ranges.status();
+      continue;
+    }
+    MutexLock lock(&mu);
+    if (!table.Apply(*ranges)) {
+      why = absl::UnavailableError("redis: CLUSTER SLOTS gave no usable map");
+      continue;
+    }
+    SyncNodesLocked();
+    refresh_wanted = false;
+    refreshing = false;
+    cluster_refreshes.fetch_add(1, std::memory_order_relaxed);
+    events->refreshes.emplace_back(ToString(node->config.endpoint), absl::OkStatus());
+    events->refresh_sizes.emplace_back(ranges->size(), table.primaries().size());
+    return absl::OkStatus();
+  }
+  MutexLock lock(&mu);
+  refreshing = false;
+  events->refreshes.emplace_back("", why);
+  events->refresh_sizes.emplace_back(0, 0);
+  return why;
+}
+
+std::vector<absl::StatusOr<Reply>> Client::Impl::Run(absl::Span<const Command> commands,
+                                                     absl::Time deadline) {
+  std::vector<absl::StatusOr<Reply>> results(
+      commands.size(), absl::StatusOr<Reply>(absl::UnavailableError("redis: not sent")));
+  Events events;
+  std::vector<Work> work;
+  work.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(ctx, &raw) != REDIS_OK || raw == nullptr) {
-      std::string why = ctx->errstr;
-      DropLocked();
-      return absl::UnavailableError(absl::StrCat("redis: ", why.empty() ? "no reply" : why));
-    }
-    auto* reply = static_cast<redisReply*>(raw);
-    const bool ok = Convert(reply, &replies[i], &budget, 0);
-    freeReplyObject(reply);
-    if (!ok) {
-      // The stream may still hold replies we will not read: drop the connection.
-      DropLocked();
-      return absl::UnavailableError("redis: reply too large or malformed");
+    if (commands[i].args.empty()) {
+      results[i] = absl::InvalidArgumentError("redis: empty command");
+    } else {
+      work.push_back(Work{i});
     }
   }
-  counters_.commands += commands.size();
-  return replies;
-}
+  if (cluster() && !work.empty()) (void)Refresh(deadline, &events, false);
 
-static absl::Status BusyError() { return absl::UnavailableError("redis: connection busy"); }
-
-absl::StatusOr<Reply> Client::Command(absl::Span<const std::string_view> argv, Wait wait) {
-  if (argv.empty()) return absl::InvalidArgumentError("redis: empty command");
-  if (!Acquire(wait)) return BusyError();
-  auto replies = RoundTripLocked({std::vector<std::string_view>(argv.begin(), argv.end())});
-  mu_.Unlock();
-  if (!replies.ok()) return replies.status();
-  return std::move((*replies)[0]);
-}
-
-absl::StatusOr<std::vector<Reply>> Client::Pipeline(
-    const std::vector<std::vector<std::string>>& commands, Wait wait) {
-  std::vector<std::vector<std::string_view>> views;
-  views.reserve(commands.size());
-  for (const auto& cmd : commands) {
-    if (cmd.empty()) return absl::InvalidArgumentError("redis: empty command in pipeline");
-    views.emplace_back(cmd.begin(), cmd.end());
-  }
-  if (views.empty()) return std::vector<Reply>{};
-  if (!Acquire(wait)) return BusyError();
-  auto replies = RoundTripLocked(views);
-  mu_.Unlock();
-  return replies;
-}
-
-absl::StatusOr<Reply> Client::Eval(const Script& script, absl::Span<const std::string> keys,
-                                   absl::Span<const std::string> args, Wait wait) {
-  if (!Acquire(wait)) return BusyError();
-  absl::StatusOr<Reply> reply = EvalLocked(script, keys, args);
-  mu_.Unlock();
-  return reply;
-}
-
-absl::StatusOr<Reply> Client::EvalLocked(const Script& script, absl::Span<const std::string> keys,
-                                         absl::Span<const std::string> args) {
-  const std::string nkeys = absl::StrCat(keys.size());
-  std::vector<std::string_view> argv = {"EVALSHA", script.sha1(), nkeys};
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto replies = RoundTripLocked({argv});
-    if (!replies.ok()) return replies.status();
-    Reply& reply = (*replies)[0];
-    if (!reply.is_error()) return std::move(reply);
-    if (!absl::StartsWith(reply.str, "NOSCRIPT") || attempt > 0) {
-      return absl::InternalError(absl::StrCat("redis: script error: ", reply.str));
+  std::vector<Op*> op_ptrs;
+  std::vector<Work> next;
+  for (size_t round = 0; !work.empty(); ++round) {
+    if (round > options.max_redirects) {
+      for (const Work& w : work) {
+        results[w.index] = absl::UnavailableError("redis: too many cluster redirections");
+      }
+      break;
     }
-    auto loaded = RoundTripLocked({{"SCRIPT", "LOAD", script.source()}});
-    if (!loaded.ok()) return loaded.status();
-    if ((*loaded)[0].is_error()) {
-      return absl::InternalError(absl::StrCat("redis: SCRIPT LOAD: ", (*loaded)[0].str));
+    // Group by node, keeping each node's commands in order.
+    std::vector<std::pair<Node*, std::vector<size_t>>> groups;
+    for (size_t k = 0; k < work.size(); ++k) {
+      Node* node = work[k].target != nullptr ? work[k].target : Route(commands[work[k].index]);
+      if (node == nullptr) {
+        results[work[k].index] = absl::UnavailableError("redis: no known node");
+        continue;
+      }
+      auto it = std::find_if(groups.begin(), groups.end(),
+                             [node](const auto& g) { return g.first == node; });
+      if (it == groups.end()) {
+        groups.emplace_back(node, std::vector<size_t>{});
+        it = groups.end() - 1;
+      }
+      it->second.push_back(k);
     }
-    ++counters_.script_loads;
+    next.clear();
+    // Every node's commands are written before any reply is awaited, so the
+    // nodes' round trips overlap.
+    struct Batch {
+      Node* node = nullptr;
+      Pipe* pipe = nullptr;
+      std::vector<size_t> members;  // indices into `work`
+      std::vector<Op> ops;
+      Pipe::Waiter waiter;
+    };
+    std::deque<Batch> batches;
+    for (auto& [node, members] : groups) {
+      for (size_t begin = 0; begin < members.size(); begin += options.max_queue) {
+        const size_t end = std::min(members.size(), begin + options.max_queue);
+        Batch& b = batches.emplace_back();
+        b.node = node;
+        b.members.assign(members.begin() + static_cast<ptrdiff_t>(begin),
+                         members.begin() + static_cast<ptrdiff_t>(end));
+        b.ops.resize(b.members.size());
+        op_ptrs.clear();
+        for (size_t j = 0; j < b.members.size(); ++j) {
+          const Work& w = work[b.members[j]];
+          const Command& c = commands[w.index];
+          Op& op = b.ops[j];
+          op.request = w.eval ? redis_internal::EncodeCommand(redis_internal::SendArgs(c, true))
+                              : redis_internal::EncodeCommand(c.args);
+          if (w.asking) {
+            op.request.insert(0, kAsking);
+            op.replies = 2;
+          }
+          op_ptrs.push_back(&op);
+        }
+        b.pipe = node->Pick(clock.MonotonicNow());
+        b.pipe->Submit(op_ptrs, &b.waiter, deadline, &events.pipe);
+      }
+    }
+    for (Batch& b : batches) {
+      b.pipe->Await(&b.waiter, deadline, &events.pipe);
+      Node* node = b.node;
+      for (size_t j = 0; j < b.members.size(); ++j) {
+        Work w = work[b.members[j]];
+        Op& op = b.ops[j];
+        if (!op.status.ok()) {
+          results[w.index] = op.status;
+          if (cluster() &&
+              (absl::IsUnavailable(op.status) || absl::IsDeadlineExceeded(op.status))) {
+            WantRefresh();
+          }
+          continue;
+        }
+        const redis_internal::Step step =
+            redis_internal::NextStepFor(op.reply, commands[w.index], cluster(), w.eval);
+        switch (step.next) {
+          case NextStep::kDeliver:
+            results[w.index] = std::move(op.reply);
+            continue;
+          case NextStep::kMoved:
+          case NextStep::kAsk: {
+            Endpoint target = step.redirect.target;
+            if (target.host.empty()) target.host = node->config.endpoint.host;
+            MutexLock lock(&mu);
+            Node* t = NodeForLocked(target);
+            if (t == nullptr) {
+              results[w.index] = absl::UnavailableError("redis: too many cluster nodes");
+              continue;
+            }
+            w.target = t;
+            w.asking = step.next == NextStep::kAsk;
+            if (step.next == NextStep::kMoved) {
+              moved.fetch_add(1, std::memory_order_relaxed);
+              table.SetSlot(step.redirect.slot, table.NodeIndex(target));
+              refresh_wanted = true;
+            } else {
+              ask.fetch_add(1, std::memory_order_relaxed);
+            }
+            break;
+          }
+          case NextStep::kTryAgain:
+            tryagain.fetch_add(1, std::memory_order_relaxed);
+            w.target = nullptr;
+            w.asking = false;
+            break;
+          case NextStep::kEval:
+            script_reloads.fetch_add(1, std::memory_order_relaxed);
+            w.eval = true;
+            w.target = node;
+            break;
+        }
+        next.push_back(w);
+      }
+    }
+    work.swap(next);
   }
-  return absl::InternalError("redis: script could not be loaded");
+  Fire(events);
+  return results;
+}
+
+void Client::Impl::Fire(const Events& events) const {
+  ClientObserver* observer = options.observer;
+  if (observer == nullptr) return;
+  for (const PipeEvent& e : events.pipe) {
+    const std::string endpoint = ToString(e.pipe->endpoint);
+    if (e.kind == PipeEvent::Kind::kLost) {
+      observer->OnConnectionLost(ConnectionLost{endpoint, e.status});
+    } else {
+      observer->OnConnectionRestored(ConnectionRestored{endpoint});
+    }
+  }
+  for (size_t i = 0; i < events.refreshes.size(); ++i) {
+    observer->OnClusterMapRefreshed(
+        ClusterMapRefreshed{events.refreshes[i].first, events.refreshes[i].second,
+                            events.refresh_sizes[i].first, events.refresh_sizes[i].second});
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options, Clock& clock) {
+  if (absl::Status s = ValidateClientOptions(options); !s.ok()) return s;
+  auto impl = std::make_unique<Impl>(std::move(options), clock);
+  {
+    MutexLock lock(&impl->mu);
+    for (const Endpoint& e : impl->options.endpoints) {
+      if (impl->NodeForLocked(e) == nullptr)
+        return Invalid("more seed endpoints than max_cluster_nodes");
+    }
+    if (!impl->cluster()) impl->single = impl->nodes.front().get();
+  }
+  return std::unique_ptr<Client>(new Client(std::move(impl)));
+}
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Client::~Client() = default;
+
+const ClientOptions& Client::options() const { return impl_->options; }
+
+absl::StatusOr<Reply> Client::Execute(const Command& command) {
+  return Execute(command, impl_->options.command_timeout);
+}
+
+absl::StatusOr<Reply> Client::Execute(const Command& command, absl::Duration timeout) {
+  return std::move(impl_->Run(absl::MakeConstSpan(&command, 1), RealNow() + timeout)[0]);
+}
+
+std::vector<absl::StatusOr<Reply>> Client::ExecuteBatch(absl::Span<const Command> commands) {
+  return ExecuteBatch(commands, impl_->options.command_timeout);
+}
+
+std::vector<absl::StatusOr<Reply>> Client::ExecuteBatch(absl::Span<const Command> commands,
+                                                        absl::Duration timeout) {
+  return impl_->Run(commands, RealNow() + timeout);
+}
+
+absl::Status Client::RefreshClusterMap() {
+  if (!impl_->cluster()) return absl::FailedPreconditionError("redis: not a cluster client");
+  Events events;
+  absl::Status s = impl_->Refresh(RealNow() + impl_->options.command_timeout, &events, true);
+  impl_->Fire(events);
+  return s;
+}
+
+absl::StatusOr<std::vector<std::string>> Client::ScanKeys(std::string_view pattern,
+                                                          size_t max_keys) {
+  Events events;
+  std::vector<Node*> targets;
+  if (impl_->cluster()) {
+    (void)impl_->Refresh(RealNow() + impl_->options.command_timeout, &events, false);
+    MutexLock lock(&impl_->mu);
+    for (int p : impl_->table.primaries())
+      targets.push_back(impl_->nodes[static_cast<size_t>(p)].get());
+  } else {
+    targets.push_back(impl_->single);
+  }
+  std::vector<std::string> keys;
+  absl::Status status;
+  if (targets.empty()) status = absl::UnavailableError("redis: no cluster map to scan");
+  for (Node* node : targets) {
+    std::string cursor = "0";
+    do {
+      Op op;
+      op.request = redis_internal::EncodeCommand(BuildScanCommand(cursor, pattern, 1000).args);
+      Op* ops[] = {&op};
+      node->Pick(impl_->clock.MonotonicNow())
+          ->Run(ops, RealNow() + impl_->options.command_timeout, &events.pipe);
+      std::optional<ScanPage> page;
+      if (op.status.ok()) page = ParseScanReply(op.reply);
+      if (!op.status.ok() || !page.has_value()) {
+        status = !op.status.ok() ? op.status : absl::InternalError("redis: malformed SCAN reply");
+        break;
+      }
+      cursor = std::move(page->cursor);
+      for (std::string& k : page->keys) {
+        if (keys.size() < max_keys) keys.push_back(std::move(k));
+      }
+    } while (cursor != "0" && keys.size() < max_keys);
+    if (!status.ok() || keys.size() >= max_keys) break;
+  }
+  impl_->Fire(events);
+  if (!status.ok()) return status;
+  return keys;
+}
+
+ClientCounters Client::counters() const {
+  const PipeCounters& p = impl_->pipe_counters;
+  ClientCounters c;
+  c.commands = p.commands.load(std::memory_order_relaxed);
+  c.writes = p.writes.load(std::memory_order_relaxed);
+  c.reads = p.reads.load(std::memory_order_relaxed);
+  c.timeouts = p.timeouts.load(std::memory_order_relaxed);
+  c.connection_errors = p.connection_errors.load(std::memory_order_relaxed);
+  c.fast_failures = p.fast_failures.load(std::memory_order_relaxed);
+  c.queue_full = p.queue_full.load(std::memory_order_relaxed);
+  c.connects = p.connects.load(std::memory_order_relaxed);
+  c.moved = impl_->moved.load(std::memory_order_relaxed);
+  c.ask = impl_->ask.load(std::memory_order_relaxed);
+  c.tryagain = impl_->tryagain.load(std::memory_order_relaxed);
+  c.script_reloads = impl_->script_reloads.load(std::memory_order_relaxed);
+  c.cluster_refreshes = impl_->cluster_refreshes.load(std::memory_order_relaxed);
+  MutexLock lock(&impl_->mu);
+  for (const auto& n : impl_->nodes) {
+    for (const auto& pipe : n->pipes) c.connected += pipe->connected() ? 1 : 0;
+  }
+  return c;
+}
+
+void Client::VisitMetrics(MetricsVisitor& visitor) const {
+  redis_internal::VisitClientCounters(visitor, "edgekit_redis_client_", counters(),
+                                      impl_->options.topology);
 }
 
 }  // namespace redis
+
+namespace redis_internal {
+
+void VisitClientCounters(MetricsVisitor& visitor, std::string_view prefix,
+                         const redis::ClientCounters& c, redis::Topology topology) {
+  const MetricLabel labels[] = {{"topology", redis::ToString(topology)}};
+  const MetricEmitter emit(visitor, labels);
+  std::string name;
+  auto named = [&](std::string_view what) -> std::string_view {
+    name.assign(prefix.data(), prefix.size());
+    name.append(what.data(), what.size());
+    return name;
+  };
+  emit.Counter(named("commands_total"), "Replies received from Redis", c.commands);
+  emit.Counter(named("writes_total"), "Socket writes carrying commands", c.writes);
+  emit.Counter(named("reads_total"), "Socket reads that brought replies", c.reads);
+  emit.Counter(named("timeouts_total"), "Commands without a reply before their deadline",
+               c.timeouts);
+  emit.Counter(named("connection_errors_total"),
+               "Connections refused, reset, closed or failing AUTH/SELECT", c.connection_errors);
+  emit.Counter(named("fast_failures_total"),
+               "Commands refused while the server's connections wait to reconnect",
+               c.fast_failures);
+  emit.Counter(named("queue_full_total"), "Commands that found no room in a connection's queue",
+               c.queue_full);
+  emit.Counter(named("connects_total"), "Connections opened", c.connects);
+  emit.Counter(named("moved_total"), "MOVED redirections followed", c.moved);
+  emit.Counter(named("ask_total"), "ASK redirections followed", c.ask);
+  emit.Counter(named("tryagain_total"), "TRYAGAIN replies retried", c.tryagain);
+  emit.Counter(named("script_reloads_total"), "NOSCRIPT answered by resending the script",
+               c.script_reloads);
+  emit.Counter(named("cluster_refreshes_total"), "Cluster slot maps read", c.cluster_refreshes);
+  emit.Gauge(named("connections"), "Connections open now", c.connected);
+}
+
+}  // namespace redis_internal
 EDGEKIT_NAMESPACE_END

@@ -2,47 +2,194 @@
 
 #include "edgekit/redis/global_limiter.h"
 
+#include <atomic>
 #include <optional>
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "edgekit/base/string_view.h"
 #include "edgekit/ratelimit/gcra.h"
 #include "edgekit/ratelimit/keyed_limiter.h"
-#include "redis/scripts.h"
+#include "edgekit/redis/commands.h"
+#include "redis/metrics_util.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace redis {
 namespace {
 
-// {allowed, remaining, retry_after_us, reset_after_us} → Decision.
-std::optional<ratelimit::Decision> ParseScriptReply(const Reply& r, int64_t limit) {
-  if (r.type != Reply::Type::kArray || r.elements.size() != 4) return std::nullopt;
-  for (const Reply& e : r.elements) {
-    if (e.type != Reply::Type::kInteger) return std::nullopt;
+absl::Status Invalid(std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("redis: global limiter: ", AbslView(what)));
+}
+
+// The algorithm without I/O: builds each decision's command, turns its reply
+// (or its failure) into a decision, applies the failure policy and counts.
+// Shared by the sync and the event-loop limiters. Thread-safe.
+class Core {
+ public:
+  static absl::StatusOr<std::unique_ptr<Core>> Create(GlobalLimiterOptions options, Clock& clock);
+
+  Command Build(std::string_view key, absl::Time now, int64_t cost) const {
+    if (options_.algorithm == GlobalAlgorithm::kGcra) {
+      return BuildGcraCommand(options_.key_prefix, key, now, emission_interval_us_, burst_, cost);
+    }
+    return BuildSlidingWindowCommand(options_.key_prefix, key, now, options_.window, options_.limit,
+                                     cost);
   }
-  ratelimit::Decision d;
-  d.limit = limit;
-  d.allowed = r.elements[0].integer == 1;
-  d.remaining = std::max<int64_t>(0, r.elements[1].integer);
-  const int64_t retry_us = r.elements[2].integer;
-  d.reset_after_ns = std::max<int64_t>(0, r.elements[3].integer) * 1000;
-  if (d.allowed) {
-    d.reason = ratelimit::Reason::kAllowed;
-  } else if (retry_us < 0) {
-    d.reason = ratelimit::Reason::kCostExceedsLimit;
-    d.retry_after_ns = ratelimit::Decision::kNever;
-  } else {
-    d.reason = ratelimit::Reason::kLimited;
-    d.retry_after_ns = retry_us * 1000;
+
+  GlobalDecision Complete(std::string_view key, absl::Time now, int64_t cost,
+                          const absl::StatusOr<Reply>& reply) {
+    absl::Status cause;
+    if (reply.ok()) {
+      if (std::optional<ratelimit::Decision> d = ParseLimitReply(*reply, options_.limit)) {
+        GlobalDecision g{*d, GlobalDecision::Source::kRedis};
+        Count(g);
+        return g;
+      }
+      cause = absl::InternalError(
+          absl::StrCat("redis: unexpected limit reply", reply->is_error() ? ": " : "", reply->str));
+    } else {
+      cause = reply.status();
+    }
+    return OnFailure(key, now, cost, std::move(cause));
   }
-  return d;
+
+  GlobalLimiterCounters counters() const {
+    GlobalLimiterCounters c;
+    c.redis_decisions = redis_decisions_.load(std::memory_order_relaxed);
+    c.failure_policy_decisions = failures_.load(std::memory_order_relaxed);
+    c.allowed = allowed_.load(std::memory_order_relaxed);
+    c.rejected = rejected_.load(std::memory_order_relaxed);
+    return c;
+  }
+
+  void VisitMetrics(MetricsVisitor& visitor) const;
+
+ private:
+  Core(GlobalLimiterOptions options) : options_(std::move(options)) {}
+
+  GlobalDecision OnFailure(std::string_view key, absl::Time now, int64_t cost, absl::Status cause);
+  void Count(const GlobalDecision& d) {
+    (d.decision.allowed ? allowed_ : rejected_).fetch_add(1, std::memory_order_relaxed);
+    (d.source == GlobalDecision::Source::kRedis ? redis_decisions_ : failures_)
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+
+  const GlobalLimiterOptions options_;
+  int64_t emission_interval_us_ = 0;
+  int64_t burst_ = 0;
+  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback_;
+  std::atomic<uint64_t> redis_decisions_{0}, failures_{0}, allowed_{0}, rejected_{0};
+};
+
+absl::StatusOr<std::unique_ptr<Core>> Core::Create(GlobalLimiterOptions o, Clock& clock) {
+  const int64_t window_us = absl::ToInt64Microseconds(o.window);
+  if (o.window < absl::Milliseconds(1) || o.window > absl::Hours(24 * 365)) {
+    return Invalid("window must be in [1ms, 365 days]");
+  }
+  if (o.limit < 1 || o.limit > window_us) {
+    return Invalid("limit must be in [1, window in microseconds]");
+  }
+  if (o.burst < 0 || o.burst >= kMaxExactScriptNumber) return Invalid("burst must be in [0, 2^53)");
+  if (o.fallback_limit < 0 || o.fallback_limit >= kMaxExactScriptNumber) {
+    return Invalid("fallback_limit must be in [0, 2^53)");
+  }
+  if (o.fallback_max_keys < 1 || o.fallback_max_keys > (size_t{1} << 32)) {
+    return Invalid("fallback_max_keys must be in [1, 2^32]");
+  }
+  if (o.failure_retry_after <= absl::ZeroDuration() || o.failure_retry_after > o.window) {
+    return Invalid("failure_retry_after must be in (0, window]");
+  }
+  auto core = std::unique_ptr<Core>(new Core(std::move(o)));
+  const GlobalLimiterOptions& opt = core->options_;
+  core->emission_interval_us_ = (window_us + opt.limit - 1) / opt.limit;
+  core->burst_ = opt.burst == 0 ? opt.limit : opt.burst;
+  if (opt.on_failure == FailurePolicy::kLocalFallback && opt.fallback_limit > 0) {
+    auto policy = ratelimit::GcraPolicy::Create(opt.fallback_limit, opt.window);
+    if (!policy.ok()) return policy.status();
+    ratelimit::KeyedLimiterOptions ko;
+    ko.max_keys = opt.fallback_max_keys;
+    // Shards: a power of two no larger than max_keys.
+    ko.shards = 16;
+    while (ko.shards > 1 && ko.shards > ko.max_keys) ko.shards /= 2;
+    auto keyed = ratelimit::KeyedLimiter<ratelimit::GcraPolicy>::Create(*policy, ko, clock);
+    if (!keyed.ok()) return keyed.status();
+    core->fallback_ = std::move(*keyed);
+  }
+  return core;
+}
+
+GlobalDecision Core::OnFailure(std::string_view key, absl::Time now, int64_t cost,
+                               absl::Status cause) {
+  GlobalDecision g;
+  g.decision.limit = options_.limit;
+  const int64_t retry_ns = absl::ToInt64Nanoseconds(options_.failure_retry_after);
+  switch (options_.on_failure) {
+    case FailurePolicy::kFailOpen:
+      g.source = GlobalDecision::Source::kFailOpen;
+      g.decision.allowed = true;
+      g.decision.reason = ratelimit::Reason::kAllowed;
+      break;
+    case FailurePolicy::kFailClosed:
+      g.source = GlobalDecision::Source::kFailClosed;
+      g.decision.reason = ratelimit::Reason::kLimited;
+      g.decision.retry_after_ns = retry_ns;
+      break;
+    case FailurePolicy::kLocalFallback:
+      g.source = GlobalDecision::Source::kFallback;
+      if (fallback_ != nullptr) {
+        g.decision = fallback_->TryAcquire(key, now, cost);
+      } else {
+        g.decision.reason = ratelimit::Reason::kLimited;  // a fallback limit of 0
+        g.decision.retry_after_ns = retry_ns;
+      }
+      break;
+  }
+  Count(g);
+  if (options_.observer != nullptr) {
+    options_.observer->OnFailurePolicyDecision(FailurePolicyDecision{
+        "global", key, options_.on_failure, g.decision.allowed, std::move(cause)});
+  }
+  return g;
+}
+
+void Core::VisitMetrics(MetricsVisitor& visitor) const {
+  const GlobalLimiterCounters c = counters();
+  const MetricLabel algorithm[] = {{"algorithm", ToString(options_.algorithm)}};
+  const redis_internal::MetricEmitter emit(visitor, algorithm);
+  emit.Counter("edgekit_redis_global_redis_decisions_total", "Decisions made by Redis",
+               c.redis_decisions);
+  emit.Counter("edgekit_redis_global_failure_policy_decisions_total",
+               "Decisions made by the failure policy because Redis could not decide",
+               c.failure_policy_decisions);
+  emit.Counter("edgekit_redis_global_allowed_total", "Requests allowed", c.allowed);
+  emit.Counter("edgekit_redis_global_rejected_total", "Requests rejected", c.rejected);
 }
 
 }  // namespace
 
-absl::string_view ToString(GlobalDecision::Source source) {
+std::string_view ToString(FailurePolicy policy) {
+  switch (policy) {
+    case FailurePolicy::kFailOpen:
+      return "fail_open";
+    case FailurePolicy::kFailClosed:
+      return "fail_closed";
+    case FailurePolicy::kLocalFallback:
+      return "local_fallback";
+  }
+  return "unknown";
+}
+
+std::string_view ToString(GlobalAlgorithm algorithm) {
+  switch (algorithm) {
+    case GlobalAlgorithm::kGcra:
+      return "gcra";
+    case GlobalAlgorithm::kSlidingWindowCounter:
+      return "sliding_window_counter";
+  }
+  return "unknown";
+}
+
+std::string_view ToString(GlobalDecision::Source source) {
   switch (source) {
     case GlobalDecision::Source::kRedis:
       return "redis";
@@ -56,187 +203,88 @@ absl::string_view ToString(GlobalDecision::Source source) {
   return "unknown";
 }
 
+// ---------------------------------------------------------------------------
+// GlobalLimiter: the sync adapter.
+
 struct GlobalLimiter::Impl {
-  std::vector<std::shared_ptr<Client>> clients;
-  std::atomic<size_t> next{0};
-  Script script;
-  std::unique_ptr<ratelimit::KeyedLimiter<ratelimit::GcraPolicy>> fallback;
-  int64_t emission_interval_us = 0;
-  int64_t burst = 0;
-  explicit Impl(std::string source) : script(std::move(source)) {}
+  std::unique_ptr<Core> core;
+  std::shared_ptr<Client> client;
+  Clock& clock;
 };
 
 absl::StatusOr<std::unique_ptr<GlobalLimiter>> GlobalLimiter::Create(GlobalLimiterOptions options,
+                                                                     std::shared_ptr<Client> client,
                                                                      Clock& clock) {
-  if (options.limit <= 0) return absl::InvalidArgumentError("global: limit must be > 0");
-  if (options.window < absl::Milliseconds(1)) {
-    return absl::InvalidArgumentError("global: window must be >= 1 ms");
-  }
-  if (options.burst < 0) return absl::InvalidArgumentError("global: burst must be >= 0");
-  if (options.connections == 0) return absl::InvalidArgumentError("global: connections == 0");
-  if (options.fallback_limit < 0) {
-    return absl::InvalidArgumentError("global: fallback_limit must be >= 0");
-  }
-  auto impl = std::make_unique<Impl>(options.algorithm == GlobalAlgorithm::kGcra
-                                         ? redis_internal::kGcraScript
-                                         : redis_internal::kSlidingWindowScript);
-  for (size_t i = 0; i < options.connections; ++i) {
-    auto client = Client::Create(options.redis, clock);
-    if (!client.ok()) return client.status();
-    impl->clients.push_back(std::move(*client));
-  }
-  const int64_t window_us = absl::ToInt64Microseconds(options.window);
-  impl->emission_interval_us = (window_us + options.limit - 1) / options.limit;
-  impl->burst = options.burst == 0 ? options.limit : options.burst;
-  if (options.on_failure == FailurePolicy::kLocalFallback && options.fallback_limit > 0) {
-    auto policy = ratelimit::GcraPolicy::Create(options.fallback_limit, options.window);
-    if (!policy.ok()) return policy.status();
-    ratelimit::KeyedLimiterOptions ko;
-    ko.max_keys = options.fallback_max_keys;
-    // Shards must be a power of two no larger than max_keys.
-    ko.shards = 16;
-    while (ko.shards > 1 && ko.shards > ko.max_keys) ko.shards /= 2;
-    auto keyed = ratelimit::KeyedLimiter<ratelimit::GcraPolicy>::Create(*policy, ko, clock);
-    if (!keyed.ok()) return keyed.status();
-    impl->fallback = std::move(*keyed);
-  }
+  if (client == nullptr) return Invalid("client must not be null");
+  auto core = Core::Create(std::move(options), clock);
+  if (!core.ok()) return core.status();
   return std::unique_ptr<GlobalLimiter>(
-      new GlobalLimiter(std::move(options), clock, std::move(impl)));
+      new GlobalLimiter(std::make_unique<Impl>(Impl{std::move(*core), std::move(client), clock})));
 }
 
-GlobalLimiter::GlobalLimiter(GlobalLimiterOptions options, Clock& clock, std::unique_ptr<Impl> impl)
-    : options_(std::move(options)), clock_(clock), impl_(std::move(impl)) {}
-
+GlobalLimiter::GlobalLimiter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 GlobalLimiter::~GlobalLimiter() = default;
 
-GlobalLimiter::Counters GlobalLimiter::counters() const {
-  Counters c;
-  c.redis_decisions = redis_decisions_.load(std::memory_order_relaxed);
-  c.failures = failures_.load(std::memory_order_relaxed);
-  c.allowed = allowed_.load(std::memory_order_relaxed);
-  c.rejected = rejected_.load(std::memory_order_relaxed);
-  return c;
-}
-
-void GlobalLimiter::Count(const GlobalDecision& d) {
-  (d.decision.allowed ? allowed_ : rejected_).fetch_add(1, std::memory_order_relaxed);
-  if (d.source == GlobalDecision::Source::kRedis) {
-    redis_decisions_.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    failures_.fetch_add(1, std::memory_order_relaxed);
-  }
-}
-
-GlobalDecision GlobalLimiter::OnFailure(std::string_view key, absl::Time now, int64_t cost) {
-  GlobalDecision g;
-  g.decision.limit = options_.limit;
-  switch (options_.on_failure) {
-    case FailurePolicy::kFailOpen:
-      g.source = GlobalDecision::Source::kFailOpen;
-      g.decision.allowed = true;
-      g.decision.reason = ratelimit::Reason::kAllowed;
-      break;
-    case FailurePolicy::kFailClosed:
-      g.source = GlobalDecision::Source::kFailClosed;
-      g.decision.reason = ratelimit::Reason::kLimited;
-      g.decision.retry_after_ns = absl::ToInt64Nanoseconds(options_.redis.reconnect_backoff_min);
-      break;
-    case FailurePolicy::kLocalFallback:
-      g.source = GlobalDecision::Source::kFallback;
-      if (impl_->fallback != nullptr) {
-        g.decision = impl_->fallback->TryAcquire(key, now, cost);
-      } else {
-        g.decision.reason = ratelimit::Reason::kLimited;  // a fallback limit of 0
-        g.decision.retry_after_ns = absl::ToInt64Nanoseconds(options_.redis.reconnect_backoff_min);
-      }
-      break;
-  }
-  Count(g);
-  return g;
-}
-
-std::vector<std::string> GlobalLimiter::ScriptArgs(std::string_view key, absl::Time now,
-                                                   int64_t cost,
-                                                   std::vector<std::string>* keys) const {
-  const int64_t now_us = absl::ToUnixMicros(now);
-  const std::string base = absl::StrCat(options_.key_prefix, "{", AbslView(key), "}");
-  if (options_.algorithm == GlobalAlgorithm::kGcra) {
-    *keys = {base};
-    return {absl::StrCat(now_us), absl::StrCat(impl_->emission_interval_us),
-            absl::StrCat(impl_->burst), absl::StrCat(cost)};
-  }
-  const int64_t window_us = absl::ToInt64Microseconds(options_.window);
-  const int64_t index = now_us >= 0 ? now_us / window_us : -1;
-  *keys = {absl::StrCat(base, ":", index), absl::StrCat(base, ":", index - 1)};
-  return {absl::StrCat(now_us), absl::StrCat(window_us), absl::StrCat(options_.limit),
-          absl::StrCat(cost), absl::StrCat(index * window_us)};
-}
-
 GlobalDecision GlobalLimiter::Decide(std::string_view key, int64_t cost) {
-  return Decide(key, clock_.SystemNow(), cost);
+  return Decide(key, impl_->clock.SystemNow(), cost);
 }
 
 GlobalDecision GlobalLimiter::Decide(std::string_view key, absl::Time now, int64_t cost) {
-  std::vector<std::string> keys;
-  const std::vector<std::string> args = ScriptArgs(key, now, cost, &keys);
-  const size_t n = impl_->clients.size();
-  const size_t start = impl_->next.fetch_add(1, std::memory_order_relaxed);
-  for (size_t i = 0; i < n; ++i) {
-    Client& client = *impl_->clients[(start + i) % n];
-    absl::StatusOr<Reply> reply = client.Eval(impl_->script, keys, args, Wait::kNoWait);
-    if (!reply.ok()) {
-      if (absl::IsUnavailable(reply.status()) &&
-          absl::StrContains(reply.status().message(), "busy")) {
-        continue;  // another request holds this connection: try the next one
-      }
-      break;
-    }
-    if (auto d = ParseScriptReply(*reply, options_.limit); d.has_value()) {
-      GlobalDecision g{*d, GlobalDecision::Source::kRedis};
-      Count(g);
-      return g;
-    }
-    break;
-  }
-  return OnFailure(key, now, cost);
+  return impl_->core->Complete(key, now, cost,
+                               impl_->client->Execute(impl_->core->Build(key, now, cost)));
 }
 
 std::vector<GlobalDecision> GlobalLimiter::DecideBatch(absl::Span<const std::string_view> keys,
                                                        absl::Time now, int64_t cost) {
-  std::vector<std::vector<std::string>> commands;
+  std::vector<Command> commands;
   commands.reserve(keys.size());
-  for (std::string_view key : keys) {
-    std::vector<std::string> rkeys;
-    std::vector<std::string> args = ScriptArgs(key, now, cost, &rkeys);
-    std::vector<std::string> cmd = {"EVALSHA", impl_->script.sha1(), absl::StrCat(rkeys.size())};
-    cmd.insert(cmd.end(), rkeys.begin(), rkeys.end());
-    cmd.insert(cmd.end(), args.begin(), args.end());
-    commands.push_back(std::move(cmd));
-  }
+  for (std::string_view key : keys) commands.push_back(impl_->core->Build(key, now, cost));
+  std::vector<absl::StatusOr<Reply>> replies = impl_->client->ExecuteBatch(commands);
   std::vector<GlobalDecision> out;
   out.reserve(keys.size());
-  Client& client =
-      *impl_->clients[impl_->next.fetch_add(1, std::memory_order_relaxed) % impl_->clients.size()];
-  absl::StatusOr<std::vector<Reply>> replies = client.Pipeline(commands);
-  if (replies.ok() && !replies->empty() && (*replies)[0].is_error() &&
-      absl::StartsWith((*replies)[0].str, "NOSCRIPT")) {
-    // Load once and run the batch again (nothing ran: every reply was NOSCRIPT).
-    auto loaded = client.Command({"SCRIPT", "LOAD", impl_->script.source()});
-    replies = loaded.ok() ? client.Pipeline(commands)
-                          : absl::StatusOr<std::vector<Reply>>(loaded.status());
-  }
   for (size_t i = 0; i < keys.size(); ++i) {
-    std::optional<ratelimit::Decision> d;
-    if (replies.ok() && i < replies->size()) d = ParseScriptReply((*replies)[i], options_.limit);
-    if (d.has_value()) {
-      GlobalDecision g{*d, GlobalDecision::Source::kRedis};
-      Count(g);
-      out.push_back(g);
-    } else {
-      out.push_back(OnFailure(keys[i], now, cost));
-    }
+    out.push_back(impl_->core->Complete(keys[i], now, cost, replies[i]));
   }
   return out;
+}
+
+GlobalLimiterCounters GlobalLimiter::counters() const { return impl_->core->counters(); }
+void GlobalLimiter::VisitMetrics(MetricsVisitor& visitor) const {
+  impl_->core->VisitMetrics(visitor);
+}
+
+// ---------------------------------------------------------------------------
+// AsyncGlobalLimiter: the event-loop adapter.
+
+struct AsyncGlobalLimiter::Impl {
+  std::unique_ptr<Core> core;
+  AsyncClient& client;
+};
+
+absl::StatusOr<std::unique_ptr<AsyncGlobalLimiter>> AsyncGlobalLimiter::Create(
+    GlobalLimiterOptions options, AsyncClient& client, Clock& clock) {
+  auto core = Core::Create(std::move(options), clock);
+  if (!core.ok()) return core.status();
+  return std::unique_ptr<AsyncGlobalLimiter>(
+      new AsyncGlobalLimiter(std::make_shared<Impl>(Impl{std::move(*core), client})));
+}
+
+AsyncGlobalLimiter::AsyncGlobalLimiter(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AsyncGlobalLimiter::~AsyncGlobalLimiter() = default;
+
+void AsyncGlobalLimiter::Decide(std::string_view key, absl::Time now, int64_t cost, Callback done) {
+  // The callback keeps the core alive: the limiter may go before its replies.
+  impl_->client.Submit(impl_->core->Build(key, now, cost),
+                       [impl = impl_, key = std::string(key), now, cost,
+                        done = std::move(done)](absl::StatusOr<Reply> reply) mutable {
+                         GlobalDecision d = impl->core->Complete(key, now, cost, reply);
+                         if (done) done(d);
+                       });
+}
+
+GlobalLimiterCounters AsyncGlobalLimiter::counters() const { return impl_->core->counters(); }
+void AsyncGlobalLimiter::VisitMetrics(MetricsVisitor& visitor) const {
+  impl_->core->VisitMetrics(visitor);
 }
 
 }  // namespace redis

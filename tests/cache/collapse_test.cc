@@ -204,7 +204,8 @@ TEST_CASE("Concurrent lookups, stores, purges and evictions stay consistent",
         const absl::Time now = t0 + absl::Milliseconds(i);
         const int op = static_cast<int>((x >> 4) % 16);
         if (op == 0) {
-          cache->PurgeTag(tag, (x >> 12) % 2 == 0, now);
+          cache->PurgeTag(
+              tag, (x >> 12) % 2 == 0 ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
         } else if (op == 1) {
           cache->PurgeUrl(uri);
         } else {

@@ -9,7 +9,7 @@
 namespace {
 
 using StrGroup = edgekit::coalesce::Group<std::string, std::string>;
-using edgekit::coalesce::Options;
+using edgekit::coalesce::GroupOptions;
 using edgekit::coalesce::OverflowPolicy;
 using edgekit::coalesce::Role;
 
@@ -23,8 +23,8 @@ TEST_CASE("TryLead starts a flight only when none is in progress", "[coalesce]")
   // A flight is in progress: no second leader, nothing joined or counted.
   StrGroup::Completion second = group.TryLead("k");
   CHECK_FALSE(second.valid());
-  CHECK(group.stats().joins == 0);
-  CHECK(group.stats().rejections == 0);
+  CHECK(group.counters().joins == 0);
+  CHECK(group.counters().rejections == 0);
   // Joiners follow the TryLead flight as usual.
   std::string seen;
   auto join = group.Join("k", [&](const StrGroup::ResultType& r) { seen = *r; });
@@ -38,15 +38,17 @@ TEST_CASE("TryLead starts a flight only when none is in progress", "[coalesce]")
 }
 
 TEST_CASE("TryLead respects the in-flight bound", "[coalesce]") {
-  Options o;
+  GroupOptions o;
   o.max_flights = 1;
   o.shards = 1;
   o.on_table_full = OverflowPolicy::kReject;
-  StrGroup group(o);
+  auto created = StrGroup::Create(o);
+  REQUIRE(created.ok());
+  StrGroup& group = **created;
   StrGroup::Completion a = group.TryLead("a");
   REQUIRE(a.valid());
   CHECK_FALSE(group.TryLead("b").valid());
-  CHECK(group.stats().rejections == 1);
+  CHECK(group.counters().rejections == 1);
   a.Abandon();
   CHECK(group.TryLead("b").valid());
 }

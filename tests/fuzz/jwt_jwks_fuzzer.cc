@@ -16,11 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     jwt::KeySetBuilder b;
     jwt::JwksOptions options;
-    options.rsa_algorithm = jwt::Algorithm::kRS256;
+    options.rsa_algorithms = {jwt::Algorithm::kRS256, jwt::Algorithm::kPS512};
+    options.allow_symmetric_keys = true;
     options.hmac_algorithm = jwt::Algorithm::kHS256;
     if (b.AddJwks(input, options).ok()) {
       auto set = b.Build();
-      for (const auto& kid : set->Kids()) (void)set->AlgorithmOf(kid);
+      for (const auto& kid : set->Kids()) (void)set->AlgorithmsOf(kid);
+      for (const jwt::KeySkipped& k : set->skipped()) (void)jwt::ToString(k.reason);
     }
   }
   {

@@ -21,6 +21,7 @@ struct HeaderFixture {
     auto set = b.Build();
     jwt::VerifierOptions o = AllAlgorithms();
     o.audiences = {"api"};
+    o.accept_any_audience = false;
     verifier = MakeVerifier(set, o);
     o.reject_embedded_keys = true;
     strict = MakeVerifier(set, o);

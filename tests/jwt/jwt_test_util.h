@@ -8,11 +8,13 @@
 #ifndef EDGEKIT_TESTS_JWT_JWT_TEST_UTIL_H_
 #define EDGEKIT_TESTS_JWT_JWT_TEST_UTIL_H_
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -88,19 +90,64 @@ inline std::string Claims(std::string_view extra = "") {
        extra, "}"});
 }
 
-inline std::unique_ptr<jwt::Verifier> MakeVerifier(std::shared_ptr<const jwt::KeySet> set,
-                                                   jwt::VerifierOptions options) {
-  auto v = jwt::Verifier::Create(std::move(options), std::move(set));
+inline std::unique_ptr<jwt::Verifier> MakeVerifier(
+    std::shared_ptr<const jwt::KeySet> set, jwt::VerifierOptions options,
+    edgekit::Clock& clock = edgekit::RealClock::Get()) {
+  auto v = jwt::Verifier::Create(std::move(options), std::move(set), clock);
   REQUIRE(v.ok());
   return std::move(*v);
 }
 
+// Every algorithm, iss and aud not checked (accept_any_*): for tests about
+// other things. Tests that set issuers or audiences clear the matching flag.
 inline jwt::VerifierOptions AllAlgorithms() {
   jwt::VerifierOptions o;
   for (size_t i = 0; i < jwt::kAlgorithmCount; ++i) {
     o.allowed_algorithms.push_back(static_cast<Algorithm>(i));
   }
+  o.accept_any_issuer = true;
+  o.accept_any_audience = true;
   return o;
+}
+
+// Options that check the issuer and audience Claims() carries.
+inline jwt::VerifierOptions Checked(std::initializer_list<Algorithm> algs) {
+  jwt::VerifierOptions o;
+  o.allowed_algorithms = algs;
+  o.allowed_issuers = {"https://idp.example"};
+  o.audiences = {"api"};
+  return o;
+}
+
+// A JWKS document of the given member objects.
+inline std::string Jwks(std::initializer_list<std::string_view> members) {
+  std::string out = R"({"keys":[)";
+  bool first = true;
+  for (std::string_view m : members) {
+    if (!first) out += ",";
+    first = false;
+    out.append(m.data(), m.size());
+  }
+  return out + "]}";
+}
+
+// A public JWK of `kind` (see Key()) with extra members (`"kid":"x",...`) in front.
+inline std::string JwkWith(std::string_view members, const std::string& kind) {
+  return Cat({"{", members, members.empty() ? "" : ",", Key(kind).public_jwk.substr(1)});
+}
+
+// Checks that the ToString labels of Enum(0..count-1) are distinct snake_case.
+template <typename Enum>
+void CheckLabels(size_t count) {
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string label(jwt::ToString(static_cast<Enum>(i)));
+    INFO(label);
+    CHECK_FALSE(label.empty());
+    for (char ch : label) CHECK(((ch >= 'a' && ch <= 'z') || ch == '_'));
+    CHECK(std::find(labels.begin(), labels.end(), label) == labels.end());
+    labels.push_back(label);
+  }
 }
 
 // RFC 7515 A.1-A.5 / RFC 8037 A.4 / RFC 7517 A.1 / RFC 7520 §4.1 data.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <thread>
 
 #include "jwt_test_util.h"
 
@@ -40,6 +41,7 @@ TEST_CASE("rejections do not allocate", "[jwt][verifier]") {
   REQUIRE(b.AddJwk(Cat({R"({"kid":"ec",)", Key("P-256").public_jwk.substr(1)})).ok());
   jwt::VerifierOptions o = AllAlgorithms();
   o.audiences = {"api"};
+  o.accept_any_audience = false;
   auto v = MakeVerifier(b.Build(), o);
   const std::string good =
       Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})",
@@ -68,4 +70,37 @@ TEST_CASE("rejections do not allocate", "[jwt][verifier]") {
     CHECK_FALSE(r.ok());
     CHECK(after - before == 0);
   }
+}
+
+TEST_CASE("Token getters read the claim index: no parsing, no allocation", "[jwt][verifier]") {
+  jwt::KeySetBuilder b;
+  REQUIRE(b.AddHmacSecret("hs", Secret().substr(0, 32), Algorithm::kHS256).ok());
+  auto v = MakeVerifier(b.Build(), AllAlgorithms());
+  std::string claims = R"({"exp":1800000000,"b":true,"n":7.5,"s":"str","o":{"x":[1,2]})";
+  for (int i = 0; i < 200; ++i)
+    claims += Cat({",\"c", std::to_string(i), "\":", std::to_string(i)});
+  claims += "}";
+  jwt::VerifyResult r = v->Verify(
+      Sign(Algorithm::kHS256, Secret().substr(0, 32), R"({"alg":"HS256","kid":"hs"})", claims),
+      Now());
+  REQUIRE(r.ok());
+  const jwt::Token token = std::move(*r.token);
+  CHECK(token.claim_count() == 205);
+  // On a thread that never parsed JSON (a re-parse would have to set up a
+  // parser there first): lookups allocate nothing.
+  long allocations = -1;
+  bool found = false;
+  std::thread reader([&] {
+    const long before = g_allocations;
+    found = token.Has("o") && token.GetNumber("c199") == std::optional<double>(199) &&
+            token.GetBool("b") == std::optional<bool>(true) &&
+            token.GetNumber("n") == std::optional<double>(7.5) && !token.Has("c200") &&
+            !token.GetBool("s");
+    allocations = g_allocations - before;
+  });
+  reader.join();
+  CHECK(found);
+#ifndef EDGEKIT_JWT_TEST_SANITIZED
+  CHECK(allocations == 0);
+#endif
 }

@@ -31,7 +31,7 @@ TEST_CASE("revoked ids stay revoked until their token's exp (RFC 7519 §4.1.7)",
   CHECK_FALSE(list.IsRevoked("a", T(0)));
   // Already expired: accepted, not stored.
   REQUIRE(list.Revoke("old", T(-1), T(0)).ok());
-  CHECK(list.stats().size == 0);
+  CHECK(list.counters().size == 0);
   CHECK(list.Revoke("", T(10), T(0)).code() == absl::StatusCode::kInvalidArgument);
   CHECK(list.Revoke(std::string(1025, 'x'), T(10), T(0)).code() ==
         absl::StatusCode::kInvalidArgument);
@@ -47,18 +47,28 @@ TEST_CASE("a full list drops expired entries, then evicts the soonest-expiring",
   REQUIRE(list.Revoke("d", T(40), T(0)).ok());
   CHECK_FALSE(list.IsRevoked("a", T(0)));
   CHECK(list.IsRevoked("b", T(0)));
-  CHECK(list.stats().evictions == 1);
+  CHECK(list.counters().evictions == 1);
   // A new entry expiring before all others is the one refused.
   CHECK(list.Revoke("e", T(5), T(0)).code() == absl::StatusCode::kResourceExhausted);
   CHECK_FALSE(list.IsRevoked("e", T(0)));
-  CHECK(list.stats().evictions == 2);
+  CHECK(list.counters().evictions == 2);
   // Later, expired entries make room without evicting live ones.
   REQUIRE(list.Revoke("f", T(100), T(25)).ok());
-  CHECK(list.stats().expired == 1);  // "b"
-  CHECK(list.stats().size == 3);
+  CHECK(list.counters().expired == 1);  // "b"
+  CHECK(list.counters().size == 3);
   list.Purge(T(1000));
-  CHECK(list.stats().size == 0);
-  CHECK(jwt::RevocationList(0).capacity() == 1);
+  CHECK(list.counters().size == 0);
+  // Capacities are never clamped: Create refuses 0 and values above 2^24; a
+  // list constructed with capacity 0 stores nothing.
+  CHECK(jwt::RevocationList::Create(0).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(jwt::RevocationList::Create(jwt::RevocationList::kMaxCapacity + 1).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  REQUIRE(jwt::RevocationList::Create(1).ok());
+  CHECK((*jwt::RevocationList::Create(1))->capacity() == 1);
+  jwt::RevocationList empty(0);
+  CHECK(empty.capacity() == 0);
+  CHECK(empty.Revoke("a", T(10), T(0)).code() == absl::StatusCode::kResourceExhausted);
+  CHECK_FALSE(empty.IsRevoked("a", T(0)));
 }
 
 TEST_CASE("RevocationList is safe under concurrent revoke and lookup",
@@ -80,6 +90,6 @@ TEST_CASE("RevocationList is safe under concurrent revoke and lookup",
     });
   }
   for (auto& th : threads) th.join();
-  CHECK(list.stats().size <= 64);
+  CHECK(list.counters().size <= 64);
   CHECK(hits.load() >= 0);
 }

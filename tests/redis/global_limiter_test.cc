@@ -19,25 +19,21 @@ using Source = redis::GlobalDecision::Source;
 
 namespace {
 
-redis::GlobalLimiterOptions Options(int port, redis::GlobalAlgorithm algorithm) {
+redis::GlobalLimiterOptions Options(redis::GlobalAlgorithm algorithm) {
   redis::GlobalLimiterOptions o;
   o.algorithm = algorithm;
   o.limit = 100;
   o.window = absl::Minutes(1);
-  o.redis.port = port;
-  o.redis.connect_timeout = absl::Milliseconds(200);
-  o.redis.command_timeout = absl::Milliseconds(500);
-  o.redis.reconnect_backoff_min = absl::Seconds(1);
-  o.redis.reconnect_backoff_max = absl::Seconds(1);
-  o.connections = 2;
   return o;
 }
 
+// `n` nodes, each with its own client, sharing the server at `port`.
 std::vector<std::unique_ptr<redis::GlobalLimiter>> Nodes(const redis::GlobalLimiterOptions& o,
-                                                         FakeClock& clock, int n) {
+                                                         int port, FakeClock& clock, int n) {
   std::vector<std::unique_ptr<redis::GlobalLimiter>> nodes;
   for (int i = 0; i < n; ++i) {
-    auto l = redis::GlobalLimiter::Create(o, clock);
+    auto l = redis::GlobalLimiter::Create(
+        o, edgekit_test::TestClient(port, clock, absl::Seconds(1)), clock);
     REQUIRE(l.ok());
     nodes.push_back(std::move(*l));
   }
@@ -46,15 +42,36 @@ std::vector<std::unique_ptr<redis::GlobalLimiter>> Nodes(const redis::GlobalLimi
 
 }  // namespace
 
-TEST_CASE("GlobalLimiter validates its options", "[redis]") {
+TEST_CASE("GlobalLimiter rejects options out of range instead of clamping them", "[redis]") {
+  FakeClock clock;
+  auto client = std::shared_ptr<redis::Client>(redis::Client::Create({}, clock).value());
+  auto status = [&](const redis::GlobalLimiterOptions& o) {
+    return redis::GlobalLimiter::Create(o, client, clock).status();
+  };
   redis::GlobalLimiterOptions o;
-  CHECK(redis::GlobalLimiter::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(status(o).message() ==
+        "redis: global limiter: limit must be in [1, window in microseconds]");
   o.limit = 10;
-  o.connections = 0;
-  CHECK(redis::GlobalLimiter::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
-  o.connections = 1;
+  CHECK(status(o).ok());
+  CHECK(absl::IsInvalidArgument(redis::GlobalLimiter::Create(o, nullptr, clock).status()));
   o.window = absl::Microseconds(10);
-  CHECK(redis::GlobalLimiter::Create(o).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(absl::IsInvalidArgument(status(o)));
+  o.window = absl::Milliseconds(1);
+  o.limit = 1001;  // more than one unit per microsecond
+  CHECK(absl::IsInvalidArgument(status(o)));
+  o = {};
+  o.limit = 10;
+  o.burst = -1;
+  CHECK(absl::IsInvalidArgument(status(o)));
+  o.burst = 0;
+  o.fallback_max_keys = 0;
+  CHECK(absl::IsInvalidArgument(status(o)));
+  o.fallback_max_keys = 10;
+  o.failure_retry_after = absl::Minutes(2);  // longer than the window
+  CHECK(absl::IsInvalidArgument(status(o)));
+  CHECK(redis::ToString(redis::FailurePolicy::kLocalFallback) == "local_fallback");
+  CHECK(redis::ToString(redis::GlobalDecision::Source::kFailClosed) == "fail_closed");
+  CHECK(redis::ToString(redis::GlobalAlgorithm::kSlidingWindowCounter) == "sliding_window_counter");
 }
 
 TEST_CASE("GlobalLimiter enforces one limit across four nodes", "[redis]") {
@@ -64,7 +81,7 @@ TEST_CASE("GlobalLimiter enforces one limit across four nodes", "[redis]") {
   const auto algorithm =
       GENERATE(redis::GlobalAlgorithm::kGcra, redis::GlobalAlgorithm::kSlidingWindowCounter);
   FakeClock clock;
-  auto nodes = Nodes(Options(server.port(), algorithm), clock, 4);
+  auto nodes = Nodes(Options(algorithm), server.port(), clock, 4);
 
   // 400 requests spread round-robin over the nodes at one instant: exactly 100 pass.
   int allowed = 0;
@@ -92,7 +109,7 @@ TEST_CASE("GlobalLimiter GCRA refills at the configured rate", "[redis]") {
   INFO(server.error());
   REQUIRE(server.ok());
   FakeClock clock;
-  auto nodes = Nodes(Options(server.port(), redis::GlobalAlgorithm::kGcra), clock, 2);
+  auto nodes = Nodes(Options(redis::GlobalAlgorithm::kGcra), server.port(), clock, 2);
   for (int i = 0; i < 100; ++i)
     REQUIRE(nodes[i % 2]->Decide("k", clock.SystemNow()).decision.allowed);
   CHECK_FALSE(nodes[0]->Decide("k", clock.SystemNow()).decision.allowed);
@@ -112,9 +129,9 @@ TEST_CASE("GlobalLimiter batches decisions in one round trip", "[redis]") {
   INFO(server.error());
   REQUIRE(server.ok());
   FakeClock clock;
-  auto o = Options(server.port(), redis::GlobalAlgorithm::kSlidingWindowCounter);
+  auto o = Options(redis::GlobalAlgorithm::kSlidingWindowCounter);
   o.limit = 3;
-  auto nodes = Nodes(o, clock, 1);
+  auto nodes = Nodes(o, server.port(), clock, 1);
   const std::vector<std::string_view> keys = {"a", "a", "a", "a", "b"};
   auto decisions = nodes[0]->DecideBatch(keys, clock.SystemNow());
   REQUIRE(decisions.size() == 5);
@@ -133,10 +150,12 @@ TEST_CASE("GlobalLimiter keeps deciding when Redis dies and uses it again after 
   FakeClock clock;
   const auto policy = GENERATE(redis::FailurePolicy::kFailOpen, redis::FailurePolicy::kFailClosed,
                                redis::FailurePolicy::kLocalFallback);
-  auto o = Options(server.port(), redis::GlobalAlgorithm::kGcra);
+  auto o = Options(redis::GlobalAlgorithm::kGcra);
   o.on_failure = policy;
   o.fallback_limit = 10;
-  auto nodes = Nodes(o, clock, 4);
+  edgekit_test::LimiterRecorder recorder;
+  o.observer = &recorder;
+  auto nodes = Nodes(o, server.port(), clock, 4);
   REQUIRE(nodes[0]->Decide("k", clock.SystemNow()).source == Source::kRedis);
 
   server.Kill();
@@ -161,7 +180,11 @@ TEST_CASE("GlobalLimiter keeps deciding when Redis dies and uses it again after 
       CHECK(allowed == 10);  // the node's local share
       break;
   }
-  CHECK(nodes[0]->counters().failures == 40);
+  CHECK(nodes[0]->counters().failure_policy_decisions == 40);
+  REQUIRE(recorder.keys.size() == 40);
+  CHECK(recorder.keys[0] == "k");
+  CHECK(recorder.limiters[0] == "global");
+  CHECK(recorder.causes[0] == absl::StatusCode::kUnavailable);
 
   REQUIRE(server.Restart());
   clock.Advance(absl::Seconds(2));  // past the reconnect backoff

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "edgekit/testing/fake_clock.h"
@@ -14,22 +15,6 @@
 
 namespace redis = edgekit::redis;
 using edgekit::testing::FakeClock;
-
-namespace {
-
-std::shared_ptr<redis::Client> ClientFor(int port, FakeClock& clock) {
-  redis::ClientOptions o;
-  o.port = port;
-  o.connect_timeout = absl::Milliseconds(200);
-  o.command_timeout = absl::Milliseconds(500);
-  o.reconnect_backoff_min = absl::Milliseconds(100);
-  o.reconnect_backoff_max = absl::Milliseconds(100);
-  auto c = redis::Client::Create(o, clock);
-  REQUIRE(c.ok());
-  return std::shared_ptr<redis::Client>(std::move(*c));
-}
-
-}  // namespace
 
 TEST_CASE("HybridLimiter validates its options", "[redis]") {
   redis::HybridLimiterOptions o;
@@ -42,8 +27,19 @@ TEST_CASE("HybridLimiter validates its options", "[redis]") {
         absl::StatusCode::kInvalidArgument);  // max_unsynced
   o.max_unsynced = 2;
   CHECK(redis::HybridLimiter::Create(o, client).ok());
-  CHECK(redis::HybridLimiter::Create(o, nullptr).status().code() ==
-        absl::StatusCode::kInvalidArgument);
+  o.max_unsynced = 11;  // more than the limit: rejected, not clamped
+  CHECK(redis::HybridLimiter::Create(o, client).status().message() ==
+        "redis: hybrid limiter: max_unsynced must be in [1, limit]");
+  o.max_unsynced = 2;
+  o.sync_interval = absl::ZeroDuration();
+  CHECK(absl::IsInvalidArgument(redis::HybridLimiter::Create(o, client).status()));
+  o.sync_interval = absl::Milliseconds(100);
+  o.stale_after = absl::ZeroDuration();
+  CHECK(absl::IsInvalidArgument(redis::HybridLimiter::Create(o, client).status()));
+  o.stale_after = absl::Seconds(1);
+  // Without a client only SyncAsync can sync.
+  auto no_client = redis::HybridLimiter::Create(o, nullptr, clock).value();
+  CHECK(absl::IsFailedPrecondition(no_client->Sync()));
 }
 
 TEST_CASE("HybridLimiter holds the fleet limit within the documented overshoot", "[redis]") {
@@ -58,7 +54,9 @@ TEST_CASE("HybridLimiter holds the fleet limit within the documented overshoot",
   o.max_unsynced = 25;  // accepted overshoot: 4 * 25 = 100
   std::vector<std::unique_ptr<redis::HybridLimiter>> nodes;
   for (int i = 0; i < kNodes; ++i) {
-    nodes.push_back(redis::HybridLimiter::Create(o, ClientFor(server.port(), clock)).value());
+    nodes.push_back(
+        redis::HybridLimiter::Create(o, edgekit_test::TestClient(server.port(), clock), clock)
+            .value());
   }
   // Traffic: 4,000 requests, uneven across nodes, in 100 ms ticks over 10 s;
   // every node syncs once per tick.
@@ -94,7 +92,10 @@ TEST_CASE("HybridLimiter decides locally while Redis is down and falls back when
   o.max_unsynced = 10;
   o.stale_after = absl::Seconds(2);
   o.fallback_local_limit = 5;
-  auto node = redis::HybridLimiter::Create(o, ClientFor(server.port(), clock)).value();
+  edgekit_test::LimiterRecorder recorder;
+  o.observer = &recorder;
+  auto node = redis::HybridLimiter::Create(o, edgekit_test::TestClient(server.port(), clock), clock)
+                  .value();
   for (int i = 0; i < 10; ++i) REQUIRE(node->Decide("k", clock.SystemNow()).allowed);
   CHECK_FALSE(node->Decide("k", clock.SystemNow()).allowed);  // waits for a sync
   REQUIRE(node->Sync(clock.SystemNow()).ok());
@@ -112,6 +113,10 @@ TEST_CASE("HybridLimiter decides locally while Redis is down and falls back when
   for (int i = 0; i < 20; ++i) allowed += node->Decide("other", clock.SystemNow()).allowed;
   CHECK(allowed == 5);
   CHECK(node->counters().fallback_decisions >= 20);
+  REQUIRE(recorder.keys.size() == node->counters().fallback_decisions);
+  CHECK(recorder.keys.back() == "other");
+  CHECK(recorder.limiters.back() == "hybrid");
+  CHECK(recorder.causes.back() == absl::StatusCode::kUnavailable);
 
   REQUIRE(server.Restart());
   clock.Advance(absl::Milliseconds(200));  // past the client's backoff
@@ -119,9 +124,9 @@ TEST_CASE("HybridLimiter decides locally while Redis is down and falls back when
   CHECK(node->Decide("k", clock.SystemNow()).allowed);  // back on fleet totals
   // What was admitted while Redis was down reached Redis with that sync (the
   // restarted server, without persistence, lost the 10 synced before).
-  auto client = ClientFor(server.port(), clock);
+  auto client = edgekit_test::TestClient(server.port(), clock);
   const int64_t index = absl::ToUnixSeconds(clock.SystemNow()) / 60;
-  auto total = client->Command({"GET", "edgekit:hl:{k}:" + std::to_string(index)});
+  auto total = client->Execute(redis::Command({"HGET", "edgekit:hl:{k}:w", std::to_string(index)}));
   REQUIRE(total.ok());
   CHECK(total->str == "10");  // 1 + 9 admitted while it was down
 }
@@ -133,7 +138,7 @@ TEST_CASE("HybridLimiter keeps at most max_keys keys and never evicts unsynced o
   o.max_unsynced = 100;
   o.max_keys = 3;
   auto client = std::shared_ptr<redis::Client>(redis::Client::Create({}, clock).value());
-  auto node = redis::HybridLimiter::Create(o, client).value();
+  auto node = redis::HybridLimiter::Create(o, client, clock).value();
   CHECK(node->Decide("a", clock.SystemNow()).allowed);
   CHECK(node->Decide("b", clock.SystemNow()).allowed);
   CHECK(node->Decide("c", clock.SystemNow()).allowed);

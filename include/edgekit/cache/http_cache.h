@@ -176,13 +176,6 @@ class EDGEKIT_API HttpCache {
   size_t PurgeTag(std::string_view tag, PurgeMode mode, absl::Time now);
   size_t PurgeTag(std::string_view tag, PurgeMode mode = PurgeMode::kHard);
   size_t PurgeAll();
-  // Compatibility with the boolean form (`soft`); prefer PurgeMode.
-  size_t PurgeUrl(std::string_view uri, bool soft, absl::Time now) {
-    return PurgeUrl(uri, soft ? PurgeMode::kSoft : PurgeMode::kHard, now);
-  }
-  size_t PurgeTag(std::string_view tag, bool soft, absl::Time now) {
-    return PurgeTag(tag, soft ? PurgeMode::kSoft : PurgeMode::kHard, now);
-  }
 
   [[nodiscard]] CacheCounters counters() const;
   // The counters as metrics `edgekit_cache_*` (edgekit/base/metrics.h).

@@ -9,7 +9,7 @@
 //
 //   std::optional<edgekit::jwt::Algorithm> alg = edgekit::jwt::AlgorithmFromName("ES256");
 //   if (alg) std::puts(edgekit::jwt::AlgorithmName(*alg).data());
-//   std::puts(edgekit::jwt::ToString(edgekit::jwt::Verdict::kExpired).data());
+//   std::puts(edgekit::jwt::ToString(edgekit::jwt::Verdict::kExpired).data());  // "expired"
 //
 // Thread-safety: all functions are pure and thread-safe. Errors: none;
 // `AlgorithmFromName` returns nullopt for names it does not know, and for
@@ -64,7 +64,7 @@ enum class Verdict : uint8_t {
   kUnknownKey,            // no key with the token's `kid` (see refresh_suggested)
   kKeyAlgorithmMismatch,  // the key with that `kid` is bound to another algorithm
   kBadSignature,          // signature wrongly sized, out of range, or not valid
-  kUnsupportedCrit,       // `crit` names an extension this verifier does not handle
+  kUnsupportedCrit,       // `crit` names an extension edgekit does not implement (e.g. b64)
   kEmbeddedKey,           // jwk/jku/x5u/x5c present and the verifier rejects them
   kBadType,               // `typ` differs from the expected type
   kMalformedClaim,        // a registered claim has the wrong JSON type
@@ -72,13 +72,18 @@ enum class Verdict : uint8_t {
   kNotYetValid,           // now + leeway < nbf (RFC 7519 §4.1.5), or iat in the future
   kTooOld,                // now - iat > max token age + leeway
   kIssuer,                // `iss` not in the allowed set
-  kAudience,              // no `aud` value in the accepted set
+  kAudience,              // `aud` does not name this verifier (RFC 7519 §4.1.3)
   kMissingClaim,          // a required claim (or exp/iss/aud/iat when needed) is absent
   kRevoked,               // `jti` is in the revocation list
 };
 inline constexpr size_t kVerdictCount = 19;
 
-// A short stable name, e.g. "expired". Never allocates.
+// A stable snake_case label, usable as a metric label value: "ok",
+// "malformed", "oversized", "unsupported_algorithm", "algorithm_not_allowed",
+// "unknown_key", "key_algorithm_mismatch", "bad_signature", "unsupported_crit",
+// "embedded_key", "bad_type", "malformed_claim", "expired", "not_yet_valid",
+// "too_old", "bad_issuer", "bad_audience", "missing_claim", "revoked".
+// Never allocates.
 [[nodiscard]] EDGEKIT_API std::string_view ToString(Verdict verdict);
 
 }  // namespace jwt

@@ -9,7 +9,9 @@
 //
 // Example:
 //
-//   auto revoked = std::make_shared<edgekit::jwt::RevocationList>(10000);
+//   absl::StatusOr<std::unique_ptr<edgekit::jwt::RevocationList>> list =
+//       edgekit::jwt::RevocationList::Create(10000);
+//   std::shared_ptr<edgekit::jwt::RevocationList> revoked = *std::move(list);
 //   revoked->Revoke("a1b2c3", absl::FromUnixSeconds(exp), now);
 //   options.revocations = revoked;   // verifier now returns kRevoked for it
 //
@@ -21,7 +23,8 @@
 // list for the revocation rate times the token lifetime.
 //
 // Thread-safety: thread-safe (one internal mutex); `IsRevoked` is O(1) average,
-// `Revoke` O(log n).
+// `Revoke` O(log n). Metrics: edgekit_jwt_revoked_ids (gauge),
+// edgekit_jwt_revocation_evictions_total, edgekit_jwt_revocation_expired_total.
 
 #ifndef EDGEKIT_JWT_REVOCATION_H_
 #define EDGEKIT_JWT_REVOCATION_H_
@@ -32,22 +35,31 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/metrics.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
 
+// A snapshot of a revocation list's size and counters.
+struct RevocationListCounters {
+  size_t size = 0;
+  uint64_t evictions = 0;  // live entries dropped because the list was full
+  uint64_t expired = 0;    // entries dropped because their token expired
+};
+
 class EDGEKIT_API RevocationList {
  public:
-  struct Stats {
-    size_t size = 0;
-    uint64_t evictions = 0;  // live entries dropped because the list was full
-    uint64_t expired = 0;    // entries dropped because their token expired
-  };
+  static constexpr size_t kMaxCapacity = size_t{1} << 24;
 
-  // Requires: capacity > 0 (0 is treated as 1). Ids longer than 1024 bytes
-  // are refused by Revoke.
+  // Errors: kInvalidArgument unless 1 ≤ capacity ≤ kMaxCapacity (2^24).
+  static absl::StatusOr<std::unique_ptr<RevocationList>> Create(size_t capacity);
+
+  // Prefer Create() for configured values. A capacity of 0 stores nothing
+  // (every Revoke is kResourceExhausted); no value is clamped. Ids longer
+  // than 1024 bytes are refused by Revoke.
   explicit RevocationList(size_t capacity);
   ~RevocationList();
   RevocationList(const RevocationList&) = delete;
@@ -66,7 +78,8 @@ class EDGEKIT_API RevocationList {
   void Purge(absl::Time now);
 
   [[nodiscard]] size_t capacity() const { return capacity_; }
-  [[nodiscard]] Stats stats() const;
+  [[nodiscard]] RevocationListCounters counters() const;
+  void VisitMetrics(MetricsVisitor& visitor) const;
 
  private:
   struct Impl;

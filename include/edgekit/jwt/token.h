@@ -3,9 +3,11 @@
 // File: token.h
 // -----------------------------------------------------------------------------
 // `Token`: what a successful `Verifier::Verify` returns. It owns the decoded
-// JSON payload and gives typed access to the registered claims (RFC 7519 §4.1)
-// and to any other top-level claim (string, number, bool, string array), for
-// authorization decisions and for forwarding (see forwarding.h).
+// JSON payload and an index of its top-level claims, built once during
+// verification, and gives typed access to the registered claims (RFC 7519
+// §4.1) and to any other top-level claim (string, number, bool, string
+// array), for authorization decisions and for forwarding (see forwarding.h).
+// Accessors read the index: they never parse the payload again.
 //
 // Example:
 //
@@ -26,7 +28,9 @@
 #ifndef EDGEKIT_JWT_TOKEN_H_
 #define EDGEKIT_JWT_TOKEN_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,13 +39,30 @@
 #include "absl/time/time.h"
 #include "edgekit/base/config.h"
 #include "edgekit/jwt/algorithm.h"
+#include "edgekit/jwt/internal/fwd.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace jwt {
 
+class Verifier;
+
 class EDGEKIT_API Token {
  public:
-  Token() = default;
+  // A key only edgekit's verifier can make: tokens come from Verify().
+  class BuildKey {
+   private:
+    friend class jwt_internal::TokenBuilder;
+    BuildKey() {}  // user-provided: BuildKey{} from outside does not compile
+  };
+
+  Token() noexcept;
+  // Leaves the fields for the verifier to fill in (not for use outside edgekit).
+  explicit Token(BuildKey /*key*/) noexcept {}
+  Token(const Token& other);
+  Token& operator=(const Token& other);
+  Token(Token&& other) noexcept;
+  Token& operator=(Token&& other) noexcept;
+  ~Token();
 
   // Header.
   [[nodiscard]] Algorithm algorithm() const { return alg_; }
@@ -60,12 +81,13 @@ class EDGEKIT_API Token {
   [[nodiscard]] std::optional<absl::Time> expires_at() const;
 
   // The decoded payload (JSON text).
-  [[nodiscard]] std::string_view payload() const {
-    return std::string_view(data_.data(), payload_len_);
-  }
+  [[nodiscard]] std::string_view payload() const { return View(payload_); }
 
-  // Typed access to any top-level claim (parses the payload on each call).
-  [[nodiscard]] bool Has(std::string_view name) const;
+  // Number of top-level claims.
+  [[nodiscard]] size_t claim_count() const { return claim_count_; }
+
+  // Typed access to any top-level claim (reads the index built at verification).
+  [[nodiscard]] bool Has(std::string_view name) const { return Find(name) != nullptr; }
   [[nodiscard]] std::optional<std::string> GetString(std::string_view name) const;
   [[nodiscard]] std::optional<double> GetNumber(std::string_view name) const;
   [[nodiscard]] std::optional<bool> GetBool(std::string_view name) const;
@@ -75,27 +97,49 @@ class EDGEKIT_API Token {
   [[nodiscard]] std::vector<std::string> Audiences() const;
 
  private:
-  friend class Verifier;
-  // A piece of data_ (offsets, so copies stay valid).
+  friend class jwt_internal::TokenBuilder;
+  // A piece of the byte area (offsets, so copies stay valid).
+  // No member initializers: the verifier writes every field of a Token it
+  // builds, so nothing is zeroed twice on the hot path.
   struct Piece {
-    uint32_t offset = 0;
-    uint32_t size = 0;
-    bool present = false;
+    uint32_t offset;
+    uint32_t size;
+    bool present;
   };
-  std::string_view View(Piece p) const { return std::string_view(data_.data() + p.offset, p.size); }
+  enum class Kind : uint8_t { kString, kNumber, kBool, kNull, kStringArray, kOther, kArrayItem };
+  // One indexed value: a top-level claim, or (kArrayItem) an element of the
+  // string array just before it. `value.size` of a kStringArray is its count.
+  struct Claim {
+    Piece name;
+    Piece value;
+    double number = 0;
+    Kind kind = Kind::kOther;
+    bool boolean = false;
+  };
+  const Claim* Find(std::string_view name) const;
+  const Claim* claims() const { return reinterpret_cast<const Claim*>(buffer_.get()); }
+  std::string_view View(Piece p) const {
+    if (p.size == 0) return std::string_view();
+    return std::string_view(reinterpret_cast<const char*>(buffer_.get()) + bytes_offset_ + p.offset,
+                            p.size);
+  }
   std::optional<std::string_view> Opt(Piece p) const {
     if (!p.present) return std::nullopt;
     return View(p);
   }
 
-  Algorithm alg_ = Algorithm::kHS256;
+  Algorithm alg_;
   std::optional<double> exp_;
   std::optional<double> nbf_;
   std::optional<double> iat_;
-  // The payload, then kid, typ, iss, sub, jti: one allocation per token.
-  std::string data_;
-  size_t payload_len_ = 0;
-  Piece kid_, typ_, iss_, sub_, jti_;
+  // One allocation: `entries_` Claim records, then the bytes (the payload,
+  // kid, typ, then every claim name and string value).
+  std::unique_ptr<unsigned char[]> buffer_;
+  size_t buffer_size_;
+  size_t bytes_offset_;  // first byte after the Claim records
+  uint32_t entries_;
+  uint32_t claim_count_;
+  Piece payload_, kid_, typ_, iss_, sub_, jti_;
 };
 
 }  // namespace jwt

@@ -67,9 +67,9 @@
 #include "absl/types/span.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/internal/shard_mutex.h"
 #include "edgekit/base/metrics.h"
 #include "edgekit/ratelimit/decision.h"
-#include "edgekit/ratelimit/internal/shard_mutex.h"
 #include "edgekit/ratelimit/internal/time_math.h"
 #include "edgekit/ratelimit/key_builder.h"
 
@@ -179,7 +179,7 @@ class KeyedLimiter {
     KeyedLimiterCounters c;
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
+      base_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       c.allowed += sh.decisions[static_cast<size_t>(Reason::kAllowed)];
       c.limited += sh.decisions[static_cast<size_t>(Reason::kLimited)];
       c.cost_exceeded += sh.decisions[static_cast<size_t>(Reason::kCostExceedsLimit)];
@@ -202,7 +202,7 @@ class KeyedLimiter {
     size_t bytes = sizeof(*this) + shards() * sizeof(Shard);
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
+      base_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       const Slot* slots = sh.slots.get();
       bytes += sh.capacity * sizeof(Slot) + policy_.HeapBytes(sh.overflow);
       for (size_t s = 0; s < sh.capacity; ++s) {
@@ -235,7 +235,7 @@ class KeyedLimiter {
     // The slot array, also read without the lock to prefetch (a hint only).
     std::atomic<const Slot*> slots_hint{nullptr};
     std::atomic<size_t> capacity_hint{0};
-    mutable ratelimit_internal::ShardMutex mu;
+    mutable base_internal::ShardMutex mu;
     std::unique_ptr<Slot[]> slots ABSL_GUARDED_BY(mu);
     size_t capacity ABSL_GUARDED_BY(mu) = 0;
     size_t size ABSL_GUARDED_BY(mu) = 0;
@@ -256,7 +256,7 @@ class KeyedLimiter {
     shards_.reset(new Shard[shards()]);
     const size_t initial = max_capacity_ < 16 ? max_capacity_ : 16;
     for (size_t i = 0; i < shards(); ++i) {
-      ratelimit_internal::ShardMutexLock lock(&shards_[i].mu, &parking_lot_);
+      base_internal::ShardMutexLock lock(&shards_[i].mu, &parking_lot_);
       Resize(shards_[i], initial);
     }
   }
@@ -313,7 +313,7 @@ class KeyedLimiter {
   // clock read under it too) and counts the decision's reason.
   template <typename F>
   auto Locked(Shard& sh, uint64_t h, const int64_t* now_in, const F& apply) {
-    ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
+    base_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
     const int64_t now = NowNanos(now_in);
     State* state = FindOrInsert(sh, h, now);
     if (ABSL_PREDICT_FALSE(state == nullptr)) {
@@ -328,7 +328,7 @@ class KeyedLimiter {
   Decision PeekAt(uint64_t h, const int64_t* now_in, int64_t cost) {
     Shard& sh = ShardOf(h);
     Prefetch(sh, h);
-    ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
+    base_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
     const int64_t now = NowNanos(now_in);
     const size_t i = Find(sh, h);
     State copy =
@@ -435,7 +435,7 @@ class KeyedLimiter {
     size_t total = 0;
     for (size_t i = 0; i < shards(); ++i) {
       Shard& sh = shards_[i];
-      ratelimit_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
+      base_internal::ShardMutexLock lock(&sh.mu, &parking_lot_);
       // Two passes over the array: backward shifts can move an entry behind
       // the position being examined; the second pass catches it.
       total += Sweep(sh, now, 2 * sh.capacity);
@@ -453,7 +453,7 @@ class KeyedLimiter {
   size_t sweep_budget_ = 0;
   std::unique_ptr<Shard[]> shards_;
   // Where contended shard lockers sleep (shared by the shards).
-  mutable ratelimit_internal::ParkingLot parking_lot_;
+  mutable base_internal::ParkingLot parking_lot_;
 };
 
 }  // namespace ratelimit

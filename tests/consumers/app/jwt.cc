@@ -22,6 +22,8 @@ int main() {
   checks.Expect(builder.AddJwk(kJwk, jwt::Algorithm::kHS256).ok(), "JWK loads");
   jwt::VerifierOptions options;
   options.allowed_algorithms = {jwt::Algorithm::kHS256};
+  options.allowed_issuers = {"joe"};   // the RFC example's iss
+  options.accept_any_audience = true;  // it carries no aud
   auto verifier = jwt::Verifier::Create(options, builder.Build());
   checks.Expect(verifier.ok(), "Verifier::Create");
   if (!verifier.ok()) return checks.ExitCode();

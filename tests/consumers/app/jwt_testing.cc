@@ -16,13 +16,16 @@ int main() {
   if (!key.ok()) return checks.ExitCode();
   auto token = edgekit::testing::SignTokenForTest(jwt::Algorithm::kES256, key->private_pem,
                                                   R"({"alg":"ES256","kid":"k1"})",
-                                                  R"({"sub":"user-1","exp":1800000000})");
+                                                  R"({"iss":"https://idp.example","aud":"api",)"
+                                                  R"("sub":"user-1","exp":1800000000})");
   checks.Expect(token.ok(), "signed");
   jwt::KeySetBuilder builder;
   checks.Expect(builder.AddPublicKeyPem("k1", key->public_pem, jwt::Algorithm::kES256).ok(),
                 "public key loads");
   jwt::VerifierOptions options;
   options.allowed_algorithms = {jwt::Algorithm::kES256};
+  options.allowed_issuers = {"https://idp.example"};
+  options.audiences = {"api"};
   auto verifier = jwt::Verifier::Create(options, builder.Build());
   if (!token.ok() || !verifier.ok()) return checks.ExitCode();
   checks.Expect(

@@ -10,15 +10,14 @@ namespace redis = edgekit::redis;
 int main() {
   Checks checks("redis");
   redis::ClientOptions bad;
-  bad.host = "";
-  checks.Expect(!redis::Client::Create(bad).ok(), "empty host refused");
+  bad.endpoints.clear();
+  checks.Expect(!redis::Client::Create(bad).ok(), "no endpoint refused");
   redis::ClientOptions options;
-  options.host = "127.0.0.1";
-  options.port = 1;  // nothing listens on tcpmux
+  options.endpoints = {{"127.0.0.1", 1}};  // nothing listens on tcpmux
   options.connect_timeout = absl::Milliseconds(200);
   auto client = redis::Client::Create(options);
   checks.Expect(client.ok(), "Create connects lazily");
   if (!client.ok()) return checks.ExitCode();
-  checks.Expect(!(*client)->Command({"PING"}).ok(), "PING to a closed port fails");
+  checks.Expect(!(*client)->Execute({"PING"}).ok(), "PING to a closed port fails");
   return checks.ExitCode();
 }

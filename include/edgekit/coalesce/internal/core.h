@@ -41,12 +41,16 @@
 #include "absl/time/time.h"
 #include "edgekit/base/clock.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/internal/shard_mutex.h"
 #include "edgekit/base/mutex.h"
-#include "edgekit/coalesce/internal/shard_mutex.h"
 #include "edgekit/coalesce/types.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace coalesce_internal {
+
+using base_internal::ParkingLot;
+using base_internal::ShardMutex;
+using base_internal::ShardMutexLock;
 
 template <class Value>
 using Callback = absl::AnyInvocable<void(const coalesce::Result<Value>&)>;
