@@ -8,12 +8,14 @@
 #include "caching_proxy.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "body_streams.h"
 #include "edgekit/http/authority.h"
 #include "edgekit/http/http_date.h"
 
@@ -44,6 +46,9 @@ struct CachingProxy::Pending {
 namespace {
 
 constexpr std::string_view kAdminPrefix = "/.edgekit/";
+// Origin bytes queued for one client before the origin is read no further
+// (when the body is not also being stored).
+constexpr size_t kRelayQueueBytes = size_t{1} << 20;
 
 // entity-tag weak comparison (RFC 9110 §8.8.3.2).
 std::string_view OpaqueTag(std::string_view etag) {
@@ -178,7 +183,8 @@ absl::StatusOr<std::unique_ptr<CachingProxy>> CachingProxy::Create(EventLoop& lo
     o.port = options.origin.port;
     o.connect_timeout = options.connect_timeout;
     o.response_timeout = options.origin_timeout;
-    o.limits.max_body_bytes = options.max_body_bytes;
+    o.limits.max_body_bytes =
+        options.max_response_bytes == 0 ? UINT64_MAX : options.max_response_bytes;
     absl::StatusOr<std::unique_ptr<HttpClient>> made = HttpClient::Create(loop, o);
     if (!made.ok()) return made.status();
     client = *std::move(made);
@@ -321,6 +327,71 @@ void CachingProxy::Decide(const std::shared_ptr<Pending>& p, ProxyCache::Decisio
   }
 }
 
+// One streamed origin response on its way to the store and to the client:
+// the origin connection's StreamSink. Bytes are copied once, out of the read
+// buffer into a chunk that the store keeps (while it stores) and the client's
+// RelayPipe shares. Runs on the origin connection's strand, except the pipe's
+// callbacks, which only poke the fetch handle.
+struct CachingProxy::Relay final : HttpClient::StreamSink, std::enable_shared_from_this<Relay> {
+  Relay(CachingProxy* proxy_in, std::shared_ptr<Pending> p_in, absl::Time t0_in,
+        bool conditional_in)
+      : proxy(proxy_in), p(std::move(p_in)), t0(t0_in), conditional(conditional_in) {}
+
+  void OnStart(std::shared_ptr<HttpClient::StreamHandle> h) override { handle = std::move(h); }
+  void OnHead(FetchResult head) override {
+    proxy->OnStreamHead(p, shared_from_this(), std::move(head), t0, conditional);
+  }
+  bool OnBody(std::string_view bytes) override {
+    if (discard || bytes.empty()) return true;
+    edgekit::cache::BodyChunk chunk = edgekit::cache::BodyChunk::Copy(bytes);
+    if (storing && !writer.Append(chunk)) {
+      // Over max_object_bytes (no Content-Length said so) or the store gave
+      // up: keep relaying, now at the client's pace.
+      storing = false;
+      if (std::shared_ptr<RelayPipe> pipe_now = pipe.lock()) pipe_now->SetUnbounded(false);
+    }
+    std::shared_ptr<RelayPipe> pipe_now = pipe.lock();
+    if (!pipe_now) {
+      if (storing) return true;  // no client (left, HEAD, 304): fill the store
+      Cancel();
+      return false;
+    }
+    const bool more = pipe_now->Push(std::move(chunk));
+    return storing || more;
+  }
+  void OnEnd(FetchError error, std::string message) override {
+    std::shared_ptr<RelayPipe> pipe_now = pipe.lock();
+    if (error == FetchError::kNone) {
+      if (writer.is_open()) (void)writer.Commit();
+      if (pipe_now) pipe_now->End();
+      return;
+    }
+    if (writer.is_open()) writer.Abort();  // readers of the object see it aborted
+    if (pipe_now) pipe_now->Fail();
+    if (!cancelled) {
+      proxy->CountOriginError(error);
+      std::fprintf(stderr, "%s: origin body of %s failed: %s\n", proxy->options_.cache_name.c_str(),
+                   p->uri.c_str(), message.c_str());
+    }
+  }
+  void Cancel() {
+    cancelled = true;
+    handle->Cancel();
+  }
+
+  CachingProxy* const proxy;
+  const std::shared_ptr<Pending> p;
+  const absl::Time t0;
+  const bool conditional;
+  std::shared_ptr<HttpClient::StreamHandle> handle;  // set before the fetch starts
+  // Origin strand only:
+  edgekit::cache::BodyWriter writer;  // open while the body is being stored
+  bool storing = false;
+  bool discard = false;  // served from the cache: the origin's body is not needed
+  bool cancelled = false;
+  std::weak_ptr<RelayPipe> pipe;  // the client's; gone when it let go
+};
+
 HttpRequest CachingProxy::OriginRequest(const Pending& p) const {
   HttpRequest out;
   out.method = p.req.method;
@@ -361,7 +432,90 @@ void CachingProxy::Forward(const std::shared_ptr<Pending>& p, HeaderMap conditio
   if (options_.upstream) {
     options_.upstream(std::move(out), p->req, std::move(done), std::move(interim));
   } else {
-    client_->Fetch(std::move(out), std::move(done), absl::ZeroDuration(), std::move(interim));
+    // The built-in client streams: the body reaches the client (and the
+    // store) as it arrives.
+    client_->FetchStream(std::move(out), std::make_shared<Relay>(this, p, t0, is_conditional),
+                         absl::ZeroDuration(), std::move(interim));
+  }
+}
+
+void CachingProxy::OnStreamHead(const std::shared_ptr<Pending>& p,
+                                const std::shared_ptr<Relay>& relay, FetchResult head,
+                                absl::Time t0, bool conditional) {
+  if (head.error != FetchError::kNone) return OnOrigin(p, std::move(head), t0, conditional);
+  const absl::Time t1 = clock_.SystemNow();
+  HttpResponse& origin = head.response;
+  StripHopByHop(origin.headers);
+  if (!origin.headers.Contains("Date")) {
+    // RFC 9110 §6.6.1: a recipient with a clock appends Date when it caches
+    // or forwards a response that has none.
+    origin.headers.Add("Date", edgekit::http::FormatHttpDate(t1));
+  }
+  std::optional<uint64_t> length;
+  if (std::optional<std::string_view> cl = origin.headers.Get("Content-Length")) {
+    uint64_t n = 0;
+    if (absl::SimpleAtoi(edgekit::AbslView(*cl), &n)) length = n;
+  }
+  const int origin_status = origin.status;
+  const std::string origin_reason = std::move(origin.reason);
+  ProxyCache::Begun b =
+      cache_->Begin(p->Request(), origin_status, std::move(origin.headers), t0, t1, &p->ticket);
+  relay->storing = b.writer.is_open();
+  relay->writer = std::move(b.writer);
+  if (!relay->storing && (p->background || (conditional && b.refetch) || b.from_cache)) {
+    relay->discard = true;  // nobody needs the origin's body
+    if (origin_status != 304) relay->Cancel();
+  }
+  if (p->background) return;
+  if (conditional && b.refetch) {
+    // Our validator selected nothing stored any more (e.g. evicted meanwhile):
+    // the client did not ask for a 304, so fetch the full response.
+    Forward(p, HeaderMap());
+    return;
+  }
+  if (b.from_cache) return ServeStored(p, std::move(b.response));  // 304 merged, stale-if-error
+
+  HttpResponse res;
+  res.status = b.response.status;
+  if (res.status == origin_status) res.reason = origin_reason;
+  res.headers = std::move(b.response.headers);
+  if (conditional && ClientConditionMatches(p->req, res.status, res.headers)) {
+    counters_.not_modified_local.fetch_add(1, std::memory_order_relaxed);
+    res.status = 304;
+    res.reason.clear();
+    res.headers.Remove("Content-Length");
+    if (!relay->storing) relay->Cancel();
+    return Finish(p, std::move(res));
+  }
+  auto pipe = std::make_shared<RelayPipe>(length, kRelayQueueBytes);
+  pipe->SetUnbounded(relay->storing);
+  std::weak_ptr<Relay> weak = relay;
+  auto resume = [weak] {
+    if (std::shared_ptr<Relay> r = weak.lock()) r->handle->Resume();
+  };
+  pipe->SetCallbacks(resume, resume);  // drained, or the client let go
+  relay->pipe = pipe;
+  res.stream = std::move(pipe);
+  Finish(p, std::move(res));
+}
+
+void CachingProxy::CountOriginError(FetchError error) {
+  switch (error) {
+    case FetchError::kConnect:
+      counters_.origin_connect_errors.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case FetchError::kTimeout:
+      counters_.origin_timeouts.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case FetchError::kRejected:
+      counters_.origin_rejected.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case FetchError::kTooLarge:
+      counters_.origin_too_large.fetch_add(1, std::memory_order_relaxed);
+      break;
+    default:
+      counters_.origin_other_errors.fetch_add(1, std::memory_order_relaxed);
+      break;
   }
 }
 
@@ -369,23 +523,7 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
                             bool conditional) {
   const absl::Time t1 = clock_.SystemNow();
   if (result.error != FetchError::kNone) {
-    switch (result.error) {
-      case FetchError::kConnect:
-        counters_.origin_connect_errors.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case FetchError::kTimeout:
-        counters_.origin_timeouts.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case FetchError::kRejected:
-        counters_.origin_rejected.fetch_add(1, std::memory_order_relaxed);
-        break;
-      case FetchError::kTooLarge:
-        counters_.origin_too_large.fetch_add(1, std::memory_order_relaxed);
-        break;
-      default:
-        counters_.origin_other_errors.fetch_add(1, std::memory_order_relaxed);
-        break;
-    }
+    CountOriginError(result.error);
     const int status = result.error == FetchError::kTimeout    ? 504
                        : result.error == FetchError::kRejected ? 503
                                                                : 502;
@@ -427,14 +565,15 @@ void CachingProxy::OnOrigin(const std::shared_ptr<Pending>& p, FetchResult resul
   res.status = a.response.status;
   if (res.status == origin_status) res.reason = origin_reason;
   res.headers = std::move(a.response.headers);
-  res.SetSharedBody(std::move(a.response.body));
   if (a.from_cache) counters_.served_from_cache.fetch_add(1, std::memory_order_relaxed);
   if ((conditional || a.from_cache) && ClientConditionMatches(p->req, res.status, res.headers)) {
     counters_.not_modified_local.fetch_add(1, std::memory_order_relaxed);
     res.status = 304;
     res.reason.clear();
-    res.SetSharedBody(nullptr);
     res.headers.Remove("Content-Length");
+  } else if (a.response.body) {
+    res.stream =
+        std::make_shared<CacheBodyStream>(a.response.body, 0, UINT64_MAX, a.response.body->size());
   }
   Finish(p, std::move(res));
 }
@@ -444,7 +583,20 @@ void CachingProxy::ServeStored(const std::shared_ptr<Pending>& p, ProxyCache::St
   HttpResponse res;
   res.status = stored.status;
   res.headers = std::move(stored.headers);
-  const size_t length = stored.body ? stored.body->size() : 0;
+  // A complete body has its size; one still filling (a collapsed follower,
+  // a hit on an object being stored) is sent as it fills, with the stored
+  // Content-Length when there is one (the connection is cut if the insert
+  // fails: never a truncated body that looks whole).
+  const bool complete = stored.body && stored.body->complete();
+  std::optional<uint64_t> length;
+  if (complete) {
+    length = *stored.body->size();
+  } else if (!stored.body) {
+    length = 0;
+  } else if (std::optional<std::string_view> cl = res.headers.Get("Content-Length")) {
+    uint64_t n = 0;
+    if (absl::SimpleAtoi(edgekit::AbslView(*cl), &n)) length = n;
+  }
   if (ClientConditionMatches(p->req, stored.status, res.headers)) {
     counters_.not_modified_local.fetch_add(1, std::memory_order_relaxed);
     res.status = 304;
@@ -452,24 +604,28 @@ void CachingProxy::ServeStored(const std::shared_ptr<Pending>& p, ProxyCache::St
   } else if (p->req.method != "HEAD") {
     size_t first = 0;
     size_t last = 0;
-    const RangeAnswer range = stored.status == 200
-                                  ? SelectRange(p->req, res.headers, length, &first, &last)
-                                  : RangeAnswer::kFull;
+    // Ranges of complete bodies only (RFC 9110 §14.2: a server may ignore
+    // Range; a filling body is sent whole).
+    const RangeAnswer range =
+        stored.status == 200 && complete
+            ? SelectRange(p->req, res.headers, static_cast<size_t>(*length), &first, &last)
+            : RangeAnswer::kFull;
     if (range == RangeAnswer::kPartial) {
       // RFC 9110 §14.2, §15.3.7: one range of the stored full response.
       res.status = 206;
       res.headers.Remove("Content-Length");
-      res.headers.Set("Content-Range", absl::StrCat("bytes ", first, "-", last, "/", length));
-      res.SetSharedBody(std::move(stored.body), first, last - first + 1);
+      res.headers.Set("Content-Range", absl::StrCat("bytes ", first, "-", last, "/", *length));
+      res.stream = std::make_shared<CacheBodyStream>(std::move(stored.body), first, last + 1,
+                                                     last - first + 1);
     } else if (range == RangeAnswer::kUnsatisfiable) {
       res = TextResponse(416, "range not satisfiable\n");
-      res.headers.Set("Content-Range", absl::StrCat("bytes */", length));
-    } else {
-      res.SetSharedBody(std::move(stored.body));
+      res.headers.Set("Content-Range", absl::StrCat("bytes */", *length));
+    } else if (stored.body) {
+      res.stream = std::make_shared<CacheBodyStream>(std::move(stored.body), 0, UINT64_MAX, length);
     }
-  } else {
+  } else if (length) {
     // HEAD from a stored GET: no body, but its length as metadata.
-    res.headers.Set("Content-Length", std::to_string(length));
+    res.headers.Set("Content-Length", std::to_string(*length));
   }
   Finish(p, std::move(res));
 }

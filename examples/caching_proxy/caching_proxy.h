@@ -47,6 +47,7 @@
 #include "edgekit/ratelimit/keyed_limiter.h"
 #include "net.h"
 #include "proxy_cache.h"
+#include "sharded_counter.h"
 
 namespace edgekit_examples {
 
@@ -65,9 +66,16 @@ struct CachingProxyOptions {
   std::string cache_name = "edgekit";    // Cache-Status and Via
   size_t max_bytes = size_t{256} << 20;  // cache budget
   size_t max_object_bytes = size_t{16} << 20;
-  // Largest origin response body (a larger one is answered 502 without
-  // being read whole; the request side has the server's limit).
+  // Largest request body, and largest origin response body on the
+  // whole-body `upstream` path (the gateway's): a larger one is answered 502
+  // without being read whole.
   size_t max_body_bytes = size_t{64} << 20;
+  // Largest origin response body on the built-in client's streamed path
+  // (0: no limit; bodies stream through in bounded memory, and only those
+  // within max_object_bytes are stored). A Content-Length over it is
+  // answered 502; a body that passes it mid-stream cuts the client's
+  // connection (its head is already sent).
+  uint64_t max_response_bytes = 0;
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration origin_timeout = absl::Seconds(30);
   absl::Duration collapse_wait = absl::Seconds(10);
@@ -116,34 +124,47 @@ class CachingProxy {
   void set_server(const HttpServer* server) { server_.store(server); }
   void set_admin_server(const HttpServer* server) { admin_server_.store(server); }
 
-  // Counters as Prometheus text exposition format.
+  // Every metric the proxy has: the cache's (`edgekit_cache_*`), the proxy's
+  // and its listeners' and origin client's (`edgekit_proxy_*`; listener
+  // series carry `listener="main"` or `"admin"`), then the extra ones below.
+  void VisitMetrics(edgekit::MetricsVisitor& visitor) const;
+  // The same as Prometheus text (what GET /metrics serves), written by
+  // edgekit::PrometheusTextWriter.
   std::string MetricsText() const;
+  // Metrics of the host's own components (the gateway's limiters, breakers,
+  // canary) appended to every scrape. Set before the loop serves requests.
+  void set_extra_metrics(std::function<void(edgekit::MetricsVisitor&)> fn) {
+    extra_metrics_ = std::move(fn);
+  }
 
   ProxyCache& cache() { return *cache_; }
 
+  // Bumped on every request by every loop thread: per-thread slots, no
+  // shared cache line (sharded_counter.h).
   struct Counters {
-    std::atomic<uint64_t> requests{0};
-    std::atomic<uint64_t> served_from_cache{0};
-    std::atomic<uint64_t> origin_requests{0};
-    std::atomic<uint64_t> origin_connect_errors{0};
-    std::atomic<uint64_t> origin_timeouts{0};
-    std::atomic<uint64_t> origin_too_large{0};
-    std::atomic<uint64_t> origin_other_errors{0};
-    std::atomic<uint64_t> origin_rejected{0};  // refused locally (circuit open)
-    std::atomic<uint64_t> background_revalidations{0};
-    std::atomic<uint64_t> collapsed_waits{0};
-    std::atomic<uint64_t> not_modified_local{0};
-    std::atomic<uint64_t> bad_authority{0};
-    std::atomic<uint64_t> admin_requests{0};
-    std::atomic<uint64_t> admin_failures{0};   // wrong or missing token
-    std::atomic<uint64_t> admin_throttled{0};  // 429: too many failures
-    std::atomic<uint64_t> interim_forwarded{0};
-    std::atomic<uint64_t> responses_by_class[6] = {};
+    ShardedCounter requests;
+    ShardedCounter served_from_cache;
+    ShardedCounter origin_requests;
+    ShardedCounter origin_connect_errors;
+    ShardedCounter origin_timeouts;
+    ShardedCounter origin_too_large;
+    ShardedCounter origin_other_errors;
+    ShardedCounter origin_rejected;  // refused locally (circuit open)
+    ShardedCounter background_revalidations;
+    ShardedCounter collapsed_waits;
+    ShardedCounter not_modified_local;
+    ShardedCounter bad_authority;
+    ShardedCounter admin_requests;
+    ShardedCounter admin_failures;   // wrong or missing token
+    ShardedCounter admin_throttled;  // 429: too many failures
+    ShardedCounter interim_forwarded;
+    ShardedCounter responses_by_class[6];
   };
 
   const Counters& counters() const { return counters_; }
 
   struct Pending;
+  struct Relay;
 
  private:
   using AdminLimiter = edgekit::ratelimit::KeyedLimiter<edgekit::ratelimit::GcraPolicy>;
@@ -155,6 +176,10 @@ class CachingProxy {
   void Forward(const std::shared_ptr<Pending>& p, edgekit::http::HeaderMap conditional);
   void OnOrigin(const std::shared_ptr<Pending>& p, FetchResult result, absl::Time t0,
                 bool conditional);
+  // The streamed path (built-in client): the origin's head arrived.
+  void OnStreamHead(const std::shared_ptr<Pending>& p, const std::shared_ptr<Relay>& relay,
+                    FetchResult head, absl::Time t0, bool conditional);
+  void CountOriginError(FetchError error);
   void Wait(const std::shared_ptr<Pending>& p);
   void OnWaitOver(const std::shared_ptr<Pending>& p);
   void RevalidateInBackground(const std::shared_ptr<Pending>& p,
@@ -173,6 +198,7 @@ class CachingProxy {
   std::atomic<const HttpServer*> server_{nullptr};
   std::atomic<const HttpServer*> admin_server_{nullptr};
   mutable Counters counters_;
+  std::function<void(edgekit::MetricsVisitor&)> extra_metrics_;
 };
 
 }  // namespace edgekit_examples

@@ -37,9 +37,11 @@ flags:
   --origin URL             the origin, http://HOST:PORT (no TLS)
   --max-bytes N            cache budget in bytes (default 268435456)
   --max-object-bytes N     largest cacheable response (default 16777216)
-  --max-body-bytes N       largest request or response body forwarded (default 67108864);
-                           a larger request → 413, a larger origin response → 502 (refused
-                           before it is read when its Content-Length says so)
+  --max-body-bytes N       largest request body forwarded (default 67108864); larger → 413
+  --max-response-bytes N   largest origin response body forwarded (default 0: no limit;
+                           bodies stream through in bounded memory and only those within
+                           --max-object-bytes are stored); a Content-Length over it → 502,
+                           a body that passes it mid-stream cuts the client's connection
   --stale-on-error S       serve a stored response up to S seconds past its freshness when
                            the origin cannot be reached, unless must-revalidate,
                            proxy-revalidate, s-maxage or no-cache forbid it (default 3600;
@@ -56,7 +58,8 @@ flags:
                              POST /.edgekit/purge?url=URL[&host=H][&soft=1] (URL absolute or /path)
                              POST /.edgekit/purge?tag=KEY[&soft=1]   (Surrogate-Key / Cache-Tag)
                              POST /.edgekit/purge-all
-                             GET  /.edgekit/metrics                  (Prometheus text)
+                             GET  /.edgekit/metrics                  (Prometheus text; also
+                                                                      GET /metrics on --admin-listen)
                            without it, /.edgekit/ paths are proxied like any other
   --admin-listen HOST:PORT serve the admin endpoint on this address only (not on --listen,
                            where /.edgekit/ is then proxied like any other path)
@@ -106,6 +109,8 @@ int main(int argc, char** argv) {
       admin_listen = std::string(value);
     } else if (flag == "--max-bytes") {
       if (!ParseCount(value, &options.max_bytes)) return Fail("bad --max-bytes");
+    } else if (flag == "--max-response-bytes") {
+      if (!ParseCount(value, &options.max_response_bytes)) return Fail("bad --max-response-bytes");
     } else if (flag == "--max-object-bytes") {
       if (!ParseCount(value, &options.max_object_bytes)) return Fail("bad --max-object-bytes");
     } else if (flag == "--max-body-bytes") {

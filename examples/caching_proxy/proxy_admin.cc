@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caching_proxy.h"
+#include "edgekit/base/metrics_text.h"
 #include "edgekit/http/authority.h"
 
 namespace edgekit_examples {
@@ -69,21 +70,25 @@ void CachingProxy::HandleAdmin(HttpRequest request, ServerExchange exchange) {
   const std::string_view path = target.substr(0, target.find('?'));
   const absl::Time now = clock_.SystemNow();
 
-  if (path == "/.edgekit/metrics") {
+  // GET /metrics: what a Prometheus scraper asks for by default (on the
+  // admin listener only: on the main listener /metrics is the site's).
+  if (path == "/.edgekit/metrics" || (path == "/metrics" && !options_.admin_on_main_listener)) {
     if (request.method != "GET" && request.method != "HEAD") {
       HttpResponse r = TextResponse(405, "use GET\n");
       r.headers.Add("Allow", "GET, HEAD");
       return respond(std::move(r));
     }
     HttpResponse r;
-    r.headers.Add("Content-Type", "text/plain; version=0.0.4");
+    r.headers.Add("Content-Type", edgekit::kPrometheusContentType);
     r.body = MetricsText();
     return respond(std::move(r));
   }
   if (path != "/.edgekit/purge" && path != "/.edgekit/purge-all") {
-    return respond(TextResponse(404,
-                                "admin endpoints: POST /.edgekit/purge?url=U[&host=H]|tag=T"
-                                "[&soft=1], POST /.edgekit/purge-all, GET /.edgekit/metrics\n"));
+    return respond(
+        TextResponse(404,
+                     "admin endpoints: POST /.edgekit/purge?url=U[&host=H]|tag=T"
+                     "[&soft=1], POST /.edgekit/purge-all, GET /.edgekit/metrics (or /metrics "
+                     "on the admin listener)\n"));
   }
   if (request.method != "POST") {
     HttpResponse r = TextResponse(405, "use POST\n");
@@ -96,6 +101,8 @@ void CachingProxy::HandleAdmin(HttpRequest request, ServerExchange exchange) {
   }
   std::string soft_value;
   const bool soft = GetQueryParam(target, "soft", &soft_value) && soft_value != "0";
+  const edgekit::cache::PurgeMode mode =
+      soft ? edgekit::cache::PurgeMode::kSoft : edgekit::cache::PurgeMode::kHard;
   std::string url;
   std::string tag;
   size_t n = 0;
@@ -116,110 +123,120 @@ void CachingProxy::HandleAdmin(HttpRequest request, ServerExchange exchange) {
       }
       url = absl::StrCat("http://", host, url);
     }
-    n = cache_->PurgeUrl(url, soft, now);
+    n = cache_->PurgeUrl(url, mode, now);
   } else if (GetQueryParam(target, "tag", &tag) && !tag.empty()) {
-    n = cache_->PurgeTag(tag, soft, now);
+    n = cache_->PurgeTag(tag, mode, now);
   } else {
     return respond(TextResponse(400, "purge needs url=... or tag=...\n"));
   }
   respond(TextResponse(200, absl::StrCat(soft ? "soft-purged " : "purged ", n, "\n")));
 }
 
-std::string CachingProxy::MetricsText() const {
-  std::string out;
-  cache_->AppendMetrics(&out);
-  auto metric = [&out](std::string_view name, std::string_view type, std::string_view help,
-                       uint64_t value) {
-    absl::StrAppend(&out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
-                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
-                    edgekit::AbslView(name), " ", value, "\n");
+void CachingProxy::VisitMetrics(edgekit::MetricsVisitor& visitor) const {
+  using edgekit::MetricLabel;
+  using edgekit::MetricType;
+  cache_->VisitMetrics(visitor);
+  auto counter = [&visitor](std::string_view name, std::string_view help, uint64_t value,
+                            absl::Span<const MetricLabel> labels = {}) {
+    edgekit::VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(value),
+                         labels);
   };
-  // One labelled family: HELP/TYPE once, then a line per label value.
-  auto family = [&out](std::string_view name, std::string_view help) {
-    absl::StrAppend(&out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
-                    "\n# TYPE ", edgekit::AbslView(name), " counter\n");
-  };
-  auto sample = [&out](std::string_view name, std::string_view label, std::string_view value,
-                       uint64_t n) {
-    absl::StrAppend(&out, edgekit::AbslView(name), "{", edgekit::AbslView(label), "=\"",
-                    edgekit::AbslView(value), "\"} ", n, "\n");
-  };
-  auto load = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  auto load = [](const ShardedCounter& a) { return a.load(); };
 
-  metric("edgekit_proxy_requests_total", "counter", "Client requests.", load(counters_.requests));
-  metric("edgekit_proxy_served_from_cache_total", "counter", "Responses served from the cache.",
-         load(counters_.served_from_cache));
-  metric("edgekit_proxy_origin_requests_total", "counter", "Requests sent to the origin.",
-         load(counters_.origin_requests));
-  family("edgekit_proxy_origin_errors_total", "Origin failures by kind.");
-  sample("edgekit_proxy_origin_errors_total", "kind", "connect",
-         load(counters_.origin_connect_errors));
-  sample("edgekit_proxy_origin_errors_total", "kind", "timeout", load(counters_.origin_timeouts));
-  sample("edgekit_proxy_origin_errors_total", "kind", "too_large",
-         load(counters_.origin_too_large));
-  sample("edgekit_proxy_origin_errors_total", "kind", "other", load(counters_.origin_other_errors));
-  sample("edgekit_proxy_origin_errors_total", "kind", "rejected", load(counters_.origin_rejected));
-  metric("edgekit_proxy_background_revalidations_total", "counter",
-         "stale-while-revalidate refreshes started.", load(counters_.background_revalidations));
-  metric("edgekit_proxy_collapsed_waits_total", "counter", "Requests that waited for a leader.",
-         load(counters_.collapsed_waits));
-  metric("edgekit_proxy_not_modified_total", "counter",
-         "304s generated by the proxy for client conditionals.",
-         load(counters_.not_modified_local));
-  metric("edgekit_proxy_interim_forwarded_total", "counter",
-         "1xx interim responses forwarded from the origin.", load(counters_.interim_forwarded));
-  metric("edgekit_proxy_bad_authority_total", "counter",
-         "Requests refused by the proxy for an invalid or missing Host.",
-         load(counters_.bad_authority));
-  metric("edgekit_proxy_admin_requests_total", "counter", "Admin endpoint requests.",
-         load(counters_.admin_requests));
-  metric("edgekit_proxy_admin_failures_total", "counter", "Admin requests with a wrong token.",
-         load(counters_.admin_failures));
-  metric("edgekit_proxy_admin_throttled_total", "counter",
-         "Admin requests refused after too many failures (429).", load(counters_.admin_throttled));
-  family("edgekit_proxy_responses_total", "Responses by status class.");
+  counter("edgekit_proxy_requests_total", "Client requests", load(counters_.requests));
+  counter("edgekit_proxy_served_from_cache_total", "Responses served from the cache",
+          load(counters_.served_from_cache));
+  counter("edgekit_proxy_origin_requests_total", "Requests sent to the origin",
+          load(counters_.origin_requests));
+  const std::pair<std::string_view, uint64_t> origin_errors[] = {
+      {"connect", load(counters_.origin_connect_errors)},
+      {"timeout", load(counters_.origin_timeouts)},
+      {"too_large", load(counters_.origin_too_large)},
+      {"other", load(counters_.origin_other_errors)},
+      {"rejected", load(counters_.origin_rejected)}};
+  for (const auto& [kind, n] : origin_errors) {
+    const MetricLabel label[] = {{"kind", kind}};
+    counter("edgekit_proxy_origin_errors_total", "Origin failures by kind", n, label);
+  }
+  counter("edgekit_proxy_background_revalidations_total",
+          "stale-while-revalidate refreshes started", load(counters_.background_revalidations));
+  counter("edgekit_proxy_collapsed_waits_total", "Requests that waited for a leader",
+          load(counters_.collapsed_waits));
+  counter("edgekit_proxy_not_modified_total", "304s generated by the proxy for client conditionals",
+          load(counters_.not_modified_local));
+  counter("edgekit_proxy_interim_forwarded_total",
+          "1xx interim responses forwarded from the origin", load(counters_.interim_forwarded));
+  counter("edgekit_proxy_bad_authority_total",
+          "Requests refused by the proxy for an invalid or missing Host",
+          load(counters_.bad_authority));
+  counter("edgekit_proxy_admin_requests_total", "Admin endpoint requests",
+          load(counters_.admin_requests));
+  counter("edgekit_proxy_admin_failures_total", "Admin requests with a wrong token",
+          load(counters_.admin_failures));
+  counter("edgekit_proxy_admin_throttled_total",
+          "Admin requests refused after too many failures (429)", load(counters_.admin_throttled));
   for (int cls = 1; cls <= 5; ++cls) {
-    sample("edgekit_proxy_responses_total", "class", absl::StrCat(cls, "xx"),
-           load(counters_.responses_by_class[cls]));
+    const std::string value = absl::StrCat(cls, "xx");
+    const MetricLabel label[] = {{"class", value}};
+    counter("edgekit_proxy_responses_total", "Responses by status class",
+            load(counters_.responses_by_class[cls]), label);
   }
   const HttpClient::Stats cs = client_ ? client_->stats() : HttpClient::Stats{};
-  metric("edgekit_proxy_origin_connections_opened_total", "counter",
-         "Connections opened to the origin.", cs.connections_opened);
-  metric("edgekit_proxy_origin_connections_reused_total", "counter",
-         "Requests sent on a kept-alive origin connection.", cs.connections_reused);
+  counter("edgekit_proxy_origin_connections_opened_total", "Connections opened to the origin",
+          cs.connections_opened);
+  counter("edgekit_proxy_origin_connections_reused_total",
+          "Requests sent on a kept-alive origin connection", cs.connections_reused);
 
-  for (const auto& [server, name] :
-       {std::pair{server_.load(), "edgekit_proxy_"}, {admin_server_.load(), "edgekit_admin_"}}) {
+  for (const auto& [server, listener] : {std::pair{server_.load(), std::string_view("main")},
+                                         {admin_server_.load(), std::string_view("admin")}}) {
     if (server == nullptr) continue;
     const HttpServer::Stats ss = server->stats();
-    const std::string prefix = name;
-    metric(prefix + "connections_active", "gauge", "Open client connections.",
-           ss.connections_active);
-    metric(prefix + "connections_accepted_total", "counter", "Client connections accepted.",
-           ss.connections_accepted);
-    family(prefix + "connections_refused_total", "Client connections closed to keep the bounds.");
-    sample(prefix + "connections_refused_total", "reason", "over_limit", ss.connections_rejected);
-    sample(prefix + "connections_refused_total", "reason", "per_address",
-           ss.connections_rejected_per_address);
-    sample(prefix + "connections_refused_total", "reason", "evicted", ss.connections_evicted);
-    family(prefix + "timeouts_total", "Connections closed by a timeout, by kind.");
-    sample(prefix + "timeouts_total", "kind", "header", ss.header_timeouts);
-    sample(prefix + "timeouts_total", "kind", "idle", ss.idle_timeouts);
-    sample(prefix + "timeouts_total", "kind", "body", ss.body_timeouts);
-    sample(prefix + "timeouts_total", "kind", "send", ss.send_timeouts);
-    metric(prefix + "bad_requests_total", "counter",
-           "Requests the server refused itself (4xx/5xx before the handler).", ss.bad_requests);
-    family(prefix + "malformed_requests_total", "Requests refused by the HTTP/1.1 parser.");
-    for (size_t k = 1; k < kHttp1ErrorCount; ++k) {
-      sample(prefix + "malformed_requests_total", "reason", ToString(static_cast<Http1Error>(k)),
-             ss.bad_requests_by_reason[k]);
+    const MetricLabel on[] = {{"listener", listener}};
+    edgekit::VisitSample(visitor, "edgekit_proxy_connections_active", "Open client connections",
+                         MetricType::kGauge, static_cast<double>(ss.connections_active), on);
+    counter("edgekit_proxy_connections_accepted_total", "Client connections accepted",
+            ss.connections_accepted, on);
+    const std::pair<std::string_view, uint64_t> refused[] = {
+        {"over_limit", ss.connections_rejected},
+        {"per_address", ss.connections_rejected_per_address},
+        {"evicted", ss.connections_evicted}};
+    for (const auto& [reason, n] : refused) {
+      const MetricLabel labels[] = {{"listener", listener}, {"reason", reason}};
+      counter("edgekit_proxy_connections_refused_total",
+              "Client connections closed to keep the bounds", n, labels);
     }
-    metric(prefix + "overloaded_total", "counter",
-           "Requests refused with 503: request bodies over the buffered budget.", ss.overloaded);
-    metric(prefix + "internal_errors_total", "counter",
-           "Handler exceptions answered 500 (never reach the event loop).", ss.internal_errors);
+    const std::pair<std::string_view, uint64_t> timeouts[] = {{"header", ss.header_timeouts},
+                                                              {"idle", ss.idle_timeouts},
+                                                              {"body", ss.body_timeouts},
+                                                              {"send", ss.send_timeouts}};
+    for (const auto& [kind, n] : timeouts) {
+      const MetricLabel labels[] = {{"listener", listener}, {"kind", kind}};
+      counter("edgekit_proxy_timeouts_total", "Connections closed by a timeout, by kind", n,
+              labels);
+    }
+    counter("edgekit_proxy_bad_requests_total",
+            "Requests the server refused itself (4xx/5xx before the handler)", ss.bad_requests, on);
+    for (size_t k = 1; k < kHttp1ErrorCount; ++k) {
+      const MetricLabel labels[] = {{"listener", listener},
+                                    {"reason", ToString(static_cast<Http1Error>(k))}};
+      counter("edgekit_proxy_malformed_requests_total", "Requests refused by the HTTP/1.1 parser",
+              ss.bad_requests_by_reason[k], labels);
+    }
+    counter("edgekit_proxy_overloaded_total",
+            "Requests refused with 503: request bodies over the buffered budget", ss.overloaded,
+            on);
+    counter("edgekit_proxy_internal_errors_total",
+            "Handler exceptions answered 500 (never reach the event loop)", ss.internal_errors, on);
   }
-  return out;
+  const MetricLabel admin[] = {{"limiter", "admin_failures"}};
+  admin_limiter_->VisitMetrics(visitor, admin);
+  if (extra_metrics_) extra_metrics_(visitor);
+}
+
+std::string CachingProxy::MetricsText() const {
+  edgekit::PrometheusTextWriter writer;
+  VisitMetrics(writer);
+  return writer.Text();
 }
 
 }  // namespace edgekit_examples

@@ -7,6 +7,7 @@
 #include "proxy_cache.h"
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "edgekit/base/string_view.h"
@@ -36,24 +37,6 @@ absl::StatusOr<std::unique_ptr<ProxyCache>> ProxyCache::Create(Options options) 
   return std::unique_ptr<ProxyCache>(new ProxyCache(std::move(options), *std::move(c)));
 }
 
-namespace {
-
-// This proxy sends whole bodies: a stored body that is still filling (another
-// request's insert in progress) is waited for, up to `wait`; an aborted or
-// unfinished one gives nullopt (the caller treats it as a miss).
-std::optional<std::string> WholeBody(const cache::Body& body, absl::Duration wait) {
-  if (!body.complete() && !body.aborted()) {
-    const absl::Time deadline = absl::Now() + wait;
-    while (!body.complete() && !body.aborted()) {
-      if (!body.WaitReadable(body.available(), deadline - absl::Now())) break;
-    }
-  }
-  if (!body.complete()) return std::nullopt;
-  return body.ToString();
-}
-
-}  // namespace
-
 void ProxyCache::Ticket::OnReady(std::function<void()> callback) {
   ticket_.OnReady([cb = std::move(callback)](cache::WaitOutcome) { cb(); });
 }
@@ -70,15 +53,12 @@ ProxyCache::Decision ProxyCache::FromLookup(cache::LookupResult r, Ticket* ticke
       d.action = r.action == cache::LookupAction::kServeStaleAndRevalidate
                      ? Decision::Action::kServeAndRefresh
                      : Decision::Action::kServe;
-      if (std::optional<std::string> body = WholeBody(*r.response->body, options_.collapse_wait)) {
-        d.stored.status = r.response->status;
-        d.stored.headers = r.ResponseHeaders();
-        d.stored.body = std::make_shared<const std::string>(*std::move(body));
-        d.conditional = r.ConditionalHeaders();
-        return d;
-      }
-      ticket->ticket_ = cache::CollapseTicket();  // the insert failed: fetch uncollapsed
-      d.action = Decision::Action::kFetch;
+      // The body may still be filling (a collapsed follower, a hit on an
+      // object being stored): the client reads it as it fills.
+      d.stored.status = r.response->status;
+      d.stored.headers = r.ResponseHeaders();
+      d.stored.body = r.response->body;
+      d.conditional = r.ConditionalHeaders();
       return d;
     case cache::LookupAction::kRevalidate:
       d.action = Decision::Action::kRevalidate;
@@ -149,13 +129,7 @@ void ProxyCache::AddIdentityVary(const Request& request, int status, HeaderMap& 
   if (!star && !listed) headers.Add("Vary", options_.identity_field);
 }
 
-ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderMap origin_headers,
-                                     std::string body, absl::Time request_time,
-                                     absl::Time response_time, Ticket* ticket) {
-  AddIdentityVary(request, status, origin_headers);
-  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
-  cache::StoreResult s = cache_->Store(creq, status, origin_headers.view(), std::move(body),
-                                       request_time, response_time, &ticket->ticket_);
+ProxyCache::Answer ProxyCache::AnswerOf(int status, const cache::StoreResult& s) {
   Answer a;
   a.from_cache =
       s.outcome == cache::StoreOutcome::kUpdated || s.outcome == cache::StoreOutcome::kServeStale;
@@ -163,8 +137,39 @@ ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderM
               s.outcome != cache::StoreOutcome::kStored;
   a.response.status = s.status;
   a.response.headers = s.ResponseHeaders();
-  a.response.body = std::make_shared<const std::string>(s.body());
   return a;
+}
+
+ProxyCache::Answer ProxyCache::Store(const Request& request, int status, HeaderMap origin_headers,
+                                     std::string body, absl::Time request_time,
+                                     absl::Time response_time, Ticket* ticket) {
+  AddIdentityVary(request, status, origin_headers);
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  cache::StoreResult s = cache_->Store(creq, status, origin_headers.view(), std::move(body),
+                                       request_time, response_time, &ticket->ticket_);
+  Answer a = AnswerOf(status, s);
+  if (s.response) {
+    a.response.body = s.response->body;  // stored, 304-freshened or stale: shared
+  } else {
+    std::vector<cache::BodyChunk> chunks;
+    chunks.push_back(cache::BodyChunk::Adopt(s.body()));
+    a.response.body = cache::Body::Complete(std::move(chunks));
+  }
+  return a;
+}
+
+ProxyCache::Begun ProxyCache::Begin(const Request& request, int status, HeaderMap origin_headers,
+                                    absl::Time request_time, absl::Time response_time,
+                                    Ticket* ticket) {
+  AddIdentityVary(request, status, origin_headers);
+  const cache::CacheRequest creq{request.method, request.uri, request.headers->view()};
+  cache::StoreResult s = cache_->BeginStore(creq, status, origin_headers.view(), request_time,
+                                            response_time, &ticket->ticket_);
+  Begun b;
+  static_cast<Answer&>(b) = AnswerOf(status, s);
+  if (b.from_cache && s.response) b.response.body = s.response->body;
+  b.writer = std::move(s.writer);
+  return b;
 }
 
 std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& request, absl::Time now,
@@ -176,68 +181,30 @@ std::optional<ProxyCache::Stored> ProxyCache::OnOriginError(const Request& reque
   cache::LookupResult e = cache_->OnOriginError(creq, now, &ticket->ticket_, status);
   *cache_status = std::string(e.cache_status.view());
   if (e.action != cache::LookupAction::kServeStale || !e.response) return std::nullopt;
-  std::optional<std::string> body = WholeBody(*e.response->body, options_.collapse_wait);
-  if (!body) return std::nullopt;
   stale_on_error_served_.fetch_add(1, std::memory_order_relaxed);
   Stored out;
   out.status = e.response->status;
   out.headers = e.ResponseHeaders();
-  out.body = std::make_shared<const std::string>(*std::move(body));
+  out.body = e.response->body;
   return out;
 }
 
-size_t ProxyCache::PurgeUrl(std::string_view uri, bool soft, absl::Time now) {
-  return cache_->PurgeUrl(uri, soft ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
+size_t ProxyCache::PurgeUrl(std::string_view uri, cache::PurgeMode mode, absl::Time now) {
+  return cache_->PurgeUrl(uri, mode, now);
 }
-size_t ProxyCache::PurgeTag(std::string_view tag, bool soft, absl::Time now) {
-  return cache_->PurgeTag(tag, soft ? cache::PurgeMode::kSoft : cache::PurgeMode::kHard, now);
+size_t ProxyCache::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl::Time now) {
+  return cache_->PurgeTag(tag, mode, now);
 }
 size_t ProxyCache::PurgeAll() { return cache_->PurgeAll(); }
 
 cache::CacheCounters ProxyCache::counters() const { return cache_->counters(); }
 
-void ProxyCache::AppendMetrics(std::string* out) const {
-  auto metric = [out](std::string_view name, std::string_view type, std::string_view help,
-                      uint64_t value) {
-    absl::StrAppend(out, "# HELP ", edgekit::AbslView(name), " ", edgekit::AbslView(help),
-                    "\n# TYPE ", edgekit::AbslView(name), " ", edgekit::AbslView(type), "\n",
-                    edgekit::AbslView(name), " ", value, "\n");
-  };
-  const cache::CacheCounters c = cache_->counters();
-  metric("edgekit_cache_lookups_total", "counter", "Cache lookups.", c.lookups);
-  metric("edgekit_cache_hits_total", "counter", "Fresh hits (including collapsed).", c.hits);
-  metric("edgekit_cache_stale_served_total", "counter", "Stale responses served.", c.stale_served);
-  metric("edgekit_cache_misses_uri_total", "counter", "Misses: nothing stored for the URI.",
-         c.misses_uri);
-  metric("edgekit_cache_misses_vary_total", "counter", "Misses: no matching variant.",
-         c.misses_vary);
-  metric("edgekit_cache_misses_stale_total", "counter", "Forwarded because stale.", c.misses_stale);
-  metric("edgekit_cache_misses_request_total", "counter",
-         "Forwarded because of request directives.", c.misses_request);
-  metric("edgekit_cache_bypasses_total", "counter", "Requests the cache could not serve.",
-         c.bypasses);
-  metric("edgekit_cache_gateway_timeouts_total", "counter", "only-if-cached 504s.",
-         c.gateway_timeouts);
-  metric("edgekit_cache_revalidations_total", "counter", "Conditional requests started.",
-         c.revalidations);
-  metric("edgekit_cache_revalidated_304_total", "counter", "304s that freshened an entry.",
-         c.revalidated_304);
-  metric("edgekit_cache_stores_total", "counter", "Responses stored.", c.stores);
-  metric("edgekit_cache_not_stored_total", "counter", "Responses not stored.", c.not_stored);
-  metric("edgekit_cache_invalidations_total", "counter", "Entries invalidated by unsafe methods.",
-         c.invalidations);
-  metric("edgekit_cache_evictions_total", "counter", "Entries evicted.", c.evictions);
-  metric("edgekit_cache_purges_total", "counter", "Entries purged.", c.purges);
-  metric("edgekit_cache_bytes", "gauge", "Bytes charged against the budget.", c.bytes);
-  metric("edgekit_cache_entries", "gauge", "Stored variants.", c.entries);
-  metric("edgekit_cache_collapsed_waiters_total", "counter", "Collapsed followers.",
-         c.collapsed_waiters);
-  metric("edgekit_cache_collapsed_hits_total", "counter", "Followers served the leader's response.",
-         c.collapsed_hits);
-  metric("edgekit_cache_wait_timeouts_total", "counter", "Follower waits that timed out.",
-         c.wait_timeouts);
-  metric("edgekit_proxy_stale_on_origin_error_total", "counter",
-         "Stale responses served because the origin failed.", stale_on_error_served_.load());
+void ProxyCache::VisitMetrics(edgekit::MetricsVisitor& visitor) const {
+  cache_->VisitMetrics(visitor);
+  edgekit::VisitSample(visitor, "edgekit_proxy_stale_on_error_total",
+                       "Stale responses served because the origin failed",
+                       edgekit::MetricType::kCounter,
+                       static_cast<double>(stale_on_error_served_.load(std::memory_order_relaxed)));
 }
 
 }  // namespace edgekit_examples

@@ -4,8 +4,8 @@
 // -----------------------------------------------------------------------------
 // `ProxyCache`: every call the caching proxy makes into `edgekit::cache`, in
 // one place, behind types of the proxy's own (the proxy's request flow in
-// caching_proxy.cc never touches the cache API). When the cache's streaming
-// store lands, this is the file that changes.
+// caching_proxy.cc never touches the cache API). Bodies are the cache's
+// streamed `cache::Body`s: shared immutable chunks, readable while they fill.
 //
 // Besides passing calls through it adds two policies of the proxy:
 //   * Serving stale when the origin cannot be reached (RFC 9111 §4.2.4: a
@@ -35,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/http/header_map.h"
 
@@ -82,7 +83,9 @@ class ProxyCache {
   struct Stored {
     int status = 0;
     edgekit::http::HeaderMap headers;  // with Age and Cache-Status
-    std::shared_ptr<const std::string> body;
+    // Shared immutable chunks; possibly still filling (read it with a
+    // cache::BodyReader: body_streams.h). Null: no body.
+    std::shared_ptr<const edgekit::cache::Body> body;
   };
 
   struct Decision {
@@ -115,20 +118,34 @@ class ProxyCache {
   Answer Store(const Request& request, int status, edgekit::http::HeaderMap origin_headers,
                std::string body, absl::Time request_time, absl::Time response_time, Ticket* ticket);
 
+  // The streamed form of Store, when the origin's head arrived: what to
+  // serve, and while the response is being stored an open writer for the
+  // body's bytes as they arrive (Append each, Commit at the end, Abort if
+  // the origin fails). A leader's followers are released now and read the
+  // object as it fills.
+  // `response` has the status and fields to serve, and the body only when
+  // from_cache.
+  struct Begun : Answer {
+    edgekit::cache::BodyWriter writer;
+  };
+  Begun Begin(const Request& request, int status, edgekit::http::HeaderMap origin_headers,
+              absl::Time request_time, absl::Time response_time, Ticket* ticket);
+
   // The origin failed (`unreachable`: no usable answer at all; otherwise a
   // local refusal such as an open circuit). A stale response when allowed;
   // else nullopt and `*cache_status` for the error response.
   std::optional<Stored> OnOriginError(const Request& request, absl::Time now, Ticket* ticket,
                                       int status, std::string* cache_status);
 
-  size_t PurgeUrl(std::string_view uri, bool soft, absl::Time now);
-  size_t PurgeTag(std::string_view tag, bool soft, absl::Time now);
+  size_t PurgeUrl(std::string_view uri, edgekit::cache::PurgeMode mode, absl::Time now);
+  size_t PurgeTag(std::string_view tag, edgekit::cache::PurgeMode mode, absl::Time now);
   size_t PurgeAll();
 
   edgekit::cache::CacheCounters counters() const;
   uint64_t stale_served_on_error() const { return stale_on_error_served_.load(); }
-  // The cache's counters as Prometheus text.
-  void AppendMetrics(std::string* out) const;
+  // The cache's counters and gauges (`edgekit_cache_*`), then the proxy's
+  // stale-on-error count, through `visitor`.
+  void VisitMetrics(edgekit::MetricsVisitor& visitor) const;
 
  private:
   ProxyCache(Options options, std::unique_ptr<edgekit::cache::HttpCache> cache)
@@ -138,6 +155,8 @@ class ProxyCache {
   std::optional<edgekit::http::HeaderMap> StaleOnErrorHeaders(const Request& request) const;
   void AddIdentityVary(const Request& request, int status, edgekit::http::HeaderMap& headers) const;
   Decision FromLookup(edgekit::cache::LookupResult r, Ticket* ticket);
+  // What a Store / BeginStore outcome means to the proxy (no body).
+  static Answer AnswerOf(int status, const edgekit::cache::StoreResult& s);
 
   const Options options_;
   std::unique_ptr<edgekit::cache::HttpCache> cache_;

@@ -24,6 +24,7 @@ if(EDGEKIT_FUZZ)
   target_compile_options(edgekit_examples_http1_parser_fuzzer PRIVATE -fsanitize=fuzzer)
   target_link_options(edgekit_examples_http1_parser_fuzzer PRIVATE -fsanitize=fuzzer)
   target_link_libraries(edgekit_examples_http1_parser_fuzzer PRIVATE edgekit_example_http1)
+  edgekit_set_warnings(edgekit_examples_http1_parser_fuzzer)  # also its sanitizers
 elseif(EDGEKIT_BUILD_TESTS AND TARGET edgekit_test_support)
   # Unit test (Catch2, as the components' tests) and the fuzz corpus replay.
   add_executable(edgekit_examples_http1_test "${CMAKE_CURRENT_LIST_DIR}/http1_parser_test.cc")
@@ -54,6 +55,7 @@ add_library(edgekit_example_common STATIC
   "${CMAKE_CURRENT_LIST_DIR}/http_message.cc"
   "${CMAKE_CURRENT_LIST_DIR}/event_loop.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_server.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/http_server_wire.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_client.cc"
   "${CMAKE_CURRENT_LIST_DIR}/server_flags.cc")
 target_include_directories(edgekit_example_common PUBLIC "${CMAKE_CURRENT_LIST_DIR}")

@@ -34,13 +34,18 @@ void AsioTimer::Cancel() {
 }
 
 EventLoop::EventLoop(int threads) : impl_(std::make_unique<Impl>()) {
-  impl_->work.emplace(impl_->ioc.get_executor());
   if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) {
-    impl_->threads.emplace_back([this] {
+    impl_->iocs.push_back(std::make_unique<asio::io_context>(1));  // one thread each
+    impl_->work.emplace_back(impl_->iocs.back()->get_executor());
+  }
+  for (int i = 0; i < threads; ++i) {
+    asio::io_context* ioc = impl_->iocs[static_cast<size_t>(i)].get();
+    impl_->threads.emplace_back([this, ioc] {
+      Impl::CurrentSlot() = ioc;
       for (;;) {
         try {
-          impl_->ioc.run();
+          ioc->run();
           return;
         } catch (const std::exception& e) {
           // Every handler catches its own exceptions (net_internal::Guarded);
@@ -59,8 +64,8 @@ void EventLoop::Stop() {
   std::lock_guard<std::mutex> lock(impl_->stop_mu);
   if (impl_->stopped) return;
   impl_->stopped = true;
-  impl_->work.reset();
-  impl_->ioc.stop();
+  impl_->work.clear();
+  for (auto& ioc : impl_->iocs) ioc->stop();
   for (std::thread& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
@@ -68,20 +73,20 @@ void EventLoop::Stop() {
 
 uint64_t EventLoop::uncaught_exceptions() const { return impl_->uncaught.load(); }
 
-void EventLoop::Post(std::function<void()> fn) { asio::post(impl_->ioc, std::move(fn)); }
+void EventLoop::Post(std::function<void()> fn) { asio::post(impl_->Pick(), std::move(fn)); }
 
 std::shared_ptr<Timer> EventLoop::RunAfter(absl::Duration delay, std::function<void()> fn) {
-  auto t = std::make_shared<AsioTimer>(asio::make_strand(impl_->ioc));
+  auto t = std::make_shared<AsioTimer>(asio::make_strand(impl_->Current()));
   t->Start(delay, std::move(fn));
   return t;
 }
 
 std::shared_ptr<Strand> EventLoop::MakeStrand() {
-  return std::make_shared<AsioStrand>(asio::make_strand(impl_->ioc));
+  return std::make_shared<AsioStrand>(asio::make_strand(impl_->Current()));
 }
 
 void EventLoop::WaitForSignal() {
-  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(*impl_->iocs.front(), SIGINT, SIGTERM);
   std::promise<int> got;
   signals.async_wait([&got](const boost::system::error_code&, int sig) { got.set_value(sig); });
   got.get_future().wait();

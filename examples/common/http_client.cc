@@ -9,6 +9,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
+#include <mutex>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "net_internal.h"
@@ -54,7 +56,7 @@ struct Conn {
 }  // namespace
 
 struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
-  Impl(asio::io_context& c, Options o) : ioc(c), options(std::move(o)) {}
+  Impl(EventLoop::Impl& l, Options o) : loop(l), options(std::move(o)) {}
 
   // An idle connection that still looks open, or null.
   std::unique_ptr<Conn> TakeIdle() {
@@ -86,7 +88,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
     idle.push_back(std::move(conn));
   }
 
-  asio::io_context& ioc;
+  EventLoop::Impl& loop;
   const Options options;
   tcp::endpoint endpoint;
   std::string host_field;
@@ -100,11 +102,13 @@ namespace {
 class FetchOp final : public std::enable_shared_from_this<FetchOp> {
  public:
   FetchOp(std::shared_ptr<HttpClient::Impl> client, HttpRequest req, HttpClient::Callback done,
-          absl::Duration timeout, HttpClient::InterimCallback interim)
+          absl::Duration timeout, HttpClient::InterimCallback interim,
+          std::shared_ptr<HttpClient::StreamSink> sink = nullptr)
       : client_(std::move(client)),
         done_(std::move(done)),
         interim_cb_(std::move(interim)),
-        timeout_(timeout) {
+        timeout_(timeout),
+        sink_(std::move(sink)) {
     idempotent_ = IsIdempotentMethod(req.method);
     is_head_ = req.method == "HEAD";
     head_ = absl::StrCat(req.method, " ", req.target, " HTTP/1.1\r\n");
@@ -138,6 +142,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
       reused_ = true;
       client_->reused.fetch_add(1);
       timer_.emplace(conn_->socket.get_executor());
+      SetExecutor();
       asio::dispatch(conn_->socket.get_executor(), [self = shared_from_this()] {
         Guarded(
             "origin request", [&] { self->Send(); }, [&] { self->Internal(); });
@@ -163,6 +168,11 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     });
   }
 
+  void SetExecutor() {
+    std::lock_guard<std::mutex> lock(executor_mu_);
+    executor_ = conn_->socket.get_executor();
+  }
+
   void Disarm() {
     ++timer_gen_;
     if (timer_) timer_->cancel();
@@ -170,8 +180,11 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
 
   void Connect() {
     reused_ = false;
-    conn_ = std::make_unique<Conn>(asio::make_strand(client_->ioc));
+    // On the calling loop thread's context: the origin connection lives on
+    // the thread of the request it serves.
+    conn_ = std::make_unique<Conn>(asio::make_strand(client_->loop.Current()));
     timer_.emplace(conn_->socket.get_executor());
+    SetExecutor();
     client_->opened.fetch_add(1);
     asio::dispatch(conn_->socket.get_executor(), [self = shared_from_this()] {
       self->Arm(SteadyClock::now() + ToChrono(self->client_->options.connect_timeout),
@@ -266,10 +279,33 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
           }
           final_ = std::move(h);
           have_final_ = true;
+          if (sink_) {
+            // Stream mode: the head goes out now; the timeout becomes a
+            // per-read one (a long body may take longer than it in total).
+            FetchResult head;
+            head.response.status = final_.status;
+            head.response.reason = final_.reason;
+            head.response.headers = std::move(final_.headers);
+            head_sent_ = true;
+            sink_->OnHead(std::move(head));
+            if (cancelled_) return;
+          }
           continue;
         }
         case Http1Parser::Event::kBody:
-          body_in_.append(parser_->body().data(), parser_->body().size());
+          if (!sink_) {
+            body_in_.append(parser_->body().data(), parser_->body().size());
+            continue;
+          }
+          if (in_interim_) continue;
+          if (!sink_->OnBody(parser_->body())) {
+            // The sink is full: stop reading (and the read timeout) until
+            // Resume(), keeping the rest of this read.
+            paused_ = true;
+            rest_ = in;
+            Disarm();
+            return;
+          }
           continue;
         case Http1Parser::Event::kDone:
           if (in_interim_) {
@@ -280,6 +316,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
         case Http1Parser::Event::kError:
           return ParseError(parser_->error());
         case Http1Parser::Event::kNeedMore:
+          if (sink_ && head_sent_) Arm(SteadyClock::now() + ToChrono(timeout_), Wait::kResponse);
           return Read();
       }
     }
@@ -321,6 +358,15 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
 
   void OnResponse(bool leftover) {
     Disarm();
+    if (sink_) {
+      if (final_.keep_alive && !leftover) {
+        client_->ReturnIdle(std::move(conn_));
+      } else {
+        Discard();
+      }
+      buf_.reset();
+      return End(FetchError::kNone, std::string());
+    }
     FetchResult result;
     result.response.status = final_.status;
     result.response.reason = std::move(final_.reason);
@@ -356,11 +402,55 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   }
 
   void Finish(FetchResult result) {
+    if (sink_) {
+      // A failure: before the head it is the head's outcome, after it the
+      // body's.
+      if (!head_sent_) {
+        head_sent_ = true;
+        ended_ = true;
+        std::shared_ptr<HttpClient::StreamSink> sink = std::move(sink_);
+        sink->OnHead(std::move(result));
+        return;
+      }
+      return End(result.error, std::move(result.error_message));
+    }
     HttpClient::Callback done = std::move(done_);
     done_ = nullptr;
     if (done) done(std::move(result));
   }
 
+  void End(FetchError error, std::string message) {
+    if (ended_) return;
+    ended_ = true;
+    std::shared_ptr<HttpClient::StreamSink> sink = std::move(sink_);
+    if (sink) sink->OnEnd(error, std::move(message));
+  }
+
+ public:
+  // StreamHandle, through StreamControl (on the connection's strand).
+  void ResumeOnStrand() {
+    if (!paused_ || ended_ || !conn_) return;
+    paused_ = false;
+    const std::string_view rest = rest_;
+    rest_ = {};
+    Pump(rest);
+  }
+  void CancelOnStrand() {
+    if (ended_) return;
+    cancelled_ = true;
+    paused_ = false;
+    Disarm();
+    Discard();
+    End(FetchError::kRejected, "cancelled");
+  }
+  // The executor (strand) of the current connection, for StreamControl on
+  // other threads; nullopt before the first connection.
+  std::optional<asio::any_io_executor> executor() const {
+    std::lock_guard<std::mutex> lock(executor_mu_);
+    return executor_;
+  }
+
+ private:
   std::shared_ptr<HttpClient::Impl> client_;
   HttpClient::Callback done_;
   HttpClient::InterimCallback interim_cb_;
@@ -379,6 +469,14 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   bool have_final_ = false;
   bool in_interim_ = false;
   std::string body_in_;
+  std::shared_ptr<HttpClient::StreamSink> sink_;  // stream mode
+  bool head_sent_ = false;
+  bool ended_ = false;
+  bool paused_ = false;
+  bool cancelled_ = false;
+  std::string_view rest_;  // unparsed bytes of buf_ while paused
+  mutable std::mutex executor_mu_;
+  std::optional<asio::any_io_executor> executor_;
   int interims_ = 0;
   bool idempotent_ = false;
   bool is_head_ = false;
@@ -393,9 +491,9 @@ HttpClient::HttpClient(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpClient::~HttpClient() = default;
 
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(EventLoop& loop, Options options) {
-  auto impl = std::make_shared<Impl>(loop.impl().ioc, std::move(options));
+  auto impl = std::make_shared<Impl>(loop.impl(), std::move(options));
   boost::system::error_code ec;
-  tcp::resolver resolver(loop.impl().ioc);
+  tcp::resolver resolver(*loop.impl().iocs.front());
   auto results = resolver.resolve(impl->options.host, std::to_string(impl->options.port), ec);
   if (ec || results.empty()) {
     return absl::InvalidArgumentError(
@@ -414,6 +512,58 @@ void HttpClient::Fetch(HttpRequest request, Callback done, absl::Duration respon
   std::make_shared<FetchOp>(impl_, std::move(request), std::move(done), response_timeout,
                             std::move(interim))
       ->Start();
+}
+
+namespace {
+
+// The StreamHandle of a FetchOp: hops to its connection's strand.
+class StreamControl final : public HttpClient::StreamHandle {
+ public:
+  StreamControl(std::shared_ptr<FetchOp> op, EventLoop::Impl& loop) : op_(op), loop_(loop) {}
+  void Resume() override {
+    Run([](FetchOp& op) { op.ResumeOnStrand(); });
+  }
+  void Cancel() override {
+    Run([](FetchOp& op) { op.CancelOnStrand(); });
+  }
+
+ private:
+  template <class Fn>
+  void Run(Fn fn) {
+    std::shared_ptr<FetchOp> op = op_;
+    // The op's state belongs to its connection's strand; before a connection
+    // exists there is nothing to resume, and a cancel is retried there.
+    auto task = [op, fn] {
+      Guarded(
+          "origin stream control", [&] { fn(*op); }, [] {});
+    };
+    if (std::optional<asio::any_io_executor> ex = op->executor()) {
+      asio::post(*ex, task);
+    } else {
+      asio::post(loop_.Pick(), task);
+    }
+  }
+  // Strong: a paused fetch has no pending operation to keep it alive. The
+  // cycle op → sink → handle → op ends when the op ends (it lets go of its
+  // sink then).
+  std::shared_ptr<FetchOp> op_;
+  EventLoop::Impl& loop_;
+};
+
+}  // namespace
+
+std::shared_ptr<HttpClient::StreamHandle> HttpClient::FetchStream(HttpRequest request,
+                                                                  std::shared_ptr<StreamSink> sink,
+                                                                  absl::Duration response_timeout,
+                                                                  InterimCallback interim) {
+  if (response_timeout <= absl::ZeroDuration()) response_timeout = impl_->options.response_timeout;
+  StreamSink* const sink_for_start = sink.get();
+  auto op = std::make_shared<FetchOp>(impl_, std::move(request), nullptr, response_timeout,
+                                      std::move(interim), std::move(sink));
+  auto handle = std::make_shared<StreamControl>(op, impl_->loop);
+  sink_for_start->OnStart(handle);
+  op->Start();
+  return handle;
 }
 
 HttpClient::Stats HttpClient::stats() const {

@@ -17,9 +17,12 @@
 #define EDGEKIT_EXAMPLES_COMMON_HTTP_MESSAGE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "edgekit/base/string_view.h"
@@ -46,6 +49,33 @@ struct HttpRequest {
   std::string route_key;
 };
 
+// A response body produced piece by piece: a stored object that may still be
+// filling, an origin body being relayed. HttpServer pulls one piece, writes
+// it, then asks for the next, so a client that does not read holds at most
+// the piece being written (and the source decides what that costs: a shared
+// chunk of a cached object costs a reference, not a copy).
+//
+// Thread-safety: `Next` is called on one connection's strand, one call at a
+// time; `wake` may be called from any thread.
+class BodyStream {
+ public:
+  enum class Status { kData, kPending, kEnd, kError };
+  virtual ~BodyStream() = default;
+  // The body's length when known before it is complete (sent as
+  // Content-Length; otherwise the body is sent chunked to HTTP/1.1 clients
+  // and delimited by closing the connection for HTTP/1.0 ones).
+  virtual std::optional<uint64_t> length() const = 0;
+  // kData: `*pieces` holds the next bytes, in order: at least one piece,
+  // none empty, at most kMaxPieces (the server writes them in one gather
+  // write), valid until the next call or the stream's destruction. kPending:
+  // nothing yet; `wake` is called once (from any thread) when calling again
+  // makes progress. kEnd: done. kError: the body cannot be completed (the
+  // origin failed mid-stream): the connection is closed without completing
+  // the message, so the client never takes a truncated body for a whole one.
+  static constexpr size_t kMaxPieces = 16;
+  virtual Status Next(std::vector<std::string_view>* pieces, std::function<void()> wake) = 0;
+};
+
 // A response as read from an origin (client side) or to be written to a client
 // (server side).
 //
@@ -67,6 +97,8 @@ struct HttpResponse {
   std::shared_ptr<const std::string> shared_body;
   size_t shared_offset = 0;
   size_t shared_size = 0;
+  // Server side: instead of either, a body pulled piece by piece (above).
+  std::shared_ptr<BodyStream> stream;
   // Server side: false closes the connection after this response.
   bool keep_alive = true;
 

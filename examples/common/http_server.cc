@@ -19,11 +19,14 @@
 #include <cstdio>
 #include <deque>
 #include <list>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "net_internal.h"
+#include "sharded_counter.h"
 
 namespace edgekit_examples {
 
@@ -34,44 +37,6 @@ using net_internal::AsioStrand;
 using net_internal::Guarded;
 using net_internal::ToChrono;
 using SteadyClock = std::chrono::steady_clock;
-
-// -----------------------------------------------------------------------------
-// ServerExchange
-// -----------------------------------------------------------------------------
-
-void ServerExchange::Respond(HttpResponse response) const {
-  if (responded_->exchange(true)) return;
-  sink_->Deliver(std::move(response));
-}
-
-void ServerExchange::SendInterim(HttpResponse interim) const {
-  if (responded_->load()) return;
-  sink_->DeliverInterim(std::move(interim));
-}
-
-namespace {
-
-class DecoratingSink final : public ServerExchange::Sink {
- public:
-  DecoratingSink(ServerExchange inner, std::function<void(HttpResponse&)> decorate)
-      : inner_(std::move(inner)), decorate_(std::move(decorate)) {}
-  void Deliver(HttpResponse response) override {
-    if (decorate_) decorate_(response);
-    inner_.Respond(std::move(response));
-  }
-  void DeliverInterim(HttpResponse interim) override { inner_.SendInterim(std::move(interim)); }
-
- private:
-  ServerExchange inner_;
-  std::function<void(HttpResponse&)> decorate_;
-};
-
-}  // namespace
-
-ServerExchange ServerExchange::WithDecorator(std::function<void(HttpResponse&)> decorate) const {
-  return ServerExchange(std::make_shared<DecoratingSink>(*this, std::move(decorate)), strand_,
-                        is_head_);
-}
 
 namespace {
 
@@ -86,60 +51,6 @@ constexpr size_t kLingerBytes = 256 * 1024;
 char* ReadBuffer() {
   thread_local std::array<char, kReadBufferSize> buffer;
   return buffer.data();
-}
-
-// The response head as written to the client.
-std::string SerializeHead(const HttpResponse& r, bool is_head, unsigned version, bool keep,
-                          const std::string& server_name, bool* send_body) {
-  int status = r.status;
-  if (status < 100 || status > 999) status = 502;
-  std::string_view reason = r.reason;
-  if (reason.empty() || !edgekit::http::IsValidFieldValue(reason)) {
-    reason = ReasonPhrase(status);
-    if (reason.empty()) reason = "Unknown";
-  }
-  std::string out = absl::StrCat("HTTP/1.1 ", status, " ", edgekit::AbslView(reason), "\r\n");
-  const bool interim = status < 200;
-  const bool no_content = interim || status == 204 || status == 304 || is_head;
-  std::optional<std::string_view> passed_length;
-  bool has_server = false;
-  for (const auto& f : r.headers) {
-    if (EqualsIgnoreCase(f.name, "Content-Length")) {
-      if (no_content && !interim && status != 204 && !passed_length) passed_length = f.value;
-      continue;
-    }
-    if (EqualsIgnoreCase(f.name, "Transfer-Encoding") || EqualsIgnoreCase(f.name, "Connection") ||
-        EqualsIgnoreCase(f.name, "Keep-Alive")) {
-      continue;
-    }
-    if (!edgekit::http::IsToken(f.name) || !edgekit::http::IsValidFieldValue(f.value)) continue;
-    if (EqualsIgnoreCase(f.name, "Server")) has_server = true;
-    absl::StrAppend(&out, edgekit::AbslView(f.name), ": ", edgekit::AbslView(f.value), "\r\n");
-  }
-  if (interim) {
-    *send_body = false;
-    out += "\r\n";
-    return out;
-  }
-  if (!has_server && !server_name.empty()) absl::StrAppend(&out, "Server: ", server_name, "\r\n");
-  const std::string_view body = r.BodyView();
-  if (no_content) {
-    if (is_head && status != 204 && status != 304 && !body.empty()) {
-      absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
-    } else if (passed_length && edgekit::http::IsValidFieldValue(*passed_length)) {
-      absl::StrAppend(&out, "Content-Length: ", edgekit::AbslView(*passed_length), "\r\n");
-    }
-  } else {
-    absl::StrAppend(&out, "Content-Length: ", body.size(), "\r\n");
-  }
-  if (!keep) {
-    out += "Connection: close\r\n";
-  } else if (version == 10) {
-    out += "Connection: keep-alive\r\n";
-  }
-  out += "\r\n";
-  *send_body = !no_content;
-  return out;
 }
 
 class Session;
@@ -157,8 +68,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     SteadyClock::time_point since;
   };
 
-  Impl(asio::io_context& c, Options o, Handler h)
-      : ioc(c), acceptor(asio::make_strand(c)), options(std::move(o)), handler(std::move(h)) {}
+  Impl(EventLoop::Impl& c, Options o, Handler h)
+      : loop(c),
+        acceptor(asio::make_strand(*c.iocs.front())),
+        options(std::move(o)),
+        handler(std::move(h)) {}
 
   void Accept();
   void OnAccept(tcp::socket socket);
@@ -168,7 +82,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void Unregister(Session& s);
   void UnregisterLocked(Session& s);
 
-  asio::io_context& ioc;
+  EventLoop::Impl& loop;
   tcp::acceptor acceptor;
   const Options options;
   const Handler handler;
@@ -180,7 +94,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   size_t open = 0;
 
   std::atomic<uint64_t> accepted{0}, rejected{0}, rejected_per_address{0}, evicted{0};
-  std::atomic<uint64_t> requests{0}, bad_requests{0}, expectation_failed{0}, overloaded{0};
+  ShardedCounter requests;  // every request, every thread: no shared line
+  std::atomic<uint64_t> bad_requests{0}, expectation_failed{0}, overloaded{0};
   std::atomic<uint64_t> header_timeouts{0}, idle_timeouts{0}, body_timeouts{0}, send_timeouts{0};
   std::atomic<uint64_t> internal_errors{0}, interim{0};
   std::array<std::atomic<uint64_t>, kHttp1ErrorCount> bad_by_reason{};
@@ -257,6 +172,18 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     bool send_body = false;
     bool final = false;
     bool keep = false;
+    // A streamed body (response.stream), after the head: the piece being
+    // written, framed when chunked; `waiting` while the stream is pending.
+    bool streaming = false;
+    bool chunked = false;
+    bool waiting = false;    // a wake-up is registered with the stream
+    bool woken = false;      // ... and came while a write was in flight
+    bool head_only = false;  // the head is written alone (the stream was pending)
+    bool ending = false;     // the last write (last-chunk, or the head of an empty body)
+    std::string frame;       // [head] [chunk-size line | last-chunk]
+    std::vector<std::string_view> pieces;  // the stream's, valid until its next call
+    size_t pieces_size = 0;
+    uint64_t streamed = 0;
   };
 
   const HttpServer::Options& opts() const { return server_->options; }
@@ -483,7 +410,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     ++interims_;
     server_->interim.fetch_add(1);
     Outgoing out;
-    out.head = SerializeHead(r, false, version_, true, "", &out.send_body);
+    out.head = net_internal::SerializeResponseHead(r, false, version_, true, "", &out.send_body);
     Enqueue(std::move(out));
   }
 
@@ -493,7 +420,12 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     Outgoing out;
     out.final = true;
     out.keep = keep_alive_ && r.keep_alive && !server_->closing.load();
-    out.head = SerializeHead(r, is_head_, version_, out.keep, opts().server_name, &out.send_body);
+    if (r.stream && !r.stream->length() && version_ < 11 && !is_head_) out.keep = false;
+    out.head = net_internal::SerializeResponseHead(r, is_head_, version_, out.keep,
+                                                   opts().server_name, &out.send_body);
+    out.chunked = out.send_body && r.stream && !r.stream->length() && version_ >= 11;
+    // A streamed body's first piece goes out in the head's write.
+    out.streaming = out.send_body && r.stream != nullptr;
     out.response = std::move(r);
     Enqueue(std::move(out));
   }
@@ -523,11 +455,13 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
     }
     writing_ = true;
     written_ = 0;
+    if (queue_.front().streaming) return PullStream();
     WriteSome();
   }
 
   void WriteSome() {
     const Outgoing& out = queue_.front();
+    if (out.streaming) return WriteStreamSome();
     const std::string_view body = out.send_body ? out.response.BodyView() : std::string_view();
     std::array<asio::const_buffer, 2> buffers;  // an unused second buffer stays empty
     if (written_ < out.head.size()) {
@@ -554,17 +488,152 @@ class Session final : public std::enable_shared_from_this<Session>, public Serve
       return Close();
     }
     written_ += n;
-    const Outgoing& out = queue_.front();
+    Outgoing& out = queue_.front();
+    if (out.streaming) return OnStreamWrite();
     const size_t total =
         out.head.size() + (out.send_body ? out.response.BodyView().size() : size_t{0});
     if (written_ < total) return WriteSome();
+    FinishOutgoing();
+  }
+
+  void FinishOutgoing() {
     DisarmTimer();
+    const Outgoing& out = queue_.front();
     const bool final = out.final;
     const bool keep = out.keep;
     queue_.pop_front();
     if (!final) return WriteNext();
     writing_ = false;
     AfterResponse(keep);
+  }
+
+  // --- streamed bodies (HttpResponse::stream) ----------------------------------
+
+  // Asks the stream for its next piece; writes it, waits for it, or ends.
+  // Asks the stream for its next piece; writes it (the first one with the
+  // head), waits for it (sending the head meanwhile), or ends.
+  void PullStream() {
+    Outgoing& out = queue_.front();
+    BodyStream& stream = *out.response.stream;
+    std::string head = std::move(out.head);  // empty after the first call
+    out.head.clear();
+    // While the stream is pending, nothing else keeps this session alive:
+    // the wake-up does (the source calls it when it has bytes, ends or fails;
+    // an origin that stalls ends by its own timeout).
+    auto wake = [self = shared_from_this()] {
+      asio::post(self->socket_.get_executor(), [self] {
+        Guarded(
+            "stream body", [&] { self->OnStreamReadable(); }, [&] { self->Close(); });
+      });
+    };
+    const std::optional<uint64_t> length = stream.length();
+    written_ = 0;
+    out.pieces_size = 0;
+    switch (stream.Next(&out.pieces, std::move(wake))) {
+      case BodyStream::Status::kData:
+        if (out.pieces.empty() || out.pieces.size() > BodyStream::kMaxPieces) return Close();
+        for (const std::string_view piece : out.pieces) {
+          if (piece.empty()) return Close();
+          out.pieces_size += piece.size();
+        }
+        out.streamed += out.pieces_size;
+        if (length && out.streamed > *length) return Close();
+        out.frame = std::move(head);
+        // One chunk for all the pieces of this write.
+        if (out.chunked) absl::StrAppend(&out.frame, absl::Hex(out.pieces_size), "\r\n");
+        return WriteStreamSome();
+      case BodyStream::Status::kPending:
+        out.pieces.clear();
+        out.waiting = true;
+        if (!head.empty()) {
+          // The client gets the head now and the body as it comes.
+          out.frame = std::move(head);
+          out.head_only = true;
+          return WriteStreamSome();
+        }
+        // Nothing to send: no send timeout while the source fills (its own
+        // deadlines end a stalled origin, which ends this stream).
+        DisarmTimer();
+        return;
+      case BodyStream::Status::kEnd:
+        out.pieces.clear();
+        if (length && out.streamed != *length) return Close();
+        out.frame = std::move(head);
+        if (out.chunked) out.frame += "0\r\n\r\n";
+        if (out.frame.empty()) return FinishOutgoing();
+        out.ending = true;
+        return WriteStreamSome();
+      case BodyStream::Status::kError:
+        if (!head.empty()) {
+          // Nothing sent yet: the client can still get an honest answer.
+          HttpResponse failed = TextResponse(502, "the response failed before it was sent\n");
+          failed.keep_alive = false;
+          out = Outgoing();
+          out.final = true;
+          out.head = net_internal::SerializeResponseHead(failed, is_head_, version_, false,
+                                                         opts().server_name, &out.send_body);
+          out.response = std::move(failed);
+          return WriteSome();
+        }
+        return Close();  // never a truncated body that looks complete
+    }
+  }
+
+  void OnStreamReadable() {
+    if (phase_ == Phase::kClosed || queue_.empty()) return;
+    Outgoing& out = queue_.front();
+    if (!out.streaming || !out.waiting) return;
+    out.waiting = false;
+    if (out.head_only) {
+      out.woken = true;  // the head is still being written
+      return;
+    }
+    PullStream();
+  }
+
+  // The current write: frame, piece, and the CRLF after a chunk's data.
+  static bool ChunkCrlf(const Outgoing& out) { return out.chunked && out.pieces_size > 0; }
+  size_t StreamPieceSize(const Outgoing& out) const {
+    return out.frame.size() + out.pieces_size + (ChunkCrlf(out) ? 2 : 0);
+  }
+
+  void WriteStreamSome() {
+    const Outgoing& out = queue_.front();
+    static constexpr std::string_view kCrlf = "\r\n";
+    // frame, pieces..., CRLF: what is left of them after `written_` bytes.
+    std::array<asio::const_buffer, BodyStream::kMaxPieces + 2> buffers;
+    size_t skip = written_;
+    size_t used = 0;
+    auto add = [&](std::string_view part) {
+      if (skip >= part.size()) {
+        skip -= part.size();
+        return;
+      }
+      buffers[used++] = asio::buffer(part.data() + skip, part.size() - skip);
+      skip = 0;
+    };
+    add(out.frame);
+    for (const std::string_view piece : out.pieces) add(piece);
+    if (ChunkCrlf(out)) add(kCrlf);
+    ArmTimer(SteadyClock::now() + ToChrono(opts().send_timeout), Timeout::kSend);
+    socket_.async_write_some(
+        buffers, [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          Guarded(
+              "write response", [&] { self->OnWrite(ec, n); }, [&] { self->Close(); });
+        });
+  }
+
+  void OnStreamWrite() {
+    Outgoing& out = queue_.front();
+    if (written_ < StreamPieceSize(out)) return WriteStreamSome();
+    if (out.ending) return FinishOutgoing();
+    if (out.head_only) {
+      out.head_only = false;
+      out.frame.clear();
+      if (!out.woken) return DisarmTimer();  // wait for the stream's wake-up
+      out.woken = false;
+    }
+    PullStream();
   }
 
   void AfterResponse(bool keep) {
@@ -716,7 +785,7 @@ void HttpServer::Impl::OnAccept(tcp::socket socket) {
 
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(
-      asio::make_strand(ioc),
+      asio::make_strand(loop.Pick()),  // connections spread over the loop threads
       [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
         if (self->closing.load()) return;
         if (ec) {
@@ -752,7 +821,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(EventLoop& loop, 
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(options.host, ec);
   if (ec) return absl::InvalidArgumentError(absl::StrCat("bad listen address: ", options.host));
-  auto impl = std::make_shared<Impl>(loop.impl().ioc, std::move(options), std::move(handler));
+  auto impl = std::make_shared<Impl>(loop.impl(), std::move(options), std::move(handler));
   const tcp::endpoint endpoint(address, impl->options.port);
   impl->acceptor.open(endpoint.protocol(), ec);
   if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);

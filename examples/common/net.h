@@ -6,7 +6,8 @@
 // sockets and the strict parser of http1_parser.h (only event_loop.cc,
 // http_server.cc and http_client.cc include Boost):
 //
-//   * `EventLoop`: an io_context run by N threads, with Post / RunAfter.
+//   * `EventLoop`: N threads, each running its own io_context (a connection
+//     and what it starts live on one thread), with Post / RunAfter.
 //   * `HttpServer`: accepts connections on one address, parses requests
 //     strictly (RFC 9112: Host, framing, field syntax, limits; every
 //     violation is answered 4xx/5xx and closes the connection), hands each
@@ -254,6 +255,42 @@ class HttpClient {
   void Fetch(HttpRequest request, Callback done,
              absl::Duration response_timeout = absl::ZeroDuration(),
              InterimCallback interim = nullptr);
+
+  // Controls a streamed fetch. Thread-safe; both calls may come from any
+  // thread and after the fetch ended (then they do nothing).
+  class StreamHandle {
+   public:
+    virtual ~StreamHandle() = default;
+    // Reads again after OnBody returned false.
+    virtual void Resume() = 0;
+    // Abandons the fetch: the connection is closed and OnEnd(kRejected) is
+    // called if the body had not ended.
+    virtual void Cancel() = 0;
+  };
+  // A response whose body is delivered as it arrives (FetchStream), with
+  // flow control: the origin is read only as fast as the sink takes it.
+  class StreamSink {
+   public:
+    virtual ~StreamSink() = default;
+    // The fetch's handle, before anything else is called (on the caller's
+    // thread, inside FetchStream).
+    virtual void OnStart(std::shared_ptr<StreamHandle> handle) { (void)handle; }
+    // The final response's head (`head.response` without a body), or a
+    // failure before it (`head.error` set: nothing else follows).
+    virtual void OnHead(FetchResult head) = 0;
+    // The next body bytes (valid during the call). Return false to stop
+    // reading until `Resume()` is called on the handle.
+    virtual bool OnBody(std::string_view bytes) = 0;
+    // The body ended: kNone when complete; otherwise it failed mid-body
+    // (truncated, timed out, over the limit, cancelled).
+    virtual void OnEnd(FetchError error, std::string message) = 0;
+  };
+  // Like Fetch, but the body streams to `sink` (on a loop thread, in order).
+  // The response timeout bounds the wait for the head and then each wait for
+  // body bytes while reading (not while paused by the sink).
+  std::shared_ptr<StreamHandle> FetchStream(HttpRequest request, std::shared_ptr<StreamSink> sink,
+                                            absl::Duration response_timeout = absl::ZeroDuration(),
+                                            InterimCallback interim = nullptr);
 
   struct Stats {
     uint64_t requests = 0;

@@ -18,9 +18,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "http_message.h"
 #include "net.h"
 
 namespace edgekit_examples {
@@ -75,15 +77,42 @@ void Guarded(const char* where, Fn&& fn, OnError&& on_error) {
   }
 }
 
+// The head of `r` as HttpServer writes it (http_server_wire.cc): status line,
+// fields minus framing and connection fields, then the framing it computes
+// (Content-Length, or chunked for a streamed body of unknown length) and
+// Connection. Sets `*send_body` to whether body bytes follow.
+std::string SerializeResponseHead(const HttpResponse& r, bool is_head, unsigned version, bool keep,
+                                  const std::string& server_name, bool* send_body);
+
 }  // namespace net_internal
 
+// One io_context per loop thread, each run by that thread alone: a
+// connection (and its strand, timers, origin connections) lives on one
+// thread, and threads share no scheduler queue or reactor lock.
 struct EventLoop::Impl {
-  boost::asio::io_context ioc;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  using Work = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
+  std::vector<std::unique_ptr<boost::asio::io_context>> iocs;
+  std::vector<Work> work;
   std::vector<std::thread> threads;
+  std::atomic<size_t> next{0};
   std::mutex stop_mu;
   bool stopped = false;
   std::atomic<uint64_t> uncaught{0};
+
+  // The next context in turn (new client connections, posted work).
+  boost::asio::io_context& Pick() {
+    return *iocs[next.fetch_add(1, std::memory_order_relaxed) % iocs.size()];
+  }
+  // The calling loop thread's own context (a request's timers and origin
+  // connections stay on its thread); Pick() from other threads.
+  boost::asio::io_context& Current() {
+    boost::asio::io_context* mine = CurrentSlot();
+    return mine != nullptr ? *mine : Pick();
+  }
+  static boost::asio::io_context*& CurrentSlot() {
+    thread_local boost::asio::io_context* current = nullptr;
+    return current;
+  }
 };
 
 }  // namespace edgekit_examples

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "edgekit/base/metrics_text.h"
 #include "edgekit/jwt/key_set.h"
 
 namespace edgekit_examples {
@@ -21,6 +22,11 @@ namespace breaker = edgekit::breaker;
 namespace canary = edgekit::canary;
 namespace jwt = edgekit::jwt;
 namespace ratelimit = edgekit::ratelimit;
+using edgekit::LabelingVisitor;
+using edgekit::MetricLabel;
+using edgekit::MetricsVisitor;
+using edgekit::MetricType;
+using edgekit::VisitSample;
 using edgekit::http::EqualsIgnoreCase;
 
 namespace {
@@ -209,6 +215,8 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Create(EventLoop& loop, Gatewa
   absl::StatusOr<std::unique_ptr<CachingProxy>> proxy = CachingProxy::Create(loop, std::move(po));
   if (!proxy.ok()) return proxy.status();
   g->proxy_ = *std::move(proxy);
+  // The admin listener's /metrics: the proxy's series, then the gateway's.
+  g->proxy_->set_extra_metrics([self](MetricsVisitor& visitor) { self->VisitMetrics(visitor); });
   return g;
 }
 
@@ -366,6 +374,52 @@ Gateway::Stats Gateway::stats() const {
   s.stable = arm_stats(*stable_);
   s.canary = arm_stats(*canary_);
   return s;
+}
+
+void Gateway::VisitMetrics(MetricsVisitor& visitor) const {
+  auto counter = [&visitor](std::string_view name, std::string_view help, uint64_t value,
+                            absl::Span<const MetricLabel> labels = {}) {
+    VisitSample(visitor, name, help, MetricType::kCounter, static_cast<double>(value), labels);
+  };
+  const Stats s = stats();
+  counter("edgekit_gateway_requests_total", "Client requests", s.requests);
+  counter("edgekit_gateway_auth_missing_total", "Requests without a bearer token", s.auth_missing);
+  counter("edgekit_gateway_identity_refused_total",
+          "Requests without a subject, or with an unknown or borrowed API key", s.identity_refused);
+  for (size_t v = 0; v < s.auth_by_verdict.size(); ++v) {
+    if (s.auth_by_verdict[v] == 0) continue;  // 19 verdicts, most never seen
+    const MetricLabel label[] = {{"verdict", jwt::ToString(static_cast<jwt::Verdict>(v))}};
+    counter("edgekit_gateway_token_verdicts_total", "Token verifications by verdict",
+            s.auth_by_verdict[v], label);
+  }
+  for (const TierStats& t : s.tiers) {
+    const std::pair<std::string_view, uint64_t> outcomes[] = {{"allowed", t.allowed},
+                                                              {"limited", t.limited}};
+    for (const auto& [outcome, n] : outcomes) {
+      const MetricLabel labels[] = {{"tier", t.name}, {"outcome", outcome}};
+      counter("edgekit_gateway_rate_limit_decisions_total", "Rate-limit decisions by tier", n,
+              labels);
+    }
+  }
+  for (const auto& tier : tiers_) {
+    const MetricLabel label[] = {{"tier", tier->name}};
+    tier->limiter->VisitMetrics(visitor, label);
+  }
+  for (const auto* arm : {stable_.get(), canary_.get()}) {
+    const CohortStats c = arm == stable_.get() ? s.stable : s.canary;
+    const MetricLabel label[] = {{"cohort", arm->name}};
+    counter("edgekit_gateway_upstream_requests_total", "Requests sent upstream, by cohort",
+            c.requests, label);
+    counter("edgekit_gateway_upstream_errors_total", "Upstream transport errors and 5xx, by cohort",
+            c.errors, label);
+    counter("edgekit_gateway_upstream_refused_total",
+            "Requests refused by the cohort's open circuit breaker", c.refused, label);
+    const MetricLabel breaker[] = {{"breaker", arm->name}};
+    LabelingVisitor labeled(visitor, breaker);
+    arm->breaker->VisitMetrics(labeled);
+  }
+  router_.VisitMetrics(visitor);
+  if (ramp_) ramp_->VisitMetrics(visitor);
 }
 
 void Gateway::Samples(canary::ArmSample* stable, std::vector<double>* stable_latencies,

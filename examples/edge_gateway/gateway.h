@@ -48,6 +48,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caching_proxy.h"
+#include "edgekit/base/metrics.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/breaker/circuit_breaker.h"
 #include "edgekit/canary/judge.h"
@@ -145,6 +146,12 @@ class Gateway {
     CohortStats canary;
   };
   Stats stats() const;
+  // The gateway's own series (`edgekit_gateway_*`: requests, token verdicts,
+  // rate-limit decisions by tier, upstream cohorts) and those of its
+  // components: each tier's keyed limiter (`tier` label), each upstream's
+  // circuit breaker (`breaker` label), the canary router and ramp. The
+  // caching proxy adds them to its /metrics.
+  void VisitMetrics(edgekit::MetricsVisitor& visitor) const;
 
   // Evaluates the rollback judge on the cohort counts since the last
   // ResetCanaryStats(); on kRollBack sets the canary share to 0.

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -170,6 +171,31 @@ class Origin:
         cc = lambda v: [("Cache-Control", v)]
         if path in ("/", "/home", "/echo/home", "/evil") or path.startswith("/p/"):
             return send(200, cc("max-age=300"), b"genuine %s" % path.encode())
+        if path == "/stream-slow":  # streaming: the first bytes, a pause, the rest
+            size = 2 * MB
+            conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                         b"Content-Length: %d\r\n\r\n" % size + b"s" * 65536)
+            time.sleep(1.0)
+            conn.sendall(b"s" * (size - 65536))
+            return True
+        if path in ("/pass-500m", "/pass-500m-chunked"):  # streams through, too large to store
+            chunk = b"p" * MB
+            if path == "/pass-500m":
+                conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                             b"Content-Length: %d\r\n\r\n" % (500 * MB))
+                for _ in range(500):
+                    conn.sendall(chunk)
+            else:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nCache-Control: max-age=300\r\n"
+                             b"Transfer-Encoding: chunked\r\n\r\n")
+                framed = b"%x\r\n%s\r\n" % (MB, chunk)
+                for _ in range(500):
+                    conn.sendall(framed)
+                conn.sendall(b"0\r\n\r\n")
+            return True
+        if path in ("/1k", "/100k"):  # bench_threads.py's hit objects
+            size = 1024 if path == "/1k" else 100 * 1024
+            return send(200, cc("max-age=86400"), b"k" * size)
         if path == "/echo":
             return send(200, cc("no-store"), body)
         if path == "/big20m":
@@ -268,15 +294,12 @@ class Server:
         return 0
 
     def metrics(self, token=None):
+        """The samples of /metrics (admin listener) or /.edgekit/metrics,
+        {'name{labels}': value}, checked by parse_prometheus."""
         port = self.admin_port or self.port
-        r = request(port, "GET", "/.edgekit/metrics",
+        r = request(port, "GET", "/metrics" if self.admin_port else "/.edgekit/metrics",
                     {"X-Edgekit-Admin-Token": token or self.ADMIN})
-        out = {}
-        for line in r.body.decode().splitlines():
-            if line and not line.startswith("#"):
-                k, v = line.rsplit(" ", 1)
-                out[k] = float(v)
-        return out
+        return parse_prometheus(r.body.decode())
 
     def alive(self):
         return self.proc.poll() is None
@@ -290,6 +313,41 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         return self.proc.returncode
+
+
+SAMPLE_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"'
+                         r'(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (\S+)$')
+
+
+def parse_prometheus(text, problems=None):
+    """Parses Prometheus text format 0.0.4 into {'name{labels}': value}.
+    Records in `problems` (a list) every line that breaks the format: a sample
+    line that does not parse, a family whose HELP or TYPE is missing or
+    repeated, or whose samples are not contiguous."""
+    problems = [] if problems is None else problems
+    out = {}
+    typed, helped, seen, last = set(), set(), set(), None
+    for line in text.splitlines():
+        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+            kind, name = line.split(" ", 3)[1:3]
+            which = helped if kind == "HELP" else typed
+            if name in which:
+                problems.append("second %s for %s" % (kind, name))
+            which.add(name)
+            continue
+        m = SAMPLE_LINE.match(line)
+        if not m:
+            problems.append("bad line %r" % line)
+            continue
+        family = re.sub(r"_(bucket|sum|count)$", "", m.group(1))
+        if family not in typed and m.group(1) not in typed:
+            problems.append("sample before its TYPE: %r" % line)
+        if family != last and family in seen:
+            problems.append("family %s not contiguous" % family)
+        seen.add(family)
+        last = family
+        out[m.group(1) + (m.group(2) or "")] = float(m.group(4))
+    return out
 
 
 # -----------------------------------------------------------------------------

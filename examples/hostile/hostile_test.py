@@ -23,6 +23,7 @@ import secrets
 import socket
 import sys
 import tempfile
+import threading
 import time
 
 import hostile_lib as lib
@@ -167,9 +168,11 @@ def wire_matrix(name, server, origin, auth=b""):
 
 
 def proxy_limits(binary, origin):
-    print("body limits, origin framing, response splitting (proxy, --max-body-bytes 1 MB)")
+    print("body limits, origin framing, response splitting (proxy, --max-body-bytes and "
+          "--max-response-bytes 1 MB)")
     p = lib.Server([binary, "--listen", "127.0.0.1:0", "--origin", origin.url, "--admin-token",
-                    lib.Server.ADMIN, "--max-body-bytes", str(MB), "--max-buffered-body-bytes",
+                    lib.Server.ADMIN, "--max-body-bytes", str(MB), "--max-response-bytes",
+                    str(MB), "--max-buffered-body-bytes",
                     str(3 * 900000 + 1000)])
     try:
         r = lib.probe(p.port, req("POST /echo HTTP/1.1", ["Host: h", "Content-Length: %d" % (2 * MB)]))
@@ -191,24 +194,36 @@ def proxy_limits(binary, origin):
         check(r and r.status == 503, "chunked uploads beyond --max-buffered-body-bytes → 503")
         for s in held:
             s.close()
-        codes = [lib.request(p.port, "GET", path).status
-                 for path in ["/big20m", "/big20m-close"] * 5]
-        check(codes == [502] * 10, "10 × 20 MB origin bodies (head and body in one write, with "
-              "and without Content-Length) → 502 (%s)" % codes)
+        codes = [lib.request(p.port, "GET", "/big20m").status for _ in range(5)]
+        check(codes == [502] * 5, "5 × 20 MB origin bodies, head and body in one write, "
+              "Content-Length over --max-response-bytes → 502 (%s)" % codes)
+        # Without a Content-Length the head is on its way before the limit is
+        # reached: the client's connection is cut, the message never completes.
+        cut = [read_body_streaming(p.port, "/big20m-close") for _ in range(5)]
+        check(all(c[0] == 200 and c[1] < 2 * MB and not c[5] for c in cut),
+              "5 × 20 MB close-delimited origin bodies: cut at the limit, never whole (%s)"
+              % [c[1] for c in cut])
         t0 = time.monotonic()
         r = lib.request(p.port, "GET", "/huge-cl")
         check(r.status == 502 and time.monotonic() - t0 < 2.5,
               "origin Content-Length of 500 MB → 502 at once, not read whole")
-        for path in ("/huge-chunked", "/trailer-bomb", "/obs-fold", "/cl-te", "/two-cl",
-                     "/nul-field"):
+        for path in ("/obs-fold", "/cl-te", "/two-cl", "/nul-field"):
             r = lib.request(p.port, "GET", path)
-            check(r.status == 502, "origin %s → 502" % path)
+            check(r.status == 502, "origin %s (a bad head) → 502" % path)
+        for path in ("/huge-chunked", "/trailer-bomb"):
+            # A good head, then a body over the limits: once bytes were
+            # forwarded the client's connection is cut before the message
+            # completes; if it fails before any was sent, a 502.
+            c = read_body_streaming(p.port, path)
+            check((c[0] == 200 and not c[5] and c[1] < 2 * MB) or c[0] == 502,
+                  "origin %s (the body over the limits) → cut, never complete, or 502 (%s)"
+                  % (path, c[:2]))
         r = lib.request(p.port, "GET", "/split-response")
         r2 = lib.request(p.port, "GET", "/p/after-split")
         check(r.body == b"ok" and r2.body == b"genuine /p/after-split",
               "bytes after an origin response never become the next response")
         m = p.metrics()
-        check(m.get("edgekit_proxy_internal_errors_total") == 0 and p.alive(),
+        check(m.get('edgekit_proxy_internal_errors_total{listener="main"}') == 0 and p.alive(),
               "no exception reached the event loop (internal errors 0), still serving")
         check(m.get('edgekit_proxy_origin_errors_total{kind="too_large"}', 0) >= 3,
               "oversize origin bodies counted")
@@ -333,7 +348,7 @@ def proxy_connections(binary, origin):
         send_timeouts = 0
         for _ in range(40):  # the 2 s send timeout runs from each one's last progress
             time.sleep(0.25)
-            send_timeouts = p.metrics().get('edgekit_proxy_timeouts_total{kind="send"}', 0)
+            send_timeouts = p.metrics().get('edgekit_proxy_timeouts_total{listener="main",kind="send"}', 0)
             if send_timeouts >= 100:
                 break
         check(send_timeouts == 100, "... and the send timeout closed them (%d)" % send_timeouts)
@@ -386,6 +401,187 @@ def proxy_admin(binary, origin):
               m.get("edgekit_proxy_admin_throttled_total") == 2, "admin failures counted")
     finally:
         p.kill()
+
+
+def read_body_streaming(port, path, rss_of=None, pace=None):
+    """GETs `path` on a raw socket and reads the whole body, counting bytes
+    instead of keeping them. Returns (status, body bytes, seconds to the
+    first body byte, seconds in all, peak RSS of `rss_of` sampled while
+    reading, whether the message completed). `pace`: seconds to sleep per MB
+    read (a slow reader)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(60)
+    t0 = time.monotonic()
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n" % path.encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        d = s.recv(65536)
+        if not d:
+            return 0, 0, None, time.monotonic() - t0, 0, False
+        buf += d
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    status = int(head.split(b" ", 2)[1])
+    chunked = b"transfer-encoding: chunked" in head.lower()
+    length = None
+    for line in head.split(b"\r\n")[1:]:
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    first = time.monotonic() - t0 if rest else None
+    got, peak, next_sample, raw = len(rest), 0, 0, rest[-16:] if chunked else b""
+    complete = False
+    while not (chunked and raw.endswith(b"0\r\n\r\n")):
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        if first is None:
+            first = time.monotonic() - t0
+        got += len(d)
+        if chunked:
+            raw = (raw + d)[-16:]  # enough to see the last-chunk
+        if rss_of is not None and got >= next_sample:
+            peak = max(peak, rss_of.rss_kb())
+            next_sample = got + 8 * lib.MB
+        if pace:
+            time.sleep(pace * len(d) / lib.MB)
+    s.close()
+    if chunked:
+        complete = raw.endswith(b"0\r\n\r\n")
+    elif length is not None:
+        complete = got == length
+    # Chunked: `got` counts the framing too.
+    return status, got, first, time.monotonic() - t0, peak, complete
+
+
+def proxy_streaming(binary, origin):
+    """Issue 14 item 3: misses stream to the client while they are stored,
+    collapsed followers read the object as it fills, bodies too large to
+    store pass through with flat memory."""
+    print("streaming: misses, collapsed followers, 500 MB pass-through")
+    p = lib.Server([binary, "--listen", "127.0.0.1:0", "--origin", origin.url, "--admin-token",
+                    lib.Server.ADMIN])
+    try:
+        results = {}
+
+        def fetch(name):
+            results[name] = read_body_streaming(p.port, "/stream-slow")
+
+        leader = threading.Thread(target=fetch, args=("leader",))
+        leader.start()
+        time.sleep(0.3)
+        follower = threading.Thread(target=fetch, args=("follower",))
+        follower.start()
+        leader.join(30)
+        follower.join(30)
+        for name in ("leader", "follower"):
+            status, got, first, total, _, complete = results[name]
+            check(status == 200 and got == 2 * lib.MB and complete,
+                  "%s: 200 with all 2 MB (%d)" % (name, got))
+            check(first is not None and first < 0.9 and total >= 0.6,
+                  "%s: the first bytes arrive before the origin's last (%.2f s of %.2f s)"
+                  % (name, first if first is not None else -1, total))
+        check(origin.count("/stream-slow") == 1, "one origin request for leader and follower (%d)"
+              % origin.count("/stream-slow"))
+        status, got, first, total, _, complete = read_body_streaming(p.port, "/stream-slow")
+        check(status == 200 and got == 2 * lib.MB and complete and
+              origin.count("/stream-slow") == 1,
+              "then a hit, whole (%d bytes)" % got)
+        m = p.metrics()
+        check(m.get("edgekit_cache_stores_total") == 1, "stored once")
+
+        for path in ("/pass-500m", "/pass-500m-chunked"):
+            rss0 = p.rss_kb()
+            status, got, first, total, peak, complete = read_body_streaming(p.port, path, rss_of=p)
+            check(status == 200 and got >= 500 * lib.MB and complete,
+                  "%s: a 500 MB origin body passes through (%d bytes in %.1f s)"
+                  % (path, got, total))
+            lib.check_memory(peak - rss0 < 64 * 1024, "%s: RSS flat while it streams (%d → peak "
+                             "%d kB)" % (path, rss0, peak), binary)
+        rss0 = p.rss_kb()
+        status, got, first, total, peak, complete = read_body_streaming(
+            p.port, "/pass-500m", rss_of=p, pace=0.004)
+        check(status == 200 and got == 500 * lib.MB and complete,
+              "a slow reader gets all 500 MB too")
+        lib.check_memory(peak - rss0 < 64 * 1024, "... and the proxy does not buffer ahead of it "
+                         "(%d → peak %d kB)" % (rss0, peak), binary)
+        check(m.get("edgekit_cache_entries", 0) <= 1 and p.alive(), "nothing too large was stored")
+    finally:
+        p.kill()
+
+
+def metrics_scrape(proxy_binary, gateway_binary, origin, tmp):
+    """GET /metrics on the admin listener: the library's Prometheus writer
+    over every component (docs/observability.md), well-formed, with values
+    that match the traffic just sent."""
+    print("metrics: /metrics on the admin listener")
+    p = lib.Server([proxy_binary, "--listen", "127.0.0.1:0", "--origin", origin.url,
+                    "--admin-token", lib.Server.ADMIN, "--admin-listen", "127.0.0.1:0"])
+    try:
+        bodies = [lib.request(p.port, "GET", "/p/metered").body for _ in range(3)]
+        check(bodies == [b"genuine /p/metered"] * 3, "three requests for one object")
+        r = lib.request(p.admin_port, "GET", "/metrics", {"Authorization": "Bearer " +
+                                                          lib.Server.ADMIN})
+        check(r.status == 200 and r.headers.get("content-type") ==
+              "text/plain; version=0.0.4; charset=utf-8", "GET /metrics → 200, text format 0.0.4")
+        problems = []
+        m = lib.parse_prometheus(r.body.decode(), problems)
+        check(not problems, "the exposition is well-formed (%s)" % problems[:3])
+        expect = {
+            "edgekit_proxy_requests_total": 3,
+            'edgekit_proxy_responses_total{class="2xx"}': 3,
+            "edgekit_proxy_served_from_cache_total": 2,
+            "edgekit_proxy_origin_requests_total": 1,
+            "edgekit_cache_hits_total": 2,
+            'edgekit_cache_misses_total{reason="uri_miss"}': 1,
+            "edgekit_cache_stores_total": 1,
+            "edgekit_cache_entries": 1,
+            'edgekit_proxy_connections_accepted_total{listener="main"}': 3,
+            'edgekit_proxy_connections_active{listener="admin"}': 1,
+        }
+        for series, value in expect.items():
+            check(m.get(series) == value, "%s = %s (got %s)" % (series, value, m.get(series)))
+        check(0 < m.get("edgekit_cache_bytes", 0) < 4096, "edgekit_cache_bytes counts one small "
+              "object (%s)" % m.get("edgekit_cache_bytes"))
+        r = lib.request(p.admin_port, "GET", "/metrics")
+        check(r.status == 401, "/metrics without the admin token → 401")
+        r = lib.request(p.port, "GET", "/metrics")
+        check(r.status == 404 and origin.count("/metrics") == 1,
+              "/metrics on the main listener is the site's path (proxied)")
+    finally:
+        p.kill()
+    tokens = lib.Tokens(tmp)
+    g = lib.Server([gateway_binary, "--listen", "127.0.0.1:0", "--jwks", tokens.jwks_path,
+                    "--stable", origin.url, "--tier", "free=2/10", "--admin-token",
+                    lib.Server.ADMIN, "--admin-listen", "127.0.0.1:0"])
+    try:
+        bearer = {"Authorization": "Bearer " + tokens.token("mallory")}
+        codes = [lib.request(g.port, "GET", "/p/gw-metered", bearer).status for _ in range(3)]
+        codes.append(lib.request(g.port, "GET", "/p/gw-metered").status)
+        check(codes == [200, 200, 429, 401], "gateway: 2 allowed, 1 limited, 1 without a token "
+              "(%s)" % codes)
+        problems = []
+        r = lib.request(g.admin_port, "GET", "/metrics", {"X-Edgekit-Admin-Token":
+                                                          lib.Server.ADMIN})
+        m = lib.parse_prometheus(r.body.decode(), problems)
+        check(r.status == 200 and not problems, "gateway: /metrics well-formed (%s)"
+              % problems[:3])
+        expect = {
+            "edgekit_gateway_requests_total": 4,
+            "edgekit_gateway_auth_missing_total": 1,
+            'edgekit_gateway_token_verdicts_total{verdict="ok"}': 3,
+            'edgekit_gateway_rate_limit_decisions_total{tier="free",outcome="allowed"}': 2,
+            'edgekit_gateway_rate_limit_decisions_total{tier="free",outcome="limited"}': 1,
+            'edgekit_gateway_upstream_requests_total{cohort="stable"}': 1,
+            'edgekit_breaker_state{breaker="stable",state="closed"}': 1,
+            "edgekit_proxy_requests_total": 2,
+            "edgekit_cache_hits_total": 1,
+        }
+        for series, value in expect.items():
+            check(m.get(series) == value, "gateway: %s = %s (got %s)"
+                  % (series, value, m.get(series)))
+        check(any(k.startswith("edgekit_ratelimit_decisions_total{tier=\"free\"") for k in m),
+              "gateway: the free tier's keyed limiter reports through the writer")
+    finally:
+        g.kill()
 
 
 def gateway_suite(binary, origin, tmp):
@@ -468,18 +664,21 @@ def main():
         before = proxy.metrics()
         wire_matrix("proxy", proxy, origin)
         m = proxy.metrics()
+        BAD = 'edgekit_proxy_bad_requests_total{listener="main"}'
         check(m.get("edgekit_cache_entries", -1) == 3,
               "proxy: the cache holds /, /p/one and /p/two only (%s)"
               % m.get("edgekit_cache_entries"))
-        check(m.get("edgekit_proxy_bad_requests_total", 0) -
-              before.get("edgekit_proxy_bad_requests_total", 0) >= 50,
+        check(m.get(BAD, 0) - before.get(BAD, 0) >= 50,
               "refusals counted by reason (edgekit_proxy_malformed_requests_total)")
         proxy.kill()
         proxy_limits(os.path.abspath(args.proxy), origin)
         proxy_conformance(os.path.abspath(args.proxy), origin)
         proxy_admin(os.path.abspath(args.proxy), origin)
+        proxy_streaming(os.path.abspath(args.proxy), origin)
         proxy_connections(os.path.abspath(args.proxy), origin)
         with tempfile.TemporaryDirectory() as tmp:
+            metrics_scrape(os.path.abspath(args.proxy), os.path.abspath(args.gateway), origin,
+                           tmp)
             gateway_suite(os.path.abspath(args.gateway), origin, tmp)
     finally:
         proxy.kill()

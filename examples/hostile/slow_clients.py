@@ -105,7 +105,7 @@ def run(server, slow, addresses, legit, spacing, warmup=3.0):
     still_open = loris.open_count()
     loris.stop()
     m = server.metrics()
-    evicted = m.get('edgekit_proxy_connections_refused_total{reason="evicted"}', 0)
+    evicted = m.get('edgekit_proxy_connections_refused_total{listener="main",reason="evicted"}', 0)
     return served, legit, int(evicted), still_open
 
 
