@@ -38,6 +38,7 @@ class EdgekitConan(ConanFile):
         "fPIC": [True, False],
         "with_jwt": [True, False],
         "with_canary": [True, False],
+        "with_cache_disk": [True, False],
         "with_redis": [True, False],
     }
     default_options = {
@@ -45,6 +46,7 @@ class EdgekitConan(ConanFile):
         "fPIC": True,
         "with_jwt": True,
         "with_canary": True,
+        "with_cache_disk": True,
         "with_redis": False,
     }
     implements = ["auto_shared_fpic"]
@@ -76,7 +78,7 @@ class EdgekitConan(ConanFile):
             self.requires("openssl/[>=3 <4]")
         if self.options.with_jwt:
             self.requires("simdjson/3.11.2")
-        if self.options.with_canary:
+        if self.options.with_canary or self.options.with_cache_disk:
             self.requires("xxhash/0.8.2")
         if self.options.with_redis:
             self.requires("hiredis/1.2.0")
@@ -103,6 +105,7 @@ class EdgekitConan(ConanFile):
         # ON, not AUTO: a component the options ask for must be built.
         for option, variable in (("with_jwt", "EDGEKIT_WITH_JWT"),
                                  ("with_canary", "EDGEKIT_WITH_CANARY"),
+                                 ("with_cache_disk", "EDGEKIT_WITH_CACHE_DISK"),
                                  ("with_redis", "EDGEKIT_WITH_REDIS")):
             tc.cache_variables[variable] = "ON" if self.options.get_safe(option) else "OFF"
         tc.generate()
@@ -147,6 +150,8 @@ class EdgekitConan(ConanFile):
         component("coalesce", ["base"])
         component("ratelimit", ["base"])
         component("cache", ["http", "coalesce"])
+        if self.options.with_cache_disk:
+            component("cache_disk", ["cache", "xxhash::xxhash"])
         component("breaker", ["base"])
         component("testing", ["base"])
         if self.options.with_canary:

@@ -72,9 +72,10 @@ using RemovedList = std::vector<Removed>;
 
 // Aborts the bodies of removed filling variants and reports evictions to
 // `listener` (may be null). Call with no lock held.
-void FinishRemoved(RemovedList& removed, cache::StoreListener* listener);
+EDGEKIT_API void FinishRemoved(RemovedList& removed, cache::StoreListener* listener);
 
-class VariantIndex {
+// Exported (not API): the disk store, a component of its own, indexes with it.
+class EDGEKIT_API VariantIndex {
  public:
   // `budget` split evenly across `shards`; objects over `max_object` (or the
   // per-shard usable budget) are refused.
