@@ -341,6 +341,13 @@ coalesce::GroupOptions FlightOptions(const HttpCacheOptions& o) {
   return f;
 }
 
+// Counts a purge and tells the observer; returns what it affected.
+size_t Purged(std::atomic<uint64_t>& purges, CacheObserver* observer, const PurgeEvent& event) {
+  Inc(purges, event.affected);
+  if (observer != nullptr) observer->OnPurge(event);
+  return static_cast<size_t>(event.affected);
+}
+
 }  // namespace
 
 HttpCache::Impl::Impl(const HttpCacheOptions& o, Clock& clk,
@@ -581,11 +588,8 @@ size_t HttpCache::PurgeUrl(std::string_view uri, PurgeMode mode, absl::Time now)
       cache_internal::KeyOf(uri, options_.max_key_bytes, &storage);
   if (!key) return 0;
   const size_t n = impl_->store->Purge(MakeStoreKey(*key), mode, now);
-  Inc(impl_->c.purges, n);
-  if (options_.observer != nullptr) {
-    options_.observer->OnPurge(PurgeEvent{PurgeEvent::Target::kUrl, uri, mode, n});
-  }
-  return n;
+  return Purged(impl_->c.purges, options_.observer,
+                PurgeEvent{PurgeEvent::Target::kUrl, uri, mode, n});
 }
 
 size_t HttpCache::PurgeUrl(std::string_view uri, PurgeMode mode) {
@@ -594,11 +598,8 @@ size_t HttpCache::PurgeUrl(std::string_view uri, PurgeMode mode) {
 
 size_t HttpCache::PurgeTag(std::string_view tag, PurgeMode mode, absl::Time now) {
   const size_t n = impl_->store->PurgeTag(tag, mode, now);
-  Inc(impl_->c.purges, n);
-  if (options_.observer != nullptr) {
-    options_.observer->OnPurge(PurgeEvent{PurgeEvent::Target::kTag, tag, mode, n});
-  }
-  return n;
+  return Purged(impl_->c.purges, options_.observer,
+                PurgeEvent{PurgeEvent::Target::kTag, tag, mode, n});
 }
 
 size_t HttpCache::PurgeTag(std::string_view tag, PurgeMode mode) {
@@ -607,11 +608,8 @@ size_t HttpCache::PurgeTag(std::string_view tag, PurgeMode mode) {
 
 size_t HttpCache::PurgeAll() {
   const size_t n = impl_->store->PurgeAll();
-  Inc(impl_->c.purges, n);
-  if (options_.observer != nullptr) {
-    options_.observer->OnPurge(PurgeEvent{PurgeEvent::Target::kAll, {}, PurgeMode::kHard, n});
-  }
-  return n;
+  return Purged(impl_->c.purges, options_.observer,
+                PurgeEvent{PurgeEvent::Target::kAll, {}, PurgeMode::kHard, n});
 }
 
 size_t HttpCache::InvalidateKey(std::string_view key) {
