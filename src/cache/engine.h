@@ -11,8 +11,11 @@
 #ifndef EDGEKIT_SRC_CACHE_ENGINE_H_
 #define EDGEKIT_SRC_CACHE_ENGINE_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -61,6 +64,8 @@ struct HttpCache::Impl final : public StoreListener {
   mutable SplitMix64 own_random;
   RandomSource* random;
   std::string hit_prefix;
+  // hit_prefix zero-padded to the inline size of a Cache-Status value.
+  char hit_prefix_block[InlineString::kInline] = {};
   std::atomic<uint64_t> generation{0};
   mutable cache_internal::Counters c;
 };
@@ -97,13 +102,105 @@ struct Timing {
   int64_t staleness_ns;
   bool fresh;
 };
-Timing TimingOf(const cache::StoredResponse& r, absl::Time stale_from, absl::Time now);
+// (Inline: they are on every hit.)
+inline int64_t SatAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) {
+    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return r;
+}
+inline int64_t SatSub(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) {
+    return b < 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+  }
+  return r;
+}
+inline Timing TimingOf(const cache::StoredResponse& r, absl::Time stale_from, absl::Time now) {
+  Timing t;
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  const int64_t resident = std::max<int64_t>(0, SatSub(now_ns, r.response_time_ns()));
+  const int64_t age = SatAdd(r.corrected_initial_age_ns(), resident);
+  int64_t stale = SatSub(age, r.freshness_lifetime_ns());
+  if (stale_from != absl::InfiniteFuture()) {
+    stale = std::max(stale, SatSub(now_ns, absl::ToUnixNanos(stale_from)));
+    stale = std::max<int64_t>(stale, 0);
+  }
+  t.age = absl::Nanoseconds(age);
+  t.age_ns = age;
+  t.staleness = absl::Nanoseconds(stale);
+  t.staleness_ns = stale;
+  // RFC 9111 §4.2: fresh iff freshness_lifetime > current_age.
+  t.fresh = stale < 0;
+  return t;
+}
 // ttl for Cache-Status: -staleness in whole seconds, truncated toward zero.
-int64_t TtlSeconds(const Timing& t);
+inline int64_t TtlSeconds(const Timing& t) {
+  // Truncated toward zero, as absl::Trunc.
+  if (t.staleness_ns == std::numeric_limits<int64_t>::min()) {
+    return std::numeric_limits<int64_t>::max() / 1000000000;
+  }
+  return -t.staleness_ns / 1000000000;
+}
 int64_t TruncSeconds(absl::Duration d);
+// Writes `v` in decimal ending at `end`; returns where it starts.
+inline char* FormatDecimalBackwards(uint64_t v, char* end) {
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  return p;
+}
+// Formats into an InlineString's own buffer (no call, no memmove: these run
+// on every hit).
+struct InlineStringAccess {
+  // Decimal digits of `v`.
+  static size_t DigitCount(uint64_t v) {
+    size_t n = 1;
+    for (uint64_t p = 10; n < 20 && v >= p; p *= 10) ++n;
+    return n;
+  }
+  // `out` = the first `n` bytes of `block` (kInline bytes) followed by `v`
+  // in decimal, when that fits inline (else false, `out` untouched).
+  static bool AssignBlockAndNumber(cache::InlineString* out, const char* block, size_t n,
+                                   int64_t v) {
+    const uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+    const size_t len = n + (v < 0 ? 1 : 0) + DigitCount(mag);
+    if (len > cache::InlineString::kInline) return false;
+    // Names up to 32 bytes (the usual case) take a constant-size copy, which
+    // compiles to two moves; longer ones a call.
+    if (n <= 32) {
+      std::memcpy(out->buf_, block, 32);
+    } else {
+      std::memcpy(out->buf_, block, n);
+    }
+    if (v < 0) out->buf_[n] = '-';
+    FormatDecimalBackwards(mag, out->buf_ + len);
+    out->size_ = static_cast<uint8_t>(len);
+    out->heap_.clear();
+    return true;
+  }
+  // `out` = `v` in decimal.
+  static void AssignNumber(cache::InlineString* out, uint64_t v) {
+    const size_t len = DigitCount(v);
+    FormatDecimalBackwards(v, out->buf_ + len);
+    out->size_ = static_cast<uint8_t>(len);
+    out->heap_.clear();
+  }
+};
+static_assert(cache::InlineString::kInline >= 24, "digits fit inline");
+
 // Writes the Age value of `age` (whole seconds, RFC 9111 §5.1) into `out`.
 void FormatAgeInto(absl::Duration age, cache::InlineString* out);
-void FormatAgeInto(int64_t age_ns, cache::InlineString* out);
+inline void FormatAgeInto(int64_t age_ns, cache::InlineString* out) {
+  // RFC 9111 §1.2.2: whole seconds, at most 2^31.
+  int64_t s = age_ns / 1000000000;
+  if (s < 0) s = 0;
+  if (s > (int64_t{1} << 31)) s = int64_t{1} << 31;
+  InlineStringAccess::AssignNumber(out, static_cast<uint64_t>(s));
+}
 
 }  // namespace cache_internal
 EDGEKIT_NAMESPACE_END

@@ -4,6 +4,7 @@
 // storing.cc, serving in serving.cc.
 #include "edgekit/cache/http_cache.h"
 
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -97,74 +98,12 @@ http::CacheControl RequestDirectives(const http::HeaderView& headers) {
   return RequestDirectives(headers, ScanRequest(headers));
 }
 
-namespace {
-
-int64_t SatAdd(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) {
-    return b > 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
-  return r;
-}
-int64_t SatSub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) {
-    return b < 0 ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
-  }
-  return r;
-}
-
-}  // namespace
-
-Timing TimingOf(const cache::StoredResponse& r, absl::Time stale_from, absl::Time now) {
-  Timing t;
-  const int64_t now_ns = absl::ToUnixNanos(now);
-  const int64_t resident = std::max<int64_t>(0, SatSub(now_ns, r.response_time_ns()));
-  const int64_t age = SatAdd(r.corrected_initial_age_ns(), resident);
-  int64_t stale = SatSub(age, r.freshness_lifetime_ns());
-  if (stale_from != absl::InfiniteFuture()) {
-    stale = std::max(stale, SatSub(now_ns, absl::ToUnixNanos(stale_from)));
-    stale = std::max<int64_t>(stale, 0);
-  }
-  t.age = absl::Nanoseconds(age);
-  t.age_ns = age;
-  t.staleness = absl::Nanoseconds(stale);
-  t.staleness_ns = stale;
-  // RFC 9111 §4.2: fresh iff freshness_lifetime > current_age.
-  t.fresh = stale < 0;
-  return t;
-}
-
-int64_t TtlSeconds(const Timing& t) {
-  // Truncated toward zero, as absl::Trunc.
-  if (t.staleness_ns == std::numeric_limits<int64_t>::min()) {
-    return std::numeric_limits<int64_t>::max() / 1000000000;
-  }
-  return -t.staleness_ns / 1000000000;
-}
-
 int64_t TruncSeconds(absl::Duration d) {
   return absl::ToInt64Seconds(absl::Trunc(d, absl::Seconds(1)));
 }
 
 void FormatAgeInto(absl::Duration age, cache::InlineString* out) {
   FormatAgeInto(absl::ToInt64Nanoseconds(age), out);
-}
-
-void FormatAgeInto(int64_t age_ns, cache::InlineString* out) {
-  // RFC 9111 §1.2.2: whole seconds, at most 2^31.
-  int64_t s = age_ns / 1000000000;
-  if (s < 0) s = 0;
-  if (s > (int64_t{1} << 31)) s = int64_t{1} << 31;
-  char buf[24];
-  char* end = buf + sizeof(buf);
-  char* p = end;
-  uint64_t v = static_cast<uint64_t>(s);
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  out->assign(std::string_view(p, static_cast<size_t>(end - p)));
 }
 
 }  // namespace cache_internal
@@ -373,6 +312,9 @@ HttpCache::Impl::Impl(const HttpCacheOptions& o, Clock& clk,
   } else {
     hit_prefix.clear();
   }
+  if (hit_prefix.size() <= sizeof(hit_prefix_block)) {
+    std::memcpy(hit_prefix_block, hit_prefix.data(), hit_prefix.size());
+  }
 }
 
 HttpCache::Impl::~Impl() { store->SetListener(nullptr); }
@@ -392,17 +334,11 @@ void HttpCache::Impl::HitStatus(int64_t ttl, InlineString* out) const {
     *out = cache_internal::CacheStatusWriter(opts.cache_name).Hit(ttl);
     return;
   }
-  // Digits written backwards into a small buffer.
-  char buf[24];
-  char* end = buf + sizeof(buf);
-  char* p = end;
-  uint64_t v = ttl < 0 ? 0 - static_cast<uint64_t>(ttl) : static_cast<uint64_t>(ttl);
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  if (ttl < 0) *--p = '-';
-  out->assign(hit_prefix, std::string_view(p, static_cast<size_t>(end - p)));
+  if (cache_internal::InlineStringAccess::AssignBlockAndNumber(out, hit_prefix_block,
+                                                               hit_prefix.size(), ttl)) {
+    return;
+  }
+  out->assign(hit_prefix, absl::StrCat(ttl));
 }
 
 double HttpCache::Impl::Random() const { return 1.0 - ToUnitInterval(random->Next()); }

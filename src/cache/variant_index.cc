@@ -44,7 +44,7 @@ void VariantIndex::Queue::Unlink(IndexItem* it) {
 }
 
 VariantIndex::VariantIndex(uint64_t budget, size_t shards, uint64_t max_object)
-    : budget_(budget), shards_(std::max<size_t>(1, shards)) {
+    : budget_(budget), shards_(std::max<size_t>(1, shards)), shard_count_(shards_.size()) {
   const uint64_t shard_budget = budget / shards_.size();
   // The ghost FIFO is reserved out of the budget (1%, at least 16 slots).
   ghost_capacity_ =

@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/numeric/int128.h"
 #include "absl/time/time.h"
 #include "cache/sv_hash.h"
 #include "edgekit/base/mutex.h"
@@ -175,8 +176,13 @@ class EDGEKIT_API VariantIndex {
     uint64_t bytes ABSL_GUARDED_BY(mu) = 0;
   };
 
-  Shard& ShardFor(uint64_t hash) { return shards_[(hash >> 7) % shards_.size()]; }
-  size_t ShardIndex(uint64_t hash) const { return (hash >> 7) % shards_.size(); }
+  // From the hash's high bits (a multiply, no division): a shard's table
+  // places keys by the low bits (absl's H1 is hash >> 7), which would
+  // otherwise be alike for every key of a shard and crowd its probes.
+  size_t ShardIndex(uint64_t hash) const {
+    return static_cast<size_t>(absl::Uint128High64(absl::uint128(hash) * shard_count_));
+  }
+  Shard& ShardFor(uint64_t hash) { return shards_[ShardIndex(hash)]; }
   IndexItem* Head(Shard& s, const cache::StoreKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   IndexItem* FindVariant(Shard& s, const cache::StoreKey& key, const cache::StoredResponse& r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
@@ -197,6 +203,7 @@ class EDGEKIT_API VariantIndex {
 
   uint64_t budget_;
   std::vector<Shard> shards_;
+  uint64_t shard_count_;
   uint64_t usable_ = 0;  // per shard, after the ghost reserve
   uint64_t small_target_ = 0;
   uint64_t max_object_ = 0;

@@ -291,6 +291,34 @@ TEST_CASE("Cache-Status of a hit with a long cache name (RFC 9211 2)", "[cache]"
   CHECK(s.view().substr(0, 5) == "short");
 }
 
+// The hit's Cache-Status and Age are formatted in place in the result's
+// inline buffer; names around the 32-byte copy and the inline size, and
+// numbers of every width, come out exact.
+TEST_CASE("Cache-Status ttl and Age at the inline formatting boundaries (RFC 9211 2, RFC 9111 5.1)",
+          "[cache]") {
+  for (const size_t name_len : {size_t{1}, size_t{23}, size_t{32}, size_t{33}, size_t{40},
+                                size_t{44}, size_t{45}, size_t{60}}) {
+    for (const int64_t max_age : {int64_t{1}, int64_t{9}, int64_t{10}, int64_t{99999},
+                                  int64_t{1234567890}, int64_t{2147483648}}) {
+      CAPTURE(name_len, max_age);
+      cache::HttpCacheOptions o;
+      o.cache_name = std::string(name_len, 'n');
+      Harness h(o);
+      h.Put(kUri, 200, {{"Cache-Control", "max-age=" + std::to_string(max_age)}, {"Age", "0"}});
+      const cache::LookupResult fresh = h.Get(kUri);
+      REQUIRE(fresh.action == LA::kServeFresh);
+      CHECK(fresh.cache_status == o.cache_name + ";hit;ttl=" + std::to_string(max_age));
+      CHECK(fresh.age_value == "0");
+      if (max_age >= 10) {
+        h.clock.Advance(absl::Seconds(max_age - 1));
+        const cache::LookupResult later = h.Get(kUri);
+        CHECK(later.cache_status == o.cache_name + ";hit;ttl=1");
+        CHECK(later.age_value == std::to_string(max_age - 1));
+      }
+    }
+  }
+}
+
 TEST_CASE("Vary field names match case-insensitively, letters only (RFC 9110 5.1)", "[cache]") {
   const std::string uri = "https://example.com/names";
   Harness h;

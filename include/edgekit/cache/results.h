@@ -48,6 +48,9 @@
 #include "edgekit/http/header_map.h"
 
 EDGEKIT_NAMESPACE_BEGIN
+namespace cache_internal {
+struct InlineStringAccess;  // the cache's formatting fast path
+}  // namespace cache_internal
 namespace cache {
 
 class HttpCache;
@@ -226,6 +229,7 @@ class InlineString {
   }
 
  private:
+  friend struct cache_internal::InlineStringAccess;
   static constexpr uint8_t kHeap = 255;
   uint8_t size_ = 0;
   char buf_[kInline];
