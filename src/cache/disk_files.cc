@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
@@ -189,7 +190,7 @@ cache::BodyStatus DiskBodySource::Read(uint64_t offset, size_t max_bytes, cache:
   }
   if (writer != nullptr) {
     // Still being written by this process: bytes below `available` are ours.
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(max_bytes, kBodyBlockSize));
+    const size_t n = std::min(max_bytes, kMaxReadSpan);
     char* data = nullptr;
     cache::BodyChunk chunk = cache::BodyChunk::Uninitialized(n, &data);
     if (!ReadFully(writer->get(), data, n, body_offset_ + offset)) {
@@ -200,10 +201,18 @@ cache::BodyStatus DiskBodySource::Read(uint64_t offset, size_t max_bytes, cache:
     return cache::BodyStatus::kOk;
   }
   if (sums == nullptr || offset >= body_length) return cache::BodyStatus::kIoError;
-  const uint64_t index = offset / block;
-  if (index >= sums->size()) return cache::BodyStatus::kIoError;
-  const uint64_t start = index * block;
-  const size_t len = static_cast<size_t>(std::min<uint64_t>(block, body_length - start));
+  const uint64_t first = offset / block;
+  if (first >= sums->size()) return cache::BodyStatus::kIoError;
+  // Whole blocks from the one holding `offset` through the one holding the
+  // last byte asked for, at most kMaxReadSpan (or one block): one pread, each
+  // block checked before any byte is handed out.
+  const uint64_t start = first * block;
+  const uint64_t want_end = std::min<uint64_t>(body_length, offset + max_bytes);
+  const uint64_t span_blocks = std::max<uint64_t>(1, kMaxReadSpan / block);
+  const uint64_t last = std::min<uint64_t>(
+      {(want_end - 1) / block, first + span_blocks - 1, static_cast<uint64_t>(sums->size()) - 1});
+  const uint64_t end = std::min<uint64_t>(body_length, (last + 1) * block);
+  const size_t len = static_cast<size_t>(end - start);
   std::shared_ptr<Fd> fd = files_->OpenForRead(id_, removed_.load(std::memory_order_acquire));
   if (fd == nullptr) {
     files_->Fault(cache::StoreFault::kReadError, files_->PathOf(id_, FileKind::kObject));
@@ -212,7 +221,14 @@ cache::BodyStatus DiskBodySource::Read(uint64_t offset, size_t max_bytes, cache:
   char* data = nullptr;
   cache::BodyChunk chunk = cache::BodyChunk::Uninitialized(len, &data);
   const bool read = ReadFully(fd->get(), data, len, body_offset_ + start);
-  if (!read || Checksum(std::string_view(data, len)) != (*sums)[index]) {
+  uint64_t good = first;  // blocks first..good-1 match their checksums
+  while (read && good <= last) {
+    const size_t at = static_cast<size_t>((good - first) * block);
+    const size_t n = std::min<size_t>(block, len - at);
+    if (Checksum(std::string_view(data + at, n)) != (*sums)[good]) break;
+    ++good;
+  }
+  if (good == first) {
     // Never serve bytes that fail their checksum: drop the object.
     corrupt_.store(true, std::memory_order_release);
     const std::string path = files_->PathOf(id_, FileKind::kObject);
@@ -220,8 +236,10 @@ cache::BodyStatus DiskBodySource::Read(uint64_t offset, size_t max_bytes, cache:
     files_->Corrupt(key_, id_);
     return cache::BodyStatus::kIoError;
   }
+  // Only the blocks that checked (a bad one after them fails the next read).
+  const size_t checked = std::min<size_t>(len, static_cast<size_t>((good - first) * block));
   const size_t skip = static_cast<size_t>(offset - start);
-  *out = chunk.Slice(skip, max_bytes);
+  *out = chunk.Slice(skip, std::min(max_bytes, checked - skip));
   return cache::BodyStatus::kOk;
 }
 

@@ -6,8 +6,9 @@
 // body it made, so a body read after the store is gone still works) names the
 // files, keeps a bounded LRU of read descriptors and reports faults.
 // `DiskBodySource` reads one object's body: while it is being written, from
-// the writer's descriptor; once committed, one 64 KiB block at a time through
-// the descriptor cache, each block checked against its XXH3 checksum (a
+// the writer's descriptor; once committed, in whole 64 KiB blocks through
+// the descriptor cache, several whole blocks per pread (up to kMaxReadSpan),
+// each block checked against its XXH3 checksum before any byte is returned (a
 // mismatch drops the object and answers kIoError, never bad bytes).
 // Thread-safety: thread-safe.
 
@@ -48,6 +49,9 @@ class Fd {
 };
 
 // pread / pwrite of exactly `n` bytes (retrying short transfers and EINTR).
+// The most one body read reads and holds at once (whole checksum blocks).
+constexpr size_t kMaxReadSpan = size_t{1} << 20;
+
 bool ReadFully(int fd, char* buf, size_t n, uint64_t offset);
 bool WriteFully(int fd, const char* buf, size_t n, uint64_t offset);
 

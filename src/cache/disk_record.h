@@ -4,8 +4,11 @@
 // -----------------------------------------------------------------------------
 // Private: the disk store's file format. One file per stored variant:
 //
-//   [header 80 B][fields block][body][block checksums][later fields blocks]
+//   [header 80 B][fields block][hole][body][block checksums][later fields blocks]
 //
+// The body starts at a multiple of kBodyAlign (the hole before it is sparse:
+// never written, no disk blocks), so its writes and reads are aligned for the
+// page cache.
 // The header (little-endian) says where each part is and carries an XXH3
 // checksum of the fields block, of the checksum table and of itself; the body
 // is checksummed per 64 KiB block. A 304 appends a new fields block and
@@ -29,6 +32,7 @@ namespace cache_internal {
 
 constexpr size_t kFileHeaderSize = 80;
 constexpr uint32_t kBodyBlockSize = uint32_t{64} << 10;
+constexpr uint64_t kBodyAlign = uint64_t{16} << 10;
 constexpr uint32_t kMaxFieldsBlock = uint32_t{16} << 20;
 constexpr int64_t kNotStale = INT64_MAX;
 

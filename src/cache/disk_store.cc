@@ -39,6 +39,11 @@ namespace {
 constexpr uint64_t kFsBlock = 4096;
 uint64_t FsBytes(uint64_t file_bytes) { return (file_bytes + kFsBlock - 1) / kFsBlock * kFsBlock; }
 
+// Disk bytes of a body of `n` bytes and its checksum table.
+uint64_t BodyFsBytes(uint64_t n) {
+  return FsBytes(n + cache_internal::BlockCount(n, cache_internal::kBodyBlockSize) * 8);
+}
+
 DiskBodySource* SourceOf(const StoredResponse& r) {
   return r.body != nullptr ? static_cast<DiskBodySource*>(r.body->source()) : nullptr;
 }
@@ -126,7 +131,7 @@ class DiskWriter final : public StoreWriter {
  public:
   DiskWriter(std::shared_ptr<DiskStore::Impl> store, std::shared_ptr<Body> body,
              DiskBodySource* source, std::shared_ptr<Fd> fd, uint64_t id, uint64_t body_offset,
-             uint64_t meta_length, uint64_t meta_hash, uint64_t max_bytes,
+             uint64_t head_bytes, uint64_t meta_length, uint64_t meta_hash, uint64_t max_bytes,
              const StoredResponse* replaces)
       : store_(std::move(store)),
         body_(std::move(body)),
@@ -134,12 +139,13 @@ class DiskWriter final : public StoreWriter {
         fd_(std::move(fd)),
         id_(id),
         body_offset_(body_offset),
+        head_bytes_(head_bytes),
         meta_length_(meta_length),
         meta_hash_(meta_hash),
         max_bytes_(max_bytes),
         replaces_(replaces) {
     XXH3_64bits_reset(&block_state_);
-    charged_ = FsBytes(body_offset_);
+    charged_ = head_bytes_;
   }
   ~DiskWriter() override {
     if (!done_) Abort();
@@ -163,9 +169,7 @@ class DiskWriter final : public StoreWriter {
       return false;
     }
     HashBlocks(chunk.view());
-    const uint64_t want = FsBytes(
-        body_offset_ + written_ + chunk.size() +
-        cache_internal::BlockCount(written_ + chunk.size(), cache_internal::kBodyBlockSize) * 8);
+    const uint64_t want = head_bytes_ + BodyFsBytes(written_ + chunk.size());
     if (want > charged_) {
       RemovedList removed;
       const bool ok = store_->index.Grow(&token_, want - charged_, &removed);
@@ -261,6 +265,7 @@ class DiskWriter final : public StoreWriter {
   FillToken token_;
   const uint64_t id_;
   const uint64_t body_offset_;
+  const uint64_t head_bytes_;  // disk bytes of header and fields block
   const uint64_t meta_length_;
   const uint64_t meta_hash_;
   const uint64_t max_bytes_;
@@ -385,7 +390,14 @@ absl::Status DiskStore::Impl::Rebuild() {
                                       : absl::FromUnixNanos(f.header.stale_from_ns);
     const StoreKey key = MakeStoreKey(f.resp->key());
     RemovedList removed;
-    if (index.Restore(key, f.resp, FsBytes(f.size), f.id, stale_from, 1 << 20, &removed)) {
+    // The hole before the body takes no disk blocks: known when the fields
+    // block is still the first one; otherwise the whole size is charged.
+    uint64_t charge = FsBytes(f.size);
+    const uint64_t head = FsBytes(cache_internal::kFileHeaderSize + f.header.meta_length);
+    if (f.header.meta_offset == cache_internal::kFileHeaderSize && f.header.body_offset > head) {
+      charge -= std::min(charge, FsBytes(f.header.body_offset) - head);
+    }
+    if (index.Restore(key, f.resp, charge, f.id, stale_from, 1 << 20, &removed)) {
       memory.fetch_add(bytes, std::memory_order_relaxed);
       ++recovery.loaded;
     } else {
@@ -465,12 +477,14 @@ std::unique_ptr<StoreWriter> DiskStore::BeginInsert(InsertRequest request) {
   const uint64_t max = std::min<uint64_t>(request.max_object_bytes, im.index.max_object());
   const std::string meta = cache_internal::EncodeFields(*request.response);
   if (meta.size() > cache_internal::kMaxFieldsBlock) return nullptr;
-  const uint64_t body_offset = cache_internal::kFileHeaderSize + meta.size();
-  if (FsBytes(body_offset) > max) return nullptr;
-  if (request.expected_length &&
-      FsBytes(body_offset + *request.expected_length +
-              cache_internal::BlockCount(*request.expected_length, cache_internal::kBodyBlockSize) *
-                  8) > max) {
+  // Charged: the pages of header and fields block, then those of body and
+  // checksums (the hole between them takes no disk blocks).
+  const uint64_t head_bytes = FsBytes(cache_internal::kFileHeaderSize + meta.size());
+  const uint64_t body_offset =
+      (cache_internal::kFileHeaderSize + meta.size() + cache_internal::kBodyAlign - 1) /
+      cache_internal::kBodyAlign * cache_internal::kBodyAlign;
+  if (head_bytes > max) return nullptr;
+  if (request.expected_length && head_bytes + BodyFsBytes(*request.expected_length) > max) {
     return nullptr;
   }
   if (im.inserts.fetch_add(1, std::memory_order_relaxed) >= im.options.max_inserts) {
@@ -508,8 +522,8 @@ std::unique_ptr<StoreWriter> DiskStore::BeginInsert(InsertRequest request) {
   request.response->body = body;
   const uint64_t bytes = request.response->allocated_bytes();
   auto writer = std::make_unique<DiskWriter>(
-      impl_, body, raw_source, std::move(file), id, body_offset, meta.size(),
-      cache_internal::Checksum(meta), max - std::min(max, FsBytes(body_offset)), request.replaces);
+      impl_, body, raw_source, std::move(file), id, body_offset, head_bytes, meta.size(),
+      cache_internal::Checksum(meta), max - head_bytes, request.replaces);
   RemovedList removed;
   const bool ok = im.index.Publish(request.key, std::move(request.response), writer->charged(), id,
                                    request.max_variants, !request.visible_while_filling,
