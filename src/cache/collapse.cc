@@ -38,17 +38,17 @@ FlightGroup::Callback Deliver(std::shared_ptr<FollowerState> state) {
 }  // namespace
 
 JoinKind JoinFlight(FlightGroup& group, std::string_view key,
-                    std::unique_ptr<cache::CollapseTicket::Flight>* out) {
+                    cache::CollapseTicket::FlightPtr* out) {
   auto state = std::make_shared<FollowerState>();
   auto join = group.Join(std::string(key), Deliver(state));
   switch (join.role) {
     case coalesce::Role::kLeader:
-      *out = std::make_unique<cache::CollapseTicket::Flight>();
+      *out = cache::CollapseTicket::FlightPtr(new cache::CollapseTicket::Flight());
       (*out)->group = &group;
       (*out)->completion = std::move(join.completion);
       return JoinKind::kLeader;
     case coalesce::Role::kFollower:
-      *out = std::make_unique<cache::CollapseTicket::Flight>();
+      *out = cache::CollapseTicket::FlightPtr(new cache::CollapseTicket::Flight());
       (*out)->group = &group;
       (*out)->follower = std::move(state);
       (*out)->waiter = std::move(join.waiter);
@@ -62,10 +62,10 @@ JoinKind JoinFlight(FlightGroup& group, std::string_view key,
 }
 
 bool TryLeadFlight(FlightGroup& group, std::string_view key,
-                   std::unique_ptr<cache::CollapseTicket::Flight>* out) {
+                   cache::CollapseTicket::FlightPtr* out) {
   FlightGroup::Completion lead = group.TryLead(std::string(key));
   if (!lead.valid()) return false;  // someone else refreshes: do not wait
-  *out = std::make_unique<cache::CollapseTicket::Flight>();
+  *out = cache::CollapseTicket::FlightPtr(new cache::CollapseTicket::Flight());
   (*out)->group = &group;
   (*out)->completion = std::move(lead);
   return true;
@@ -84,7 +84,7 @@ void FinishFlight(cache::CollapseTicket::Flight& flight, cache::WaitOutcome outc
 
 namespace cache {
 
-CollapseTicket::CollapseTicket() = default;
+void CollapseTicket::FlightDeleter::operator()(Flight* f) const { delete f; }
 
 CollapseTicket::CollapseTicket(CollapseTicket&& o) noexcept
     : role_(std::exchange(o.role_, Role::kNone)),
@@ -108,10 +108,8 @@ CollapseTicket& CollapseTicket::operator=(CollapseTicket&& o) noexcept {
   return *this;
 }
 
-CollapseTicket::~CollapseTicket() { Reset(); }
-
 void CollapseTicket::Reset() {
-  std::unique_ptr<Flight> f = std::move(flight_);
+  FlightPtr f = std::move(flight_);
   const Role role = std::exchange(role_, Role::kNone);
   if (f == nullptr) return;
   if (role == Role::kLeader || role == Role::kRevalidator) {

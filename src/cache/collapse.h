@@ -66,11 +66,11 @@ namespace cache_internal {
 // Joins the flight of `key` or starts one. kLeader / kFollower fill `out`;
 // kWaiterLimit and kUncollapsed (in-flight table full) leave it empty.
 JoinKind JoinFlight(FlightGroup& group, std::string_view key,
-                    std::unique_ptr<cache::CollapseTicket::Flight>* out);
+                    cache::CollapseTicket::FlightPtr* out);
 // Starts the flight of `key` only if none is in progress (one background
 // revalidation per key). False otherwise.
 bool TryLeadFlight(FlightGroup& group, std::string_view key,
-                   std::unique_ptr<cache::CollapseTicket::Flight>* out);
+                   cache::CollapseTicket::FlightPtr* out);
 // Finishes a leader's flight: followers see `outcome` (plus its origin
 // failure marks). No-op for other flights.
 void FinishFlight(cache::CollapseTicket::Flight& flight, cache::WaitOutcome outcome);

@@ -174,7 +174,7 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
   bool have_revalidation_ticket = false;
   bool follower = false;
   bool waiter_limit = false;
-  std::unique_ptr<CollapseTicket::Flight> flight;
+  CollapseTicket::FlightPtr flight;
   if (kind == Kind::kStaleSwr || kind == Kind::kEarly) {
     if (cache_internal::TryLeadFlight(*im.flights, *key, &flight)) {
       have_revalidation_ticket = true;
@@ -437,7 +437,7 @@ void HttpCache::PlanRangeFor(const CacheRequest& request, LookupResult* r) const
 void HttpCache::CompleteTicket(CollapseTicket* ticket, WaitOutcome outcome, bool origin_failed,
                                int origin_status) {
   if (ticket == nullptr || !ticket->is_leader()) return;
-  std::unique_ptr<CollapseTicket::Flight> f = std::move(ticket->flight_);
+  CollapseTicket::FlightPtr f = std::move(ticket->flight_);
   ticket->role_ = CollapseTicket::Role::kNone;
   if (f == nullptr) return;
   if (origin_failed) {

@@ -252,12 +252,15 @@ class EDGEKIT_API CollapseTicket {
  public:
   enum class Role { kNone, kLeader, kRevalidator, kFollower };
 
-  CollapseTicket();
+  CollapseTicket() = default;
   CollapseTicket(CollapseTicket&&) noexcept;
   CollapseTicket& operator=(CollapseTicket&&) noexcept;
   CollapseTicket(const CollapseTicket&) = delete;
   CollapseTicket& operator=(const CollapseTicket&) = delete;
-  ~CollapseTicket();
+  // (Inline: most tickets, those of hits, hold no flight.)
+  ~CollapseTicket() {
+    if (flight_ != nullptr) Reset();
+  }
 
   [[nodiscard]] Role role() const { return role_; }
   [[nodiscard]] bool is_leader() const {
@@ -282,6 +285,10 @@ class EDGEKIT_API CollapseTicket {
   void Reset();
 
   struct Flight;  // the coalesce handles (internal)
+  struct EDGEKIT_API FlightDeleter {
+    void operator()(Flight* f) const;
+  };
+  using FlightPtr = std::unique_ptr<Flight, FlightDeleter>;
 
  private:
   friend class HttpCache;
@@ -292,7 +299,7 @@ class EDGEKIT_API CollapseTicket {
   std::shared_ptr<const StoredResponse> validating_;  // kRevalidate target
   uint64_t generation_ = 0;                           // store generation when the wait began
   bool counted_timeout_ = false;
-  std::unique_ptr<Flight> flight_;
+  FlightPtr flight_;
 };
 
 // The decision of Lookup() / Resume() / OnOriginError().
