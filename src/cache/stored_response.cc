@@ -67,7 +67,7 @@ StoredResponseBuilder::Ref StoredResponseBuilder::Save(std::string_view s) {
   Ref r;
   r.offset = static_cast<uint32_t>(bytes_.size());
   r.size = static_cast<uint32_t>(s.size());
-  bytes_.append(s.data(), s.size());
+  bytes_.insert(bytes_.end(), s.begin(), s.end());
   return r;
 }
 
@@ -149,7 +149,7 @@ std::shared_ptr<StoredResponse> StoredResponseBuilder::Build() const {
 
   auto* views = reinterpret_cast<std::string_view*>(block + views_off);
   size_t v = 0;
-  auto fill = [&](const std::vector<Ref>& refs, StoredResponse::ViewArray* array) {
+  auto fill = [&](absl::Span<const Ref> refs, StoredResponse::ViewArray* array) {
     array->data = views + v;
     array->count = refs.size();
     for (const Ref& ref : refs) new (&views[v++]) std::string_view(view(ref));

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "cache/cache_status_writer.h"
 #include "cache/conditionals.h"
 #include "cache/engine.h"
@@ -178,7 +180,7 @@ void Derive(const HttpCacheOptions& o, const http::HeaderView& h, const http::Ca
 }
 
 // Sets every field line of `fields` in `b`, flagged for serving.
-void SetFields(const HttpCacheOptions& o, const std::vector<http::HeaderField>& fields,
+void SetFields(const HttpCacheOptions& o, absl::Span<const http::HeaderField> fields,
                const http::CacheControl& eff, StoredResponseBuilder* b) {
   b->ClearFields();
   size_t bytes = 0;
@@ -415,7 +417,7 @@ StoreResult HttpCache::BeginStoreImpl(const CacheRequest& request, int status,
     return not_stored(NotStoredReason::kNotCacheable);
   }
   // Vary (§4.1).
-  std::vector<std::string> vary;
+  absl::InlinedVector<std::string, 4> vary;
   bool vary_star = false;
   bool too_many = false;
   headers.ForEachListMember("Vary", [&](std::string_view m) {
@@ -442,8 +444,7 @@ StoreResult HttpCache::BeginStoreImpl(const CacheRequest& request, int status,
   // The stored copy: no hop-by-hop or Connection-listed fields; Set-Cookie
   // (kStrip) and private="f" fields go to this exchange's client only.
   const std::vector<std::string> connection_listed = ConnectionListed(headers);
-  std::vector<http::HeaderField> kept;
-  kept.reserve(headers.size());
+  absl::InlinedVector<http::HeaderField, 32> kept;
   headers.ForEachField([&](const http::HeaderField& f) {
     if (cache_internal::IsHopByHop(f.name) ||
         cache_internal::ContainsIgnoreCase(connection_listed, f.name)) {
@@ -463,7 +464,7 @@ StoreResult HttpCache::BeginStoreImpl(const CacheRequest& request, int status,
   b.set_key(*key);
   SetFields(options_, kept, eff, &b);
   bool explicit_fresh = false;
-  Derive(options_, http::HeaderView(kept), eff, &b, &explicit_fresh);
+  Derive(options_, http::HeaderView(absl::MakeConstSpan(kept)), eff, &b, &explicit_fresh);
   if (b.meta.freshness_lifetime <= b.meta.corrected_initial_age && b.etag().empty() &&
       b.last_modified().empty() && b.meta.stale_while_revalidate == absl::ZeroDuration() &&
       b.meta.stale_if_error == absl::ZeroDuration()) {

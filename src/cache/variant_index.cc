@@ -305,7 +305,7 @@ bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replace
   // revalidated).
   auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
   if (head != s.index.end()) {
-    std::vector<IndexItem*> gone;
+    absl::InlinedVector<IndexItem*, 4> gone;
     for (IndexItem* p = *head; p != nullptr; p = p->older) {
       if (p == it || p->fill != nullptr) continue;
       if (p->resp.get() == replaces || SameVariant(*p->resp, *it->resp)) gone.push_back(p);

@@ -26,6 +26,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/numeric/int128.h"
 #include "absl/time/time.h"
 #include "cache/sv_hash.h"
@@ -69,7 +70,9 @@ struct Removed {
   bool evicted = false;  // by the budget or the variant limit (not a purge)
   cache::EvictionReason reason = cache::EvictionReason::kBudget;
 };
-using RemovedList = std::vector<Removed>;
+// (Inline for the usual one or two: a replacing store removes the variant it
+// replaces.)
+using RemovedList = absl::InlinedVector<Removed, 2>;
 
 // Aborts the bodies of removed filling variants and reports evictions to
 // `listener` (may be null). Call with no lock held.

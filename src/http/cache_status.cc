@@ -91,7 +91,7 @@ std::string_view ToString(CacheStatusEntry::Fwd fwd) {
 
 std::string FormatCacheStatus(const CacheStatusEntry& entry) {
   std::string out;
-  out.reserve(32 + entry.cache_name.size() + entry.key.size() + entry.detail.size());
+  out.reserve(64 + entry.cache_name.size() + entry.key.size() + entry.detail.size());
   AppendMember(&out, entry);
   return out;
 }

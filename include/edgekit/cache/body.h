@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
@@ -230,8 +231,9 @@ class EDGEKIT_API Body {
   mutable CondVar cv_;
   // Resident chunks and their start offsets; appended under `mu_` while
   // filling, immutable once complete (then read without the lock).
-  std::vector<BodyChunk> chunks_;
-  std::vector<uint64_t> starts_;
+  // (One inline: most bodies are one chunk.)
+  absl::InlinedVector<BodyChunk, 1> chunks_;
+  absl::InlinedVector<uint64_t, 1> starts_;
   // The growing tail block of AppendCopy: writable past `tail_used_`.
   char* tail_ = nullptr;
   size_t tail_capacity_ = 0;

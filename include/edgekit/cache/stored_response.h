@@ -30,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "edgekit/base/config.h"
@@ -209,14 +210,18 @@ class EDGEKIT_API StoredResponseBuilder {
     bool has_raw = false;
   };
   Ref Save(std::string_view s);
-  std::string_view View(Ref r) const { return std::string_view(bytes_).substr(r.offset, r.size); }
+  std::string_view View(Ref r) const {
+    return std::string_view(bytes_.data(), bytes_.size()).substr(r.offset, r.size);
+  }
 
-  std::string bytes_;
+  // Sized for a typical response (a few dozen fields, about 1 KiB of names
+  // and values): building one allocates nothing but the result.
+  absl::InlinedVector<char, 1024> bytes_;
   Ref key_, etag_, last_modified_;
-  std::vector<Ref> field_names_, field_values_;
-  std::vector<uint8_t> flags_;
-  std::vector<Ref> tags_, no_cache_fields_;
-  std::vector<VaryRef> vary_;
+  absl::InlinedVector<Ref, 24> field_names_, field_values_;
+  absl::InlinedVector<uint8_t, 24> flags_;
+  absl::InlinedVector<Ref, 4> tags_, no_cache_fields_;
+  absl::InlinedVector<VaryRef, 4> vary_;
 };
 
 }  // namespace cache
