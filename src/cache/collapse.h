@@ -69,8 +69,7 @@ JoinKind JoinFlight(FlightGroup& group, std::string_view key,
                     cache::CollapseTicket::FlightPtr* out);
 // Starts the flight of `key` only if none is in progress (one background
 // revalidation per key). False otherwise.
-bool TryLeadFlight(FlightGroup& group, std::string_view key,
-                   cache::CollapseTicket::FlightPtr* out);
+bool TryLeadFlight(FlightGroup& group, std::string_view key, cache::CollapseTicket::FlightPtr* out);
 // Finishes a leader's flight: followers see `outcome` (plus its origin
 // failure marks). No-op for other flights.
 void FinishFlight(cache::CollapseTicket::Flight& flight, cache::WaitOutcome outcome);
