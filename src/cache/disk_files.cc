@@ -207,7 +207,9 @@ cache::BodyStatus DiskBodySource::Read(uint64_t offset, size_t max_bytes, cache:
   // last byte asked for, at most kMaxReadSpan (or one block): one pread, each
   // block checked before any byte is handed out.
   const uint64_t start = first * block;
-  const uint64_t want_end = std::min<uint64_t>(body_length, offset + max_bytes);
+  // (At least one byte, never past the body: no wrap for any max_bytes.)
+  const uint64_t want_end =
+      offset + std::max<uint64_t>(1, std::min<uint64_t>(max_bytes, body_length - offset));
   const uint64_t span_blocks = std::max<uint64_t>(1, kMaxReadSpan / block);
   const uint64_t last = std::min<uint64_t>(
       {(want_end - 1) / block, first + span_blocks - 1, static_cast<uint64_t>(sums->size()) - 1});

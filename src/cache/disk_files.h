@@ -48,10 +48,10 @@ class Fd {
   int fd_;
 };
 
-// pread / pwrite of exactly `n` bytes (retrying short transfers and EINTR).
 // The most one body read reads and holds at once (whole checksum blocks).
 constexpr size_t kMaxReadSpan = size_t{1} << 20;
 
+// pread / pwrite of exactly `n` bytes (retrying short transfers and EINTR).
 bool ReadFully(int fd, char* buf, size_t n, uint64_t offset);
 bool WriteFully(int fd, const char* buf, size_t n, uint64_t offset);
 
