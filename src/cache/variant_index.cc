@@ -85,7 +85,7 @@ cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
                                      const cache::VariantMatcher& matcher) {
   cache::FindResult out;
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   IndexItem* it = Head(s, key);
   for (; it != nullptr; it = it->older) {
     if (it->hidden) continue;
@@ -102,7 +102,7 @@ cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
 std::vector<cache::StoredVariant> VariantIndex::Variants(const cache::StoreKey& key) {
   std::vector<cache::StoredVariant> out;
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     if (!it->hidden) out.push_back(cache::StoredVariant{it->resp, it->stale_from});
   }
@@ -263,7 +263,7 @@ bool VariantIndex::Publish(const cache::StoreKey& key,
   it->store_id = store_id;
   it->fill = token;
   it->hidden = hidden;
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   if (!MakeRoom(s, charge, removed)) {
     delete it;
     return false;
@@ -280,7 +280,7 @@ bool VariantIndex::Publish(const cache::StoreKey& key,
 
 bool VariantIndex::Grow(FillToken* token, uint64_t delta, RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   IndexItem* it = token->item;
   if (it == nullptr) return false;
   if (it->charge + delta > max_object_ || !MakeRoom(s, delta, removed)) {
@@ -295,7 +295,7 @@ bool VariantIndex::Grow(FillToken* token, uint64_t delta, RemovedList* removed) 
 bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replaces,
                           RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   IndexItem* it = token->item;
   if (it == nullptr) return false;
   it->fill = nullptr;
@@ -323,7 +323,7 @@ bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replace
 
 void VariantIndex::Abort(FillToken* token, RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   if (token->item != nullptr) {
     RemoveItem(s, token->item, false, cache::EvictionReason::kBudget, removed);
   }
@@ -333,7 +333,7 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
                           std::shared_ptr<const cache::StoredResponse> updated,
                           int64_t charge_delta, RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   IndexItem* it = FindVariant(s, key, old);
   if (it == nullptr) return false;
   RemoveTags(s, it);
@@ -358,7 +358,7 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
 bool VariantIndex::MarkStale(const cache::StoreKey& key, const cache::StoredResponse& variant,
                              absl::Time at) {
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   IndexItem* it = FindVariant(s, key, variant);
   if (it == nullptr) return false;
   it->stale_from = at;
@@ -368,7 +368,7 @@ bool VariantIndex::MarkStale(const cache::StoreKey& key, const cache::StoredResp
 size_t VariantIndex::Remove(const cache::StoreKey& key, const cache::StoredResponse* variant,
                             RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   std::vector<IndexItem*> items;
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     if (variant == nullptr || it->resp.get() == variant) items.push_back(it);
@@ -380,7 +380,7 @@ size_t VariantIndex::Remove(const cache::StoreKey& key, const cache::StoredRespo
 size_t VariantIndex::RemoveById(const cache::StoreKey& key, uint64_t store_id,
                                 RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     if (it->store_id == store_id && it->fill == nullptr) {
       RemoveItem(s, it, false, cache::EvictionReason::kBudget, removed);
@@ -394,7 +394,7 @@ size_t VariantIndex::Purge(const cache::StoreKey& key, cache::PurgeMode mode, ab
                            RemovedList* removed, Marked* marked) {
   if (mode == cache::PurgeMode::kHard) return Remove(key, nullptr, removed);
   Shard& s = ShardFor(key.hash);
-  MutexLock lock(&s.mu);
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
   size_t n = 0;
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     it->stale_from = std::min(it->stale_from, now);
@@ -408,7 +408,7 @@ size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl:
                               RemovedList* removed, Marked* marked) {
   size_t n = 0;
   for (Shard& s : shards_) {
-    MutexLock lock(&s.mu);
+    base_internal::ShardMutexLock lock(&s.mu, &lot_);
     auto t = s.tags.find(tag);
     if (t == s.tags.end()) continue;
     std::vector<IndexItem*> items(t->second.begin(), t->second.end());
@@ -428,7 +428,7 @@ size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl:
 size_t VariantIndex::PurgeAll(RemovedList* removed) {
   size_t n = 0;
   for (Shard& s : shards_) {
-    MutexLock lock(&s.mu);
+    base_internal::ShardMutexLock lock(&s.mu, &lot_);
     std::vector<IndexItem*> items;
     for (IndexItem* head : s.index) {
       for (IndexItem* it = head; it != nullptr; it = it->older) items.push_back(it);
@@ -442,7 +442,7 @@ size_t VariantIndex::PurgeAll(RemovedList* removed) {
 std::vector<std::shared_ptr<const cache::StoredResponse>> VariantIndex::Snapshot() {
   std::vector<std::shared_ptr<const cache::StoredResponse>> out;
   for (Shard& s : shards_) {
-    MutexLock lock(&s.mu);
+    base_internal::ShardMutexLock lock(&s.mu, &lot_);
     for (IndexItem* head : s.index) {
       for (IndexItem* it = head; it != nullptr; it = it->older) {
         if (it->fill == nullptr) out.push_back(it->resp);
@@ -463,7 +463,7 @@ bool VariantIndex::Restore(const cache::StoreKey& key,
   }
   {
     Shard& s = shards_[token.shard];
-    MutexLock lock(&s.mu);
+    base_internal::ShardMutexLock lock(&s.mu, &lot_);
     if (token.item != nullptr) token.item->stale_from = stale_from;
   }
   return Commit(&token, nullptr, removed);

@@ -12,7 +12,7 @@
 // `Removed` list for the caller to finish after the index's locks are
 // released (abort filling bodies, tell the listener, delete files).
 //
-// Thread-safety: thread-safe; one mutex per shard.
+// Thread-safety: thread-safe; one lock per shard.
 
 #ifndef EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
 #define EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
@@ -30,6 +30,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/time/time.h"
 #include "cache/sv_hash.h"
+#include "edgekit/base/internal/shard_mutex.h"
 #include "edgekit/base/mutex.h"
 #include "edgekit/cache/store.h"
 
@@ -168,7 +169,9 @@ class EDGEKIT_API VariantIndex {
     bool operator()(const HashedKey& a, const IndexItem* b) const { return (*this)(b, a); }
   };
   struct Shard {
-    Mutex mu;
+    // A spin-then-park lock: a lookup holds it for tens of nanoseconds, and
+    // a pthread mutex put a contended hot key to sleep in the kernel.
+    base_internal::ShardMutex mu;
     // The newest variant of each key; older ones hang off `IndexItem::older`.
     absl::flat_hash_set<IndexItem*, ItemHash, ItemEq> index ABSL_GUARDED_BY(mu);
     Queue small ABSL_GUARDED_BY(mu);
@@ -205,6 +208,7 @@ class EDGEKIT_API VariantIndex {
   static uint64_t GhostHash(const cache::StoredResponse& r);
 
   uint64_t budget_;
+  mutable base_internal::ParkingLot lot_;  // where contended shard lockers sleep
   std::vector<Shard> shards_;
   uint64_t shard_count_;
   uint64_t usable_ = 0;  // per shard, after the ghost reserve
