@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "edgekit/cache/stored_response.h"
 #include "edgekit/http/header_map.h"
 #include "edgekit/http/http_date.h"
@@ -47,25 +48,8 @@ std::optional<RangeSpec> ParseSpec(std::string_view s) {
   return spec;
 }
 
-void AppendNumber(std::string* out, uint64_t v) {
-  char buf[24];
-  char* end = buf + sizeof(buf);
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  out->append(p, static_cast<size_t>(end - p));
-}
-
 std::string ContentRange(const ByteRange& r, uint64_t length) {
-  std::string out = "bytes ";
-  AppendNumber(&out, r.first);
-  out.push_back('-');
-  AppendNumber(&out, r.last);
-  out.push_back('/');
-  AppendNumber(&out, length);
-  return out;
+  return absl::StrCat("bytes ", r.first, "-", r.last, "/", length);
 }
 
 bool IfRangeMatches(std::string_view if_range, const StoredResponse& r) {
@@ -152,8 +136,7 @@ std::optional<RangePlan> PlanRange(std::string_view range_value,
   plan.ranges = ResolveRanges(*set, *length);
   if (plan.ranges.empty()) {
     plan.status = 416;
-    plan.content_range = "bytes */";
-    AppendNumber(&plan.content_range, *length);
+    plan.content_range = absl::StrCat("bytes */", *length);
     plan.content_length_text = "0";
     return plan;
   }
@@ -161,7 +144,7 @@ std::optional<RangePlan> PlanRange(std::string_view range_value,
   if (plan.ranges.size() == 1) {
     plan.content_range = ContentRange(plan.ranges[0], *length);
     plan.content_length = plan.ranges[0].size();
-    AppendNumber(&plan.content_length_text, plan.content_length);
+    plan.content_length_text = absl::StrCat(plan.content_length);
     return plan;
   }
   // RFC 9110 §14.6: multipart/byteranges with a boundary absent from the
@@ -192,7 +175,7 @@ std::optional<RangePlan> PlanRange(std::string_view range_value,
   total += closing.size();
   plan.framing.push_back(BodyChunk::Copy(closing));
   plan.content_length = total;
-  AppendNumber(&plan.content_length_text, total);
+  plan.content_length_text = absl::StrCat(total);
   return plan;
 }
 

@@ -31,13 +31,7 @@ class MetricEmitter {
 
  private:
   void Emit(std::string_view name, std::string_view help, MetricType type, uint64_t value) const {
-    Metric m;
-    m.name = name;
-    m.help = help;
-    m.type = type;
-    m.labels = labels_;
-    m.value = static_cast<double>(value);
-    visitor_.Visit(m);
+    VisitSample(visitor_, name, help, type, static_cast<double>(value), labels_);
   }
 
   MetricsVisitor& visitor_;
