@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -23,22 +24,36 @@ namespace {
 
 namespace redis = edgekit::redis;
 
-int FreeLoopbackPort() {
+// Whether nothing is bound to 127.0.0.1:`port` right now.
+bool PortIsFree(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  // Cluster nodes also listen on port + 10000: keep it below 65536.
-  return port > 55000 ? 0 : port;
+  return free;
+}
+
+// A port for a server, below Linux's ephemeral range (32768-60999 by
+// default). A port the kernel hands out for bind(0) is also one it hands to
+// outgoing connections: between the probe and redis-server's own bind, any
+// test running beside this one (ctest -j) could connect from it, and the
+// server would exit with "Address already in use" (seen in CI). Ports in
+// [10000, 20000) are never picked that way; their cluster bus ports
+// (port + 10000) fall in [20000, 30000), so a server's port never collides
+// with another node's bus. Two tests drawing the same port is left to the
+// caller's retry.
+int PickServerPort() {
+  static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(getpid()));
+  std::uniform_int_distribution<int> draw(10000, 19999);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int port = draw(random);
+    if (PortIsFree(port) && PortIsFree(port + 10000)) return port;
+  }
+  return 0;
 }
 
 // Whether something on `port` answers PING (any reply: NOAUTH counts).
@@ -60,6 +75,19 @@ bool Answers(int port) {
   return ok;
 }
 
+// The last non-empty line of the file at `path` (from its last 4 KiB).
+std::string LastLine(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return "(no log)";
+  if (std::fseek(f, -4096, SEEK_END) != 0) std::rewind(f);
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), f));
+  std::fclose(f);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  const size_t start = text.rfind('\n');
+  return start == std::string::npos ? text : text.substr(start + 1);
+}
+
 }  // namespace
 
 bool WaitUntil(const std::function<bool()>& done, double seconds) {
@@ -79,8 +107,8 @@ RedisServer::RedisServer(std::vector<std::string> extra_args) : extra_args_(std:
     return;
   }
   dir_ = tmpl;
-  for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
-    port_ = FreeLoopbackPort();
+  for (int attempt = 0; attempt < 10 && pid_ <= 0; ++attempt) {
+    port_ = PickServerPort();
     Start();
   }
 }
@@ -118,6 +146,8 @@ bool RedisServer::Start() {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The server's own log (it says why it exited, e.g. a port in use).
+  const std::string log = dir_ + "/server.log";
   pid_t pid = fork();
   if (pid < 0) {
     error_ = "fork failed";
@@ -125,8 +155,8 @@ bool RedisServer::Start() {
   }
   if (pid == 0) {
     // Quiet, and holding none of the parent's pipes open after it exits.
-    if (freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
-    if (freopen("/dev/null", "w", stderr) == nullptr) _exit(126);
+    if (freopen(log.c_str(), "w", stdout) == nullptr) _exit(126);
+    if (freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
     execvp("redis-server", argv.data());
     _exit(127);
   }
@@ -144,7 +174,8 @@ bool RedisServer::Start() {
       },
       10);
   if (pid_ < 0) {
-    error_ = "redis-server exited at start (is the redis-server package installed?)";
+    error_ = "redis-server on port " + std::to_string(port_) +
+             " exited at start (is the redis-server package installed?): " + LastLine(log);
     return false;
   }
   if (!up) {
