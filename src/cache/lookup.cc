@@ -142,7 +142,12 @@ LookupResult HttpCache::Lookup(const CacheRequest& request, absl::Time now) {
       kind = Kind::kFresh;
       if (options_.early_expiration && is_get) {
         const absl::Duration delta = sr.response_time - sr.request_time;
-        if (delta > absl::ZeroDuration()) {
+        // -ln(rnd) <= 53 ln 2 < 37 for rnd in [2^-53, 1]: while more than
+        // 37 * beta * delta of freshness remains no draw can trigger a
+        // refresh, so none is made (a draw writes the random source's
+        // state, one cache line shared by every thread).
+        if (delta > absl::ZeroDuration() &&
+            -timing.staleness <= delta * (37.0 * options_.early_expiration_beta)) {
           const double rnd = im.Random();
           const absl::Duration gap = delta * (-options_.early_expiration_beta * std::log(rnd));
           if (gap >= -timing.staleness) kind = Kind::kEarly;

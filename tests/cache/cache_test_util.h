@@ -68,10 +68,15 @@ class FixedRandom final : public edgekit::RandomSource {
     const double x = 1.0 - u;  // ToUnitInterval(draw) == x
     draw_ = static_cast<uint64_t>(x * 9007199254740992.0) << 11;
   }
-  uint64_t Next() override { return draw_; }
+  uint64_t Next() override {
+    draws_.fetch_add(1, std::memory_order_relaxed);
+    return draw_;
+  }
+  uint64_t draws() const { return draws_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<uint64_t> draw_{0};
+  std::atomic<uint64_t> draws_{0};
 };
 
 // A fresh directory, removed with its contents: under $EDGEKIT_TEST_DIR, else

@@ -178,6 +178,29 @@ TEST_CASE("XFetch refreshes early with an injected random source", "[cache]") {
   CHECK(h.Get(kUri).action == LA::kServeFresh);
 }
 
+TEST_CASE("XFetch draws only when an early refresh is possible", "[cache]") {
+  // The smallest draw is 2^-53 and -ln(2^-53) = 36.74: with delta 2 s and
+  // beta 1, no refresh can start while more than 73.5 s remain, so no draw
+  // is made (the random source is shared by every thread).
+  cache_test::FixedRandom rnd(0x1p-53);
+  cache::HttpCacheOptions o;
+  o.early_expiration = true;
+  o.early_expiration_beta = 1.0;
+  o.random = &rnd;
+  Harness h(o);
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=100"}}, "v", {}, nullptr, "GET", absl::Seconds(2));
+  // 98 s left: beyond 37 * delta.
+  CHECK(h.Get(kUri).action == LA::kServeFresh);
+  CHECK(rnd.draws() == 0);
+  h.clock.Advance(absl::Seconds(24));            // 74 s left = 37 * delta: a draw
+  CHECK(h.Get(kUri).action == LA::kServeFresh);  // 73.5 s < 74 s
+  CHECK(rnd.draws() == 1);
+  h.clock.Advance(absl::Seconds(1));  // 73 s left: the smallest draw refreshes
+  auto r = h.Get(kUri);
+  CHECK(r.action == LA::kServeStaleAndRevalidate);
+  CHECK(rnd.draws() == 2);
+}
+
 TEST_CASE("Concurrent lookups, stores, purges and evictions stay consistent",
           "[cache][concurrency]") {
   cache::HttpCacheOptions o;
