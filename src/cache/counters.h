@@ -26,6 +26,9 @@ namespace cache_internal {
 constexpr size_t kStripes = 64;
 constexpr size_t kSharedStripe = kStripes - 1;
 size_t ThreadStripe();
+// How many stripes have been handed out so far (sequentially consistent with
+// ThreadStripe's first call on each thread).
+size_t StripesInUse();
 
 class HotCounters {
  public:

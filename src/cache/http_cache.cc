@@ -19,14 +19,22 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
 
+namespace {
+std::atomic<size_t> stripes_handed_out{0};
+}  // namespace
+
 size_t ThreadStripe() {
-  static std::atomic<size_t> next{0};
+  // Sequentially consistent with StripesInUse: a writer that scans the
+  // reader slots before a new thread takes its stripe is seen by that
+  // thread's first read (reader_slots.h).
   thread_local const size_t stripe = [] {
-    const size_t n = next.fetch_add(1, std::memory_order_relaxed);
+    const size_t n = stripes_handed_out.fetch_add(1, std::memory_order_seq_cst);
     return n < kSharedStripe ? n : kSharedStripe;
   }();
   return stripe;
 }
+
+size_t StripesInUse() { return stripes_handed_out.load(std::memory_order_seq_cst); }
 
 bool IsSafeMethod(std::string_view m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE";

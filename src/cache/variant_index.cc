@@ -81,32 +81,61 @@ IndexItem* VariantIndex::FindVariant(Shard& s, const cache::StoreKey& key,
   return nullptr;
 }
 
+VariantIndex::WriteLock::WriteLock(VariantIndex& index, Shard& s) ABSL_NO_THREAD_SAFETY_ANALYSIS
+    : index_(index),
+      s_(s) {
+  s.mu.Lock(&index.lot_);
+  s.writing.store(true, std::memory_order_seq_cst);
+  index.readers_.WaitForReaders(static_cast<size_t>(&s - index.shards_.data()));
+}
+
+VariantIndex::WriteLock::~WriteLock() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  s_.writing.store(false, std::memory_order_release);
+  s_.mu.Unlock(&index_.lot_);
+}
+
+template <class Read>
+auto VariantIndex::ReadShard(Shard& s, Read&& read) {
+  const size_t stripe = ThreadStripe();
+  if (readers_.TryEnter(stripe, static_cast<size_t>(&s - shards_.data()), s.writing)) {
+    auto out = read(s);
+    readers_.Exit(stripe);
+    return out;
+  }
+  // The mutex excludes writers, who hold it throughout; other readers may
+  // run beside this one.
+  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  return read(s);
+}
+
 cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
                                      const cache::VariantMatcher& matcher) {
-  cache::FindResult out;
-  Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
-  IndexItem* it = Head(s, key);
-  for (; it != nullptr; it = it->older) {
-    if (it->hidden) continue;
-    out.key_found = true;
-    if (!matcher.Matches(*it->resp)) continue;
-    if (it->freq < kMaxFreq) ++it->freq;  // no write for a hot item
-    out.variant.response = it->resp;
-    out.variant.stale_from = it->stale_from;
-    break;
-  }
-  return out;
+  // Reads only what writers change (under WriteLock), and the frequency,
+  // which is atomic.
+  return ReadShard(ShardFor(key.hash), [&](Shard& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    cache::FindResult out;
+    for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
+      if (it->hidden) continue;
+      out.key_found = true;
+      if (!matcher.Matches(*it->resp)) continue;
+      const uint8_t f = it->freq.load(std::memory_order_relaxed);
+      if (f < kMaxFreq) it->freq.store(f + 1, std::memory_order_relaxed);  // none when hot
+      out.variant.response = it->resp;
+      out.variant.stale_from = it->stale_from;
+      break;
+    }
+    return out;
+  });
 }
 
 std::vector<cache::StoredVariant> VariantIndex::Variants(const cache::StoreKey& key) {
-  std::vector<cache::StoredVariant> out;
-  Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
-  for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
-    if (!it->hidden) out.push_back(cache::StoredVariant{it->resp, it->stale_from});
-  }
-  return out;
+  return ReadShard(ShardFor(key.hash), [&](Shard& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    std::vector<cache::StoredVariant> out;
+    for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
+      if (!it->hidden) out.push_back(cache::StoredVariant{it->resp, it->stale_from});
+    }
+    return out;
+  });
 }
 
 void VariantIndex::Charge(Shard& s, int64_t delta) {
@@ -202,8 +231,8 @@ bool VariantIndex::EvictOne(Shard& s, RemovedList* removed) {
     if (s.small.count > 0 && (s.small.bytes > small_target_ || s.main.count == 0)) {
       IndexItem* it = s.small.tail;
       s.small.Unlink(it);
-      if (it->freq > 0) {  // reused while in the probation queue: promote
-        it->freq = 0;
+      if (it->freq.load(std::memory_order_relaxed) > 0) {  // reused in probation: promote
+        it->freq.store(0, std::memory_order_relaxed);
         it->in_main = true;
         s.main.PushHead(it);
         continue;
@@ -215,8 +244,8 @@ bool VariantIndex::EvictOne(Shard& s, RemovedList* removed) {
     }
     IndexItem* it = s.main.tail;
     s.main.Unlink(it);
-    if (it->freq > 0) {
-      --it->freq;
+    if (const uint8_t f = it->freq.load(std::memory_order_relaxed); f > 0) {
+      it->freq.store(f - 1, std::memory_order_relaxed);
       s.main.PushHead(it);
       continue;
     }
@@ -263,7 +292,7 @@ bool VariantIndex::Publish(const cache::StoreKey& key,
   it->store_id = store_id;
   it->fill = token;
   it->hidden = hidden;
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   if (!MakeRoom(s, charge, removed)) {
     delete it;
     return false;
@@ -280,7 +309,7 @@ bool VariantIndex::Publish(const cache::StoreKey& key,
 
 bool VariantIndex::Grow(FillToken* token, uint64_t delta, RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   IndexItem* it = token->item;
   if (it == nullptr) return false;
   if (it->charge + delta > max_object_ || !MakeRoom(s, delta, removed)) {
@@ -295,7 +324,7 @@ bool VariantIndex::Grow(FillToken* token, uint64_t delta, RemovedList* removed) 
 bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replaces,
                           RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   IndexItem* it = token->item;
   if (it == nullptr) return false;
   it->fill = nullptr;
@@ -323,7 +352,7 @@ bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replace
 
 void VariantIndex::Abort(FillToken* token, RemovedList* removed) {
   Shard& s = shards_[token->shard];
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   if (token->item != nullptr) {
     RemoveItem(s, token->item, false, cache::EvictionReason::kBudget, removed);
   }
@@ -333,7 +362,7 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
                           std::shared_ptr<const cache::StoredResponse> updated,
                           int64_t charge_delta, RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   IndexItem* it = FindVariant(s, key, old);
   if (it == nullptr) return false;
   RemoveTags(s, it);
@@ -358,7 +387,7 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
 bool VariantIndex::MarkStale(const cache::StoreKey& key, const cache::StoredResponse& variant,
                              absl::Time at) {
   Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   IndexItem* it = FindVariant(s, key, variant);
   if (it == nullptr) return false;
   it->stale_from = at;
@@ -368,7 +397,7 @@ bool VariantIndex::MarkStale(const cache::StoreKey& key, const cache::StoredResp
 size_t VariantIndex::Remove(const cache::StoreKey& key, const cache::StoredResponse* variant,
                             RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   std::vector<IndexItem*> items;
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     if (variant == nullptr || it->resp.get() == variant) items.push_back(it);
@@ -380,7 +409,7 @@ size_t VariantIndex::Remove(const cache::StoreKey& key, const cache::StoredRespo
 size_t VariantIndex::RemoveById(const cache::StoreKey& key, uint64_t store_id,
                                 RemovedList* removed) {
   Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     if (it->store_id == store_id && it->fill == nullptr) {
       RemoveItem(s, it, false, cache::EvictionReason::kBudget, removed);
@@ -394,7 +423,7 @@ size_t VariantIndex::Purge(const cache::StoreKey& key, cache::PurgeMode mode, ab
                            RemovedList* removed, Marked* marked) {
   if (mode == cache::PurgeMode::kHard) return Remove(key, nullptr, removed);
   Shard& s = ShardFor(key.hash);
-  base_internal::ShardMutexLock lock(&s.mu, &lot_);
+  WriteLock lock(*this, s);
   size_t n = 0;
   for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
     it->stale_from = std::min(it->stale_from, now);
@@ -408,7 +437,7 @@ size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl:
                               RemovedList* removed, Marked* marked) {
   size_t n = 0;
   for (Shard& s : shards_) {
-    base_internal::ShardMutexLock lock(&s.mu, &lot_);
+    WriteLock lock(*this, s);
     auto t = s.tags.find(tag);
     if (t == s.tags.end()) continue;
     std::vector<IndexItem*> items(t->second.begin(), t->second.end());
@@ -428,7 +457,7 @@ size_t VariantIndex::PurgeTag(std::string_view tag, cache::PurgeMode mode, absl:
 size_t VariantIndex::PurgeAll(RemovedList* removed) {
   size_t n = 0;
   for (Shard& s : shards_) {
-    base_internal::ShardMutexLock lock(&s.mu, &lot_);
+    WriteLock lock(*this, s);
     std::vector<IndexItem*> items;
     for (IndexItem* head : s.index) {
       for (IndexItem* it = head; it != nullptr; it = it->older) items.push_back(it);
@@ -442,7 +471,7 @@ size_t VariantIndex::PurgeAll(RemovedList* removed) {
 std::vector<std::shared_ptr<const cache::StoredResponse>> VariantIndex::Snapshot() {
   std::vector<std::shared_ptr<const cache::StoredResponse>> out;
   for (Shard& s : shards_) {
-    base_internal::ShardMutexLock lock(&s.mu, &lot_);
+    WriteLock lock(*this, s);
     for (IndexItem* head : s.index) {
       for (IndexItem* it = head; it != nullptr; it = it->older) {
         if (it->fill == nullptr) out.push_back(it->resp);
@@ -463,7 +492,7 @@ bool VariantIndex::Restore(const cache::StoreKey& key,
   }
   {
     Shard& s = shards_[token.shard];
-    base_internal::ShardMutexLock lock(&s.mu, &lot_);
+    WriteLock lock(*this, s);
     if (token.item != nullptr) token.item->stale_from = stale_from;
   }
   return Commit(&token, nullptr, removed);

@@ -12,11 +12,14 @@
 // `Removed` list for the caller to finish after the index's locks are
 // released (abort filling bodies, tell the listener, delete files).
 //
-// Thread-safety: thread-safe; one lock per shard.
+// Thread-safety: thread-safe; one lock per shard, taken by every call that
+// changes the shard. Find() and Variants() read a shard without writing any
+// line another thread writes (reader_slots.h) unless a writer holds it.
 
 #ifndef EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
 #define EDGEKIT_SRC_CACHE_VARIANT_INDEX_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -29,6 +32,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/numeric/int128.h"
 #include "absl/time/time.h"
+#include "cache/reader_slots.h"
 #include "cache/sv_hash.h"
 #include "edgekit/base/internal/shard_mutex.h"
 #include "edgekit/base/mutex.h"
@@ -57,7 +61,9 @@ struct IndexItem {
   absl::Time stale_from = absl::InfiniteFuture();
   uint64_t store_id = 0;      // the store's own identity (disk: file number)
   FillToken* fill = nullptr;  // while filling
-  uint8_t freq = 0;
+  // S3-FIFO frequency (0-3): lookups sharing the shard raise it concurrently
+  // (relaxed: a lost increment only ages the item sooner).
+  std::atomic<uint8_t> freq{0};
   bool in_main = false;
   bool hidden = false;  // not findable until committed
 };
@@ -172,6 +178,9 @@ class EDGEKIT_API VariantIndex {
     // A spin-then-park lock: a lookup holds it for tens of nanoseconds, and
     // a pthread mutex put a contended hot key to sleep in the kernel.
     base_internal::ShardMutex mu;
+    // Raised by a writer (holding `mu`) while it waits for and excludes the
+    // lock-free readers (see ReaderSlots).
+    std::atomic<bool> writing{false};
     // The newest variant of each key; older ones hang off `IndexItem::older`.
     absl::flat_hash_set<IndexItem*, ItemHash, ItemEq> index ABSL_GUARDED_BY(mu);
     Queue small ABSL_GUARDED_BY(mu);
@@ -189,6 +198,22 @@ class EDGEKIT_API VariantIndex {
     return static_cast<size_t>(absl::Uint128High64(absl::uint128(hash) * shard_count_));
   }
   Shard& ShardFor(uint64_t hash) { return shards_[ShardIndex(hash)]; }
+  // Holds shard `s` for a change: its mutex, then no reader in it.
+  class ABSL_SCOPED_LOCKABLE WriteLock {
+   public:
+    WriteLock(VariantIndex& index, Shard& s) ABSL_EXCLUSIVE_LOCK_FUNCTION(s.mu);
+    ~WriteLock() ABSL_UNLOCK_FUNCTION();
+    WriteLock(const WriteLock&) = delete;
+    WriteLock& operator=(const WriteLock&) = delete;
+
+   private:
+    VariantIndex& index_;
+    Shard& s_;
+  };
+  // Runs `read(shard)` with shard `s` held for reading: in the calling
+  // thread's reader slot, or under its mutex when a writer holds it.
+  template <class Read>
+  auto ReadShard(Shard& s, Read&& read);
   IndexItem* Head(Shard& s, const cache::StoreKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   IndexItem* FindVariant(Shard& s, const cache::StoreKey& key, const cache::StoredResponse& r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
@@ -209,6 +234,7 @@ class EDGEKIT_API VariantIndex {
 
   uint64_t budget_;
   mutable base_internal::ParkingLot lot_;  // where contended shard lockers sleep
+  ReaderSlots readers_;
   std::vector<Shard> shards_;
   uint64_t shard_count_;
   uint64_t usable_ = 0;  // per shard, after the ghost reserve
