@@ -98,21 +98,51 @@ template <class Read>
 auto VariantIndex::ReadShard(Shard& s, Read&& read) {
   const size_t stripe = ThreadStripe();
   if (readers_.TryEnter(stripe, static_cast<size_t>(&s - shards_.data()), s.writing)) {
-    auto out = read(s);
+    auto out = read(s, stripe);
     readers_.Exit(stripe);
     return out;
   }
   // The mutex excludes writers, who hold it throughout; other readers may
   // run beside this one.
   base_internal::ShardMutexLock lock(&s.mu, &lot_);
-  return read(s);
+  return read(s, stripe);
+}
+
+std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(IndexItem* it,
+                                                                        size_t stripe, bool hot) {
+  // The shared stripe is several threads: no slot of its own.
+  if (!hot || stripe >= kSharedStripe) return it->resp;
+  ThreadRefs* refs = it->thread_refs.load(std::memory_order_acquire);
+  if (refs == nullptr) {
+    auto* fresh = new ThreadRefs();
+    if (it->thread_refs.compare_exchange_strong(refs, fresh, std::memory_order_acq_rel,
+                                                std::memory_order_acquire)) {
+      refs = fresh;
+    } else {
+      delete fresh;  // another reader installed one: `refs` is it
+    }
+  }
+  ThreadRefs::Slot& slot = refs->slots[stripe % ThreadRefs::kSlots];
+  const auto mine = static_cast<uint32_t>(stripe);
+  uint32_t owner = slot.owner.load(std::memory_order_acquire);
+  if (owner != mine && (owner != ThreadRefs::kUnowned ||
+                        !slot.owner.compare_exchange_strong(owner, mine, std::memory_order_acq_rel,
+                                                            std::memory_order_acquire))) {
+    return it->resp;  // another thread's slot
+  }
+  if (slot.ref == nullptr) {
+    // Owns a copy of the response's reference and points at the response.
+    slot.ref = std::shared_ptr<const cache::StoredResponse>(
+        std::make_shared<std::shared_ptr<const cache::StoredResponse>>(it->resp), it->resp.get());
+  }
+  return slot.ref;
 }
 
 cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
                                      const cache::VariantMatcher& matcher) {
   // Reads only what writers change (under WriteLock), and the frequency,
   // which is atomic.
-  return ReadShard(ShardFor(key.hash), [&](Shard& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return ReadShard(ShardFor(key.hash), [&](Shard& s, size_t stripe) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     cache::FindResult out;
     for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
       if (it->hidden) continue;
@@ -120,7 +150,7 @@ cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
       if (!matcher.Matches(*it->resp)) continue;
       const uint8_t f = it->freq.load(std::memory_order_relaxed);
       if (f < kMaxFreq) it->freq.store(f + 1, std::memory_order_relaxed);  // none when hot
-      out.variant.response = it->resp;
+      out.variant.response = ReferenceFor(it, stripe, f == kMaxFreq);
       out.variant.stale_from = it->stale_from;
       break;
     }
@@ -129,7 +159,7 @@ cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
 }
 
 std::vector<cache::StoredVariant> VariantIndex::Variants(const cache::StoreKey& key) {
-  return ReadShard(ShardFor(key.hash), [&](Shard& s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return ReadShard(ShardFor(key.hash), [&](Shard& s, size_t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     std::vector<cache::StoredVariant> out;
     for (IndexItem* it = Head(s, key); it != nullptr; it = it->older) {
       if (!it->hidden) out.push_back(cache::StoredVariant{it->resp, it->stale_from});
@@ -373,6 +403,7 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
       static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(it->charge) + charge_delta));
   Charge(s, static_cast<int64_t>(charge) - static_cast<int64_t>(it->charge));
   it->resp = std::move(updated);
+  it->DropThreadRefs();  // they point at the old response
   it->charge = charge;
   it->stale_from = absl::InfiniteFuture();
   if (queued) q.PushHead(it);

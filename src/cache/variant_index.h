@@ -50,8 +50,35 @@ struct FillToken {
   size_t shard = 0;
 };
 
+// A hot item's per-thread references to its response (see VariantIndex::Find):
+// a lookup hands out a copy of its own thread's reference, whose count only
+// that thread normally writes, instead of a copy of `IndexItem::resp`, whose
+// count every core serving the item would write. Slot `i` belongs to the first
+// stripe (counters.h) that claims it; only that thread fills it, while reading
+// the shard; writers (holding the shard exclusively) drop the whole block when
+// the item's response changes or the item goes.
+struct ThreadRefs {
+  static constexpr size_t kSlots = 4;
+  static constexpr uint32_t kUnowned = ~uint32_t{0};
+  struct Slot {
+    std::atomic<uint32_t> owner{kUnowned};
+    std::shared_ptr<const cache::StoredResponse> ref;
+  };
+  Slot slots[kSlots];
+};
+
 struct IndexItem {
+  IndexItem() = default;
+  IndexItem(const IndexItem&) = delete;
+  IndexItem& operator=(const IndexItem&) = delete;
+  ~IndexItem() { delete thread_refs.load(std::memory_order_relaxed); }
+  // Drops the per-thread references (a writer, after changing `resp`).
+  void DropThreadRefs() { delete thread_refs.exchange(nullptr, std::memory_order_relaxed); }
+
   std::shared_ptr<const cache::StoredResponse> resp;
+  // Created by the first lookup that finds the item hot (readers race to
+  // install it: compare-and-swap).
+  std::atomic<ThreadRefs*> thread_refs{nullptr};
   uint64_t key_hash = 0;
   uint64_t ghost_hash = 0;    // key + Vary values: S3-FIFO ghost identity
   IndexItem* prev = nullptr;  // queue links
@@ -210,8 +237,8 @@ class EDGEKIT_API VariantIndex {
     VariantIndex& index_;
     Shard& s_;
   };
-  // Runs `read(shard)` with shard `s` held for reading: in the calling
-  // thread's reader slot, or under its mutex when a writer holds it.
+  // Runs `read(shard, stripe)` with shard `s` held for reading: in the
+  // calling thread's reader slot, or under its mutex when a writer holds it.
   template <class Read>
   auto ReadShard(Shard& s, Read&& read);
   IndexItem* Head(Shard& s, const cache::StoreKey& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
@@ -231,6 +258,12 @@ class EDGEKIT_API VariantIndex {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   void Charge(Shard& s, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   static uint64_t GhostHash(const cache::StoredResponse& r);
+  // A reference to `it`'s response for a lookup by `stripe`'s thread, which
+  // holds the shard for reading: its own per-thread reference when the item
+  // is hot (`hot`) and the thread has or can claim a slot, else a copy of
+  // `it->resp`.
+  static std::shared_ptr<const cache::StoredResponse> ReferenceFor(IndexItem* it, size_t stripe,
+                                                                   bool hot);
 
   uint64_t budget_;
   mutable base_internal::ParkingLot lot_;  // where contended shard lockers sleep

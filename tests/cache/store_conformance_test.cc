@@ -451,6 +451,38 @@ TEMPLATE_TEST_CASE("Concurrent readers and writers stay consistent", "[cache][co
   CHECK(cache->store().usage().bytes == 0);
 }
 
+TEMPLATE_TEST_CASE("A hot variant is served as updated, soft-purged and purged (RFC 9111 4.3.4)",
+                   "[cache]", MemoryKind, DiskKind, TieredKind) {
+  // Lookups of a hot item hand out per-thread references to its response:
+  // they must follow every change the index makes to the item.
+  TestType kind;
+  Harness h(WithStore(kind));
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=10"}, {"ETag", "\"v1\""}, {"X-Version", "1"}},
+        "body");
+  for (int i = 0; i < 8; ++i) REQUIRE(h.Get(kUri).action == LA::kServeFresh);  // hot now
+  auto held = h.Get(kUri);  // a result kept across the update
+  h.clock.Advance(absl::Seconds(20));
+  auto reval = h.Get(kUri);
+  REQUIRE(reval.action == LA::kRevalidate);
+  auto upd =
+      h.Put(kUri, 304, {{"ETag", "\"v1\""}, {"Cache-Control", "max-age=100"}, {"X-Version", "2"}},
+            "", {}, &reval.ticket);
+  REQUIRE(upd.outcome == SO::kUpdated);
+  for (int i = 0; i < 8; ++i) {
+    auto hit = h.Get(kUri);
+    REQUIRE(hit.action == LA::kServeFresh);
+    CHECK(hit.ResponseHeaders().Get("X-Version") == "2");
+    CHECK(hit.cache_status == "edgekit;hit;ttl=100");
+  }
+  CHECK(held.ResponseHeaders().Get("X-Version") == "1");  // still the old one
+  CHECK(held.response->body->ToString() == "body");
+  // A soft purge marks it stale; a hard purge removes it.
+  h.cache->PurgeUrl(kUri, cache::PurgeMode::kSoft);
+  CHECK(h.Get(kUri).action == LA::kRevalidate);
+  h.cache->PurgeUrl(kUri);
+  CHECK(h.Get(kUri).fwd == cache::ForwardReason::kUriMiss);
+}
+
 TEMPLATE_TEST_CASE("Readers of one shard never see an older version after a newer one",
                    "[cache][concurrency]", MemoryKind, DiskKind, TieredKind) {
   // One shard: every lookup reads the shard a writer keeps changing (each
