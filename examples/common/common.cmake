@@ -1,8 +1,8 @@
 # Shared code of the example servers (edgekit-caching-proxy, edgekit-gateway):
 # a strict HTTP/1.1 parser (http1_parser.cc, no Boost), a small HTTP/1.1
 # server and client over Boost.Asio (event_loop.cc, http_server.cc,
-# http_client.cc) and plain message helpers. Included by each example's
-# CMakeLists.txt; defines the targets once.
+# http_session.cc, http_client.cc) and plain message helpers. Included by each
+# example's CMakeLists.txt; defines the targets once.
 #
 # Sets EDGEKIT_EXAMPLE_COMMON_OK to TRUE when Boost was found and the target
 # exists, FALSE otherwise (the example then skips itself).
@@ -55,6 +55,7 @@ add_library(edgekit_example_common STATIC
   "${CMAKE_CURRENT_LIST_DIR}/http_message.cc"
   "${CMAKE_CURRENT_LIST_DIR}/event_loop.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_server.cc"
+  "${CMAKE_CURRENT_LIST_DIR}/http_session.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_server_wire.cc"
   "${CMAKE_CURRENT_LIST_DIR}/http_client.cc"
   "${CMAKE_CURRENT_LIST_DIR}/server_flags.cc")

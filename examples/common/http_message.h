@@ -5,7 +5,8 @@
 // The plain HTTP/1.1 message types the example programs pass around, and a few
 // RFC 9110 helpers (hop-by-hop fields, Via, target parsing). Deliberately free
 // of Boost: only the translation units that talk to the network
-// (event_loop.cc, http_server.cc, http_client.cc) include Boost.Asio.
+// (event_loop.cc, http_server.cc, http_session.cc, http_client.cc) include
+// Boost.Asio.
 //
 // Header fields are `edgekit::http::HeaderMap`s: ordered, multi-valued,
 // case-insensitive, and directly usable as the `HeaderView` the edgekit

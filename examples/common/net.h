@@ -4,7 +4,7 @@
 // -----------------------------------------------------------------------------
 // A small asynchronous HTTP/1.1 layer for the example programs, on Boost.Asio
 // sockets and the strict parser of http1_parser.h (only event_loop.cc,
-// http_server.cc and http_client.cc include Boost):
+// http_server.cc, http_session.cc and http_client.cc include Boost):
 //
 //   * `EventLoop`: N threads, each running its own io_context (a connection
 //     and what it starts live on one thread), with Post / RunAfter.

@@ -2,8 +2,9 @@
 //
 // File: net_internal.h
 // -----------------------------------------------------------------------------
-// Asio pieces shared by event_loop.cc, http_server.cc and http_client.cc (the
-// only translation units of the examples that include Boost).
+// Asio pieces shared by event_loop.cc, http_server.cc, http_session.cc and
+// http_client.cc (the only translation units of the examples that include
+// Boost).
 
 #ifndef EDGEKIT_EXAMPLES_COMMON_NET_INTERNAL_H_
 #define EDGEKIT_EXAMPLES_COMMON_NET_INTERNAL_H_
