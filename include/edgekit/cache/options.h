@@ -190,6 +190,7 @@ struct HttpCacheOptions {
   // background refresh (kServeStaleAndRevalidate) when
   //   -delta * beta * ln(u) >= ttl,  u uniform in (0, 1],
   // delta = response_time - request_time of the stored entry. Off by default.
+  // No draw is made while ttl > 37 * delta * beta (no draw could trigger).
   // beta range: > 0.
   bool early_expiration = false;
   double early_expiration_beta = 1.0;
