@@ -20,6 +20,10 @@
 //
 // Cost: a reader stores to and clears its own line (no locked instruction on
 // a shared line); a writer loads one slot per thread that has used a stripe.
+// Stripes are never handed back: in a process that keeps creating threads,
+// those past the 63rd take the mutex for good (correct, slower). A writer
+// that meets a reader descheduled in its slot spins, then yields, until it
+// runs again (it holds its slot for one lookup: no I/O, no callback).
 //
 // Thread-safety: thread-safe. A thread holds at most one slot at a time per
 // ReaderSlots (lookups do not nest).
@@ -29,6 +33,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +55,9 @@ class ReaderSlots {
   bool TryEnter(size_t stripe, size_t shard, const std::atomic<bool>& writing) {
     if (stripe >= kSharedStripe) return false;
     std::atomic<uint32_t>& slot = slots_[stripe].shard;
+    // Lookups do not nest (a matcher must not call into the store): a
+    // nested read would clear the outer one's slot.
+    assert(slot.load(std::memory_order_relaxed) == 0);
     slot.store(static_cast<uint32_t>(shard) + 1, std::memory_order_seq_cst);
     if (!writing.load(std::memory_order_seq_cst)) return true;
     slot.store(0, std::memory_order_release);

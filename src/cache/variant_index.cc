@@ -98,9 +98,14 @@ template <class Read>
 auto VariantIndex::ReadShard(Shard& s, Read&& read) {
   const size_t stripe = ThreadStripe();
   if (readers_.TryEnter(stripe, static_cast<size_t>(&s - shards_.data()), s.writing)) {
-    auto out = read(s, stripe);
-    readers_.Exit(stripe);
-    return out;
+    // Left even if `read` throws (a host's matcher may): a slot left naming
+    // the shard would hold its writers forever.
+    struct Exit {
+      ReaderSlots& readers;
+      size_t stripe;
+      ~Exit() { readers.Exit(stripe); }
+    } exit{readers_, stripe};
+    return read(s, stripe);
   }
   // The mutex excludes writers, who hold it throughout; other readers may
   // run beside this one.
@@ -108,18 +113,35 @@ auto VariantIndex::ReadShard(Shard& s, Read&& read) {
   return read(s, stripe);
 }
 
-std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(IndexItem* it,
+bool VariantIndex::ReserveForRefs(Shard& s, uint64_t n) {
+  uint64_t cur = s.bytes.load(std::memory_order_relaxed);
+  do {
+    if (cur + n > usable_) return false;
+  } while (!s.bytes.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
+  bytes_.fetch_add(n, std::memory_order_relaxed);
+  return true;
+}
+
+void VariantIndex::DropThreadRefs(Shard& s, IndexItem* it) {
+  delete it->thread_refs.exchange(nullptr, std::memory_order_relaxed);
+  Charge(s, -static_cast<int64_t>(it->refs_charge.exchange(0, std::memory_order_relaxed)));
+}
+
+std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(Shard& s, IndexItem* it,
                                                                         size_t stripe, bool hot) {
   // The shared stripe is several threads: no slot of its own.
   if (!hot || stripe >= kSharedStripe) return it->resp;
   ThreadRefs* refs = it->thread_refs.load(std::memory_order_acquire);
   if (refs == nullptr) {
+    if (!ReserveForRefs(s, ThreadRefs::kBlockCharge)) return it->resp;
     auto* fresh = new ThreadRefs();
     if (it->thread_refs.compare_exchange_strong(refs, fresh, std::memory_order_acq_rel,
                                                 std::memory_order_acquire)) {
       refs = fresh;
+      it->refs_charge.fetch_add(ThreadRefs::kBlockCharge, std::memory_order_relaxed);
     } else {
       delete fresh;  // another reader installed one: `refs` is it
+      Charge(s, -static_cast<int64_t>(ThreadRefs::kBlockCharge));
     }
   }
   ThreadRefs::Slot& slot = refs->slots[stripe % ThreadRefs::kSlots];
@@ -131,9 +153,11 @@ std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(IndexIte
     return it->resp;  // another thread's slot
   }
   if (slot.ref == nullptr) {
+    if (!ReserveForRefs(s, ThreadRefs::kSlotCharge)) return it->resp;
+    it->refs_charge.fetch_add(ThreadRefs::kSlotCharge, std::memory_order_relaxed);
     // Owns a copy of the response's reference and points at the response.
     slot.ref = std::shared_ptr<const cache::StoredResponse>(
-        std::make_shared<std::shared_ptr<const cache::StoredResponse>>(it->resp), it->resp.get());
+        std::make_shared<ThreadRefs::Holder>(ThreadRefs::Holder{it->resp}), it->resp.get());
   }
   return slot.ref;
 }
@@ -150,7 +174,7 @@ cache::FindResult VariantIndex::Find(const cache::StoreKey& key,
       if (!matcher.Matches(*it->resp)) continue;
       const uint8_t f = it->freq.load(std::memory_order_relaxed);
       if (f < kMaxFreq) it->freq.store(f + 1, std::memory_order_relaxed);  // none when hot
-      out.variant.response = ReferenceFor(it, stripe, f == kMaxFreq);
+      out.variant.response = ReferenceFor(s, it, stripe, f == kMaxFreq);
       out.variant.stale_from = it->stale_from;
       break;
     }
@@ -169,7 +193,7 @@ std::vector<cache::StoredVariant> VariantIndex::Variants(const cache::StoreKey& 
 }
 
 void VariantIndex::Charge(Shard& s, int64_t delta) {
-  s.bytes = static_cast<uint64_t>(static_cast<int64_t>(s.bytes) + delta);
+  s.bytes.fetch_add(static_cast<uint64_t>(delta), std::memory_order_relaxed);  // two's complement
   if (delta >= 0) {
     bytes_.fetch_add(static_cast<uint64_t>(delta), std::memory_order_relaxed);
   } else {
@@ -253,6 +277,7 @@ void VariantIndex::RemoveItem(Shard& s, IndexItem* it, bool evicted, cache::Evic
   r.reason = reason;
   if (it->fill != nullptr) it->fill->item = nullptr;
   removed->push_back(std::move(r));
+  DropThreadRefs(s, it);
   delete it;
 }
 
@@ -287,10 +312,10 @@ bool VariantIndex::EvictOne(Shard& s, RemovedList* removed) {
 }
 
 bool VariantIndex::MakeRoom(Shard& s, uint64_t charge, RemovedList* removed) {
-  while (s.bytes + charge > usable_) {
+  while (s.bytes.load(std::memory_order_relaxed) + charge > usable_) {
     if (!EvictOne(s, removed)) break;
   }
-  return s.bytes + charge <= usable_;
+  return s.bytes.load(std::memory_order_relaxed) + charge <= usable_;
 }
 
 void VariantIndex::EnforceVariantLimit(Shard& s, IndexItem* head, size_t max_variants,
@@ -403,13 +428,13 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
       static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(it->charge) + charge_delta));
   Charge(s, static_cast<int64_t>(charge) - static_cast<int64_t>(it->charge));
   it->resp = std::move(updated);
-  it->DropThreadRefs();  // they point at the old response
+  DropThreadRefs(s, it);  // they point at the old response
   it->charge = charge;
   it->stale_from = absl::InfiniteFuture();
   if (queued) q.PushHead(it);
   AddTags(s, it);
   // Evicting may now free `it` itself: nothing refers to it past here.
-  while (s.bytes > usable_) {
+  while (s.bytes.load(std::memory_order_relaxed) > usable_) {
     if (!EvictOne(s, removed)) break;
   }
   return true;
@@ -502,7 +527,8 @@ size_t VariantIndex::PurgeAll(RemovedList* removed) {
 std::vector<std::shared_ptr<const cache::StoredResponse>> VariantIndex::Snapshot() {
   std::vector<std::shared_ptr<const cache::StoredResponse>> out;
   for (Shard& s : shards_) {
-    WriteLock lock(*this, s);
+    // Reads only: the mutex keeps writers out; lookups may run beside it.
+    base_internal::ShardMutexLock lock(&s.mu, &lot_);
     for (IndexItem* head : s.index) {
       for (IndexItem* it = head; it != nullptr; it = it->older) {
         if (it->fill == nullptr) out.push_back(it->resp);

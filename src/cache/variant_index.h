@@ -57,6 +57,9 @@ struct FillToken {
 // stripe (counters.h) that claims it; only that thread fills it, while reading
 // the shard; writers (holding the shard exclusively) drop the whole block when
 // the item's response changes or the item goes.
+// The block and its references are charged to the shard's bytes (see
+// VariantIndex::ReferenceFor): a reader reserves their bytes first and makes
+// none when the shard has no room.
 struct ThreadRefs {
   static constexpr size_t kSlots = 4;
   static constexpr uint32_t kUnowned = ~uint32_t{0};
@@ -64,6 +67,15 @@ struct ThreadRefs {
     std::atomic<uint32_t> owner{kUnowned};
     std::shared_ptr<const cache::StoredResponse> ref;
   };
+  // What one reference owns: a line of its own, so that two threads' counts
+  // never share one.
+  struct alignas(64) Holder {
+    std::shared_ptr<const cache::StoredResponse> resp;
+  };
+  // Charged bytes: the block, and each filled slot's holder with its control
+  // block (allocator overhead included).
+  static constexpr uint64_t kBlockCharge = 128;
+  static constexpr uint64_t kSlotCharge = 160;
   Slot slots[kSlots];
 };
 
@@ -72,13 +84,13 @@ struct IndexItem {
   IndexItem(const IndexItem&) = delete;
   IndexItem& operator=(const IndexItem&) = delete;
   ~IndexItem() { delete thread_refs.load(std::memory_order_relaxed); }
-  // Drops the per-thread references (a writer, after changing `resp`).
-  void DropThreadRefs() { delete thread_refs.exchange(nullptr, std::memory_order_relaxed); }
 
   std::shared_ptr<const cache::StoredResponse> resp;
   // Created by the first lookup that finds the item hot (readers race to
-  // install it: compare-and-swap).
+  // install it: compare-and-swap); `refs_charge` is what readers charged the
+  // shard for it. Dropped by writers (VariantIndex::DropThreadRefs).
   std::atomic<ThreadRefs*> thread_refs{nullptr};
+  std::atomic<uint64_t> refs_charge{0};
   uint64_t key_hash = 0;
   uint64_t ghost_hash = 0;    // key + Vary values: S3-FIFO ghost identity
   IndexItem* prev = nullptr;  // queue links
@@ -215,7 +227,9 @@ class EDGEKIT_API VariantIndex {
     std::deque<uint64_t> ghost ABSL_GUARDED_BY(mu);
     absl::flat_hash_map<uint64_t, uint32_t> ghost_set ABSL_GUARDED_BY(mu);
     StrMap<absl::flat_hash_set<IndexItem*>> tags ABSL_GUARDED_BY(mu);
-    uint64_t bytes ABSL_GUARDED_BY(mu) = 0;
+    // Charged bytes: items (written under `mu`) and per-thread references
+    // (reserved by readers, compare-and-swap against the budget).
+    std::atomic<uint64_t> bytes{0};
   };
 
   // From the hash's high bits (a multiply, no division): a shard's table
@@ -256,14 +270,20 @@ class EDGEKIT_API VariantIndex {
                   RemovedList* removed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   void EnforceVariantLimit(Shard& s, IndexItem* head, size_t max_variants, RemovedList* removed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
-  void Charge(Shard& s, int64_t delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
+  // Atomic: readers charge (and uncharge) per-thread references too.
+  void Charge(Shard& s, int64_t delta);
   static uint64_t GhostHash(const cache::StoredResponse& r);
+  // Reserves `n` bytes of shard `s` for per-thread references; false when
+  // the shard has no room (then none are made).
+  bool ReserveForRefs(Shard& s, uint64_t n);
+  // Frees `it`'s per-thread references and their charge (a writer).
+  void DropThreadRefs(Shard& s, IndexItem* it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   // A reference to `it`'s response for a lookup by `stripe`'s thread, which
   // holds the shard for reading: its own per-thread reference when the item
   // is hot (`hot`) and the thread has or can claim a slot, else a copy of
   // `it->resp`.
-  static std::shared_ptr<const cache::StoredResponse> ReferenceFor(IndexItem* it, size_t stripe,
-                                                                   bool hot);
+  std::shared_ptr<const cache::StoredResponse> ReferenceFor(Shard& s, IndexItem* it, size_t stripe,
+                                                            bool hot);
 
   uint64_t budget_;
   mutable base_internal::ParkingLot lot_;  // where contended shard lockers sleep

@@ -3,6 +3,7 @@
 // same decisions, the same streaming behaviour, budgets, purges, floods and
 // concurrency.
 #include <atomic>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -481,6 +482,60 @@ TEMPLATE_TEST_CASE("A hot variant is served as updated, soft-purged and purged (
   CHECK(h.Get(kUri).action == LA::kRevalidate);
   h.cache->PurgeUrl(kUri);
   CHECK(h.Get(kUri).fwd == cache::ForwardReason::kUriMiss);
+}
+
+TEMPLATE_TEST_CASE("Hot items' per-thread references are charged to the budget", "[cache]",
+                   MemoryKind, DiskKind, TieredKind) {
+  TestType kind;
+  StoreSpec spec;
+  spec.shards = 1;
+  spec.max_bytes = 256 * 1024;
+  Harness h(WithStore(kind, spec));
+  constexpr int kObjects = 20;
+  auto uri = [](int i) { return kUri + "/hot" + std::to_string(i); };
+  for (int i = 0; i < kObjects; ++i) {
+    h.Put(uri(i), 200, {{"Cache-Control", "max-age=60"}}, std::string(1000, 'h'));
+  }
+  const uint64_t cold = h.cache->store().usage().bytes;
+  for (int i = 0; i < kObjects; ++i) {
+    for (int n = 0; n < 8; ++n) REQUIRE(h.Get(uri(i)).action == LA::kServeFresh);
+  }
+  const cache::StoreUsage hot = h.cache->store().usage();
+  CHECK(hot.bytes > cold);  // the references are counted...
+  CHECK(hot.bytes <= hot.capacity);
+  // ...and given back with their items.
+  CHECK(h.cache->PurgeAll() == kObjects);
+  CHECK(h.cache->store().usage().bytes == 0);
+}
+
+namespace {
+// A host's matcher that fails (throws) on every call.
+class ThrowingMatcher final : public cache::VariantMatcher {
+ public:
+  bool Matches(const cache::StoredResponse&) const override {
+    throw std::runtime_error("matcher failed");
+  }
+};
+}  // namespace
+
+TEMPLATE_TEST_CASE("A matcher that throws leaves the store usable", "[cache]", MemoryKind, DiskKind,
+                   TieredKind) {
+  // A lookup that ends in an exception must release the shard: a writer on
+  // it (this thread, the same shard) would otherwise wait forever.
+  TestType kind;
+  StoreSpec spec;
+  spec.shards = 1;
+  Harness h(WithStore(kind, spec));
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}}, "one");
+  for (int i = 0; i < 8; ++i) REQUIRE(h.Get(kUri).action == LA::kServeFresh);  // hot
+  const std::string key(h.Get(kUri).response->key());
+  const ThrowingMatcher throwing;
+  for (int i = 0; i < 3; ++i) {
+    CHECK_THROWS_AS(h.cache->store().Find(cache::MakeStoreKey(key), throwing), std::runtime_error);
+  }
+  h.Put(kUri, 200, {{"Cache-Control", "max-age=60"}}, "two");  // a writer on the shard
+  CHECK(h.Get(kUri).response->body->ToString() == "two");
+  CHECK(h.cache->PurgeUrl(kUri) == 1);
 }
 
 TEMPLATE_TEST_CASE("Readers of one shard never see an older version after a newer one",
