@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "cache/checksum.h"
+
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
 

@@ -6,8 +6,7 @@
 #include <limits>
 #include <vector>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "cache/checksum.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
@@ -79,8 +78,6 @@ class Reader {
 };
 
 }  // namespace
-
-uint64_t Checksum(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 uint64_t BlockCount(uint64_t body_length, uint32_t block_size) {
   return block_size == 0 ? 0 : (body_length + block_size - 1) / block_size;

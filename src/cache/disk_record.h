@@ -48,7 +48,6 @@ struct FileHeader {
   int64_t stale_from_ns = kNotStale;  // soft purge mark
 };
 
-uint64_t Checksum(std::string_view bytes);
 uint64_t BlockCount(uint64_t body_length, uint32_t block_size);
 
 // 80 bytes, header checksum included.

@@ -16,12 +16,10 @@
 
 #include "absl/status/status.h"
 #include "cache/alloc_size.h"
+#include "cache/checksum.h"
 #include "cache/disk_files.h"
 #include "cache/disk_record.h"
 #include "cache/variant_index.h"
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache {
@@ -144,7 +142,6 @@ class DiskWriter final : public StoreWriter {
         meta_hash_(meta_hash),
         max_bytes_(max_bytes),
         replaces_(replaces) {
-    XXH3_64bits_reset(&block_state_);
     charged_ = head_bytes_;
   }
   ~DiskWriter() override {
@@ -187,7 +184,7 @@ class DiskWriter final : public StoreWriter {
 
   bool Commit() override {
     if (done_) return false;
-    if (block_fill_ > 0) sums_.push_back(XXH3_64bits_digest(&block_state_));
+    if (block_fill_ > 0) sums_.push_back(block_sum_.Digest());
     FileHeader h;
     h.body_offset = body_offset_;
     h.body_length = written_;
@@ -247,12 +244,12 @@ class DiskWriter final : public StoreWriter {
   void HashBlocks(std::string_view bytes) {
     while (!bytes.empty()) {
       const size_t n = std::min<size_t>(bytes.size(), cache_internal::kBodyBlockSize - block_fill_);
-      XXH3_64bits_update(&block_state_, bytes.data(), n);
+      block_sum_.Update(bytes.substr(0, n));
       block_fill_ += n;
       bytes.remove_prefix(n);
       if (block_fill_ == cache_internal::kBodyBlockSize) {
-        sums_.push_back(XXH3_64bits_digest(&block_state_));
-        XXH3_64bits_reset(&block_state_);
+        sums_.push_back(block_sum_.Digest());
+        block_sum_.Reset();
         block_fill_ = 0;
       }
     }
@@ -273,7 +270,7 @@ class DiskWriter final : public StoreWriter {
   uint64_t written_ = 0;
   uint64_t charged_ = 0;
   std::vector<uint64_t> sums_;
-  XXH3_state_t block_state_;
+  cache_internal::ChecksumStream block_sum_;
   size_t block_fill_ = 0;
   bool done_ = false;
 };
