@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,6 +125,82 @@ TEST_CASE("The disk store survives a restart: objects, 304 updates and soft purg
   CHECK(h.Get("https://example.com/disk/c").action == LA::kServeStaleAndRevalidate);
   CHECK(h.cache->PurgeTag("group", cache::PurgeMode::kHard) == 1);
   CHECK(disk->usage().entries == 2);
+}
+
+namespace {
+
+// An object file as the release before the run-time choice of checksum code
+// wrote it (SSE2 XXH3, on-disk format 1): GET https://example.com/disk/golden,
+// Accept-Encoding: gzip, stored at 2026-01-01T00:00:00Z for a request sent a
+// second earlier; 200 with Cache-Control: max-age=3600, ETag "golden", Vary:
+// Accept-Encoding, Surrogate-Key: golden, Content-Type; a 70,000-byte body
+// (byte i = (131 i + 7) mod 256: a full 64 KiB checksum block and a partial
+// one). Kept as its parts: the header and fields block, the sparse gap up to
+// the body's 16 KiB boundary, the body, the checksum table.
+constexpr char kGoldenHead[] =
+    "\x45\x4b\x43\x31\x01\x00\x00\x00\x00\x40\x00\x00\x00\x00\x00\x00\x70\x11\x01\x00\x00\x00"
+    "\x00\x00\x50\x00\x00\x00\x00\x00\x00\x00\x46\x01\x00\x00\x00\x00\x01\x00\x99\xcd\x27\xf1"
+    "\xcf\x83\x3e\x28\x70\x51\x01\x00\x00\x00\x00\x00\x29\x92\xd9\x69\x4d\xc7\x6f\x11\xff\xff"
+    "\xff\xff\xff\xff\xff\x7f\xf3\x83\x51\x6d\x63\x43\xb6\xec\x01\x00\x00\x00\xc8\x00\x00\x00"
+    "\x00\x36\x5f\xb2\x51\x72\x86\x18\x00\x00\xfa\xed\x51\x72\x86\x18\x00\xca\x9a\x3b\x00\x00"
+    "\x00\x00\x00\xa0\xb8\x30\x46\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+    "\x00\x00\x00\x00\x00\x1f\x00\x00\x00\x68\x74\x74\x70\x73\x3a\x2f\x2f\x65\x78\x61\x6d\x70"
+    "\x6c\x65\x2e\x63\x6f\x6d\x2f\x64\x69\x73\x6b\x2f\x67\x6f\x6c\x64\x65\x6e\x05\x00\x00\x00"
+    "\x0d\x00\x00\x00\x43\x61\x63\x68\x65\x2d\x43\x6f\x6e\x74\x72\x6f\x6c\x0c\x00\x00\x00\x6d"
+    "\x61\x78\x2d\x61\x67\x65\x3d\x33\x36\x30\x30\x00\x04\x00\x00\x00\x45\x54\x61\x67\x08\x00"
+    "\x00\x00\x22\x67\x6f\x6c\x64\x65\x6e\x22\x00\x04\x00\x00\x00\x56\x61\x72\x79\x0f\x00\x00"
+    "\x00\x41\x63\x63\x65\x70\x74\x2d\x45\x6e\x63\x6f\x64\x69\x6e\x67\x00\x0d\x00\x00\x00\x53"
+    "\x75\x72\x72\x6f\x67\x61\x74\x65\x2d\x4b\x65\x79\x06\x00\x00\x00\x67\x6f\x6c\x64\x65\x6e"
+    "\x04\x0c\x00\x00\x00\x43\x6f\x6e\x74\x65\x6e\x74\x2d\x54\x79\x70\x65\x18\x00\x00\x00\x61"
+    "\x70\x70\x6c\x69\x63\x61\x74\x69\x6f\x6e\x2f\x6f\x63\x74\x65\x74\x2d\x73\x74\x72\x65\x61"
+    "\x6d\x40\x08\x00\x00\x00\x22\x67\x6f\x6c\x64\x65\x6e\x22\x00\x00\x00\x00\x01\x00\x00\x00"
+    "\x06\x00\x00\x00\x67\x6f\x6c\x64\x65\x6e\x00\x00\x00\x00\x01\x00\x00\x00\x0f\x00\x00\x00"
+    "\x61\x63\x63\x65\x70\x74\x2d\x65\x6e\x63\x6f\x64\x69\x6e\x67\x03\x04\x00\x00\x00\x67\x7a"
+    "\x69\x70\x04\x00\x00\x00\x67\x7a\x69\x70";
+constexpr char kGoldenSums[] = "\x86\x47\x5b\x12\x28\x4b\x40\x04\x66\x6a\x5f\xc1\x3e\xe2\x34\x21";
+constexpr size_t kGoldenBodyOffset = 16384;
+constexpr size_t kGoldenBodyBytes = 70000;
+
+std::string GoldenBody() {
+  std::string body(kGoldenBodyBytes, '\0');
+  for (size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>((i * 131 + 7) & 0xff);
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("Files an earlier release wrote are served (on-disk format 1)", "[cache]") {
+  TempDir dir;
+  cache::DiskStoreOptions o = DiskOptions(dir);
+  {
+    std::string file(kGoldenHead, sizeof(kGoldenHead) - 1);
+    file.resize(kGoldenBodyOffset, '\0');
+    file += GoldenBody();
+    file.append(kGoldenSums, sizeof(kGoldenSums) - 1);
+    REQUIRE(file.size() == 86400);
+    std::filesystem::create_directories(o.directory + "/01");
+    std::FILE* f = std::fopen((o.directory + "/01/0000000000000001.ek").c_str(), "wb");
+    REQUIRE(f != nullptr);
+    REQUIRE(std::fwrite(file.data(), 1, file.size(), f) == file.size());
+    std::fclose(f);
+  }
+  auto store = cache::DiskStore::Create(o).value();
+  CHECK(store->recovery().loaded == 1);
+  CHECK(store->recovery().corrupt == 0);
+  CHECK(store->recovery().torn == 0);
+  CHECK(store->Scrub() == 0);  // every block matches its stored checksum
+  Harness h(With(std::move(store)));
+  h.clock.SetSystem(absl::FromUnixSeconds(1767225600) + absl::Seconds(10));
+  const Fields gzip{{"Accept-Encoding", "gzip"}};
+  auto hit = h.Get("https://example.com/disk/golden", gzip);
+  REQUIRE(hit.action == LA::kServeFresh);
+  // RFC 9111 4.2.3: resident 10 s plus the 1 s response delay.
+  CHECK(hit.age_value == "11");
+  CHECK(hit.ResponseHeaders().Get("ETag") == std::optional<std::string_view>("\"golden\""));
+  CHECK(hit.response->body->ToString() == GoldenBody());
+  CHECK(h.Get("https://example.com/disk/golden", {{"Accept-Encoding", "br"}}).fwd ==
+        cache::ForwardReason::kVaryMiss);
+  CHECK(h.cache->PurgeTag("golden", cache::PurgeMode::kHard) == 1);
 }
 
 TEST_CASE("Torn and corrupt files are dropped and counted, never served", "[cache]") {
