@@ -132,17 +132,26 @@ std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(Shard& s
   // The shared stripe is several threads: no slot of its own.
   if (!hot || stripe >= kSharedStripe) return it->resp;
   ThreadRefs* refs = it->thread_refs.load(std::memory_order_acquire);
+  // Bytes reserved for what is about to be allocated, given back unless the
+  // item takes them over (also when an allocation throws).
+  struct Reservation {
+    VariantIndex& index;
+    Shard& shard;
+    uint64_t bytes = 0;
+    ~Reservation() {
+      if (bytes != 0) index.Charge(shard, -static_cast<int64_t>(bytes));
+    }
+  };
   if (refs == nullptr) {
     if (!ReserveForRefs(s, ThreadRefs::kBlockCharge)) return it->resp;
-    auto* fresh = new ThreadRefs();
-    if (it->thread_refs.compare_exchange_strong(refs, fresh, std::memory_order_acq_rel,
+    Reservation reserved{*this, s, ThreadRefs::kBlockCharge};
+    auto fresh = std::make_unique<ThreadRefs>();
+    if (it->thread_refs.compare_exchange_strong(refs, fresh.get(), std::memory_order_acq_rel,
                                                 std::memory_order_acquire)) {
-      refs = fresh;
+      refs = fresh.release();
       it->refs_charge.fetch_add(ThreadRefs::kBlockCharge, std::memory_order_relaxed);
-    } else {
-      delete fresh;  // another reader installed one: `refs` is it
-      Charge(s, -static_cast<int64_t>(ThreadRefs::kBlockCharge));
-    }
+      reserved.bytes = 0;
+    }  // else another reader installed one: `refs` is it
   }
   ThreadRefs::Slot& slot = refs->slots[stripe % ThreadRefs::kSlots];
   const auto mine = static_cast<uint32_t>(stripe);
@@ -154,10 +163,12 @@ std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(Shard& s
   }
   if (slot.ref == nullptr) {
     if (!ReserveForRefs(s, ThreadRefs::kSlotCharge)) return it->resp;
-    it->refs_charge.fetch_add(ThreadRefs::kSlotCharge, std::memory_order_relaxed);
+    Reservation reserved{*this, s, ThreadRefs::kSlotCharge};
     // Owns a copy of the response's reference and points at the response.
     slot.ref = std::shared_ptr<const cache::StoredResponse>(
         std::make_shared<ThreadRefs::Holder>(ThreadRefs::Holder{it->resp}), it->resp.get());
+    it->refs_charge.fetch_add(ThreadRefs::kSlotCharge, std::memory_order_relaxed);
+    reserved.bytes = 0;
   }
   return slot.ref;
 }
