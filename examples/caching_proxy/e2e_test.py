@@ -21,6 +21,7 @@ import argparse
 import http.client
 import http.server
 import os
+import random
 import signal
 import socket
 import sys
@@ -495,6 +496,44 @@ def run(binary):
         check(s == 504 and time.monotonic() - t0 < 1.8, "slow origin → 504 after the timeout")
         s, h, b = Client(slow.port).get("/hit")
         check(s == 200, "proxy still serves after the timeout")
+
+        print("concurrent revalidations under failing and recovering origins (8 s of real time)")
+        # Background revalidations (stale-while-revalidate) and stale-if-error
+        # fetches overlap while the origin fails and recovers: origin streams
+        # are cancelled while their reads complete. The proxy once crashed
+        # here (a read handler ran after a cancel had released its connection).
+        # A proxy of its own: its cache starts cold, so misses collapse too.
+        busy = Proxy(binary, origin_url)
+        proxies.append(busy)
+        stop = time.monotonic() + 8.0
+        errors = []
+        rng = random.Random(7)
+
+        def hammer(seed):
+            local = random.Random(seed)
+            cc = Client(busy.port)
+            while time.monotonic() < stop:
+                try:
+                    cc.get(local.choice(["/swr", "/sie", "/sie", "/swr", "/hit", "/reval"]))
+                except Exception as e:  # noqa: BLE001 (any failure is the finding)
+                    errors.append(repr(e))
+                    return
+                time.sleep(local.random() * 0.05)
+
+        def flip():
+            while time.monotonic() < stop:
+                origin.fail.add("/sie")
+                time.sleep(0.2)
+                origin.fail.discard("/sie")
+                time.sleep(0.2)
+        workers = [threading.Thread(target=hammer, args=(rng.random(),)) for _ in range(12)]
+        workers.append(threading.Thread(target=flip))
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        check(not errors and busy.proc.poll() is None,
+              "proxy up through overlapping revalidations (%s)" % (errors[:1] or "no errors"))
 
         for p in proxies:
             check(p.proc.poll() is None, "proxy process still alive")

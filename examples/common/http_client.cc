@@ -82,6 +82,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   }
 
   void ReturnIdle(std::unique_ptr<Conn> conn) {
+    if (!conn) return;
     conn->idle_since = SteadyClock::now();
     std::lock_guard<std::mutex> lock(mu);
     if (idle.size() >= options.max_idle_connections) return;
@@ -239,6 +240,10 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   }
 
   void OnRead(boost::system::error_code ec, size_t n) {
+    // A cancel (StreamControl, posted to this strand) may run between a read
+    // completing and its handler: the connection is gone and the sink has
+    // been told. The bytes are not ours to parse any more.
+    if (cancelled_ || !conn_) return;
     if (ec == asio::error::eof) {
       const Http1Parser::Event e = parser_->Finish();
       if (e == Http1Parser::Event::kDone && have_final_) return OnResponse(false);
