@@ -82,7 +82,6 @@ struct HttpClient::Impl : std::enable_shared_from_this<HttpClient::Impl> {
   }
 
   void ReturnIdle(std::unique_ptr<Conn> conn) {
-    if (!conn) return;
     conn->idle_since = SteadyClock::now();
     std::lock_guard<std::mutex> lock(mu);
     if (idle.size() >= options.max_idle_connections) return;

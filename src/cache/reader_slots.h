@@ -41,6 +41,7 @@
 
 #include "cache/counters.h"
 #include "edgekit/base/config.h"
+#include "edgekit/base/internal/shard_mutex.h"
 
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
@@ -76,7 +77,7 @@ class ReaderSlots {
       // was descheduled: then give the CPU away rather than spin.
       for (int spins = 0; slots_[i].shard.load(std::memory_order_seq_cst) == mark; ++spins) {
         if (spins < 64) {
-          Pause();
+          base_internal::SpinPause();
         } else {
           std::this_thread::yield();
         }
@@ -88,13 +89,6 @@ class ReaderSlots {
   struct alignas(64) Slot {
     std::atomic<uint32_t> shard{0};  // shard + 1 being read; 0: none
   };
-  static void Pause() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-  }
   std::unique_ptr<Slot[]> slots_;
 };
 

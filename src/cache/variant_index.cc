@@ -113,13 +113,23 @@ auto VariantIndex::ReadShard(Shard& s, Read&& read) {
   return read(s, stripe);
 }
 
-bool VariantIndex::ReserveForRefs(Shard& s, uint64_t n) {
+VariantIndex::RefsReservation::RefsReservation(VariantIndex& index, Shard& s, uint64_t n)
+    : index_(index), s_(s) {
   uint64_t cur = s.bytes.load(std::memory_order_relaxed);
   do {
-    if (cur + n > usable_) return false;
+    if (cur + n > index.usable_) return;
   } while (!s.bytes.compare_exchange_weak(cur, cur + n, std::memory_order_relaxed));
-  bytes_.fetch_add(n, std::memory_order_relaxed);
-  return true;
+  index.bytes_.fetch_add(n, std::memory_order_relaxed);
+  n_ = n;
+}
+
+VariantIndex::RefsReservation::~RefsReservation() {
+  if (n_ != 0) index_.Charge(s_, -static_cast<int64_t>(n_));
+}
+
+void VariantIndex::RefsReservation::KeepFor(IndexItem* it) {
+  it->refs_charge.fetch_add(n_, std::memory_order_relaxed);
+  n_ = 0;
 }
 
 void VariantIndex::DropThreadRefs(Shard& s, IndexItem* it) {
@@ -132,25 +142,14 @@ std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(Shard& s
   // The shared stripe is several threads: no slot of its own.
   if (!hot || stripe >= kSharedStripe) return it->resp;
   ThreadRefs* refs = it->thread_refs.load(std::memory_order_acquire);
-  // Bytes reserved for what is about to be allocated, given back unless the
-  // item takes them over (also when an allocation throws).
-  struct Reservation {
-    VariantIndex& index;
-    Shard& shard;
-    uint64_t bytes = 0;
-    ~Reservation() {
-      if (bytes != 0) index.Charge(shard, -static_cast<int64_t>(bytes));
-    }
-  };
   if (refs == nullptr) {
-    if (!ReserveForRefs(s, ThreadRefs::kBlockCharge)) return it->resp;
-    Reservation reserved{*this, s, ThreadRefs::kBlockCharge};
+    RefsReservation reserved(*this, s, ThreadRefs::kBlockCharge);
+    if (!reserved) return it->resp;
     auto fresh = std::make_unique<ThreadRefs>();
     if (it->thread_refs.compare_exchange_strong(refs, fresh.get(), std::memory_order_acq_rel,
                                                 std::memory_order_acquire)) {
       refs = fresh.release();
-      it->refs_charge.fetch_add(ThreadRefs::kBlockCharge, std::memory_order_relaxed);
-      reserved.bytes = 0;
+      reserved.KeepFor(it);
     }  // else another reader installed one: `refs` is it
   }
   ThreadRefs::Slot& slot = refs->slots[stripe % ThreadRefs::kSlots];
@@ -162,13 +161,12 @@ std::shared_ptr<const cache::StoredResponse> VariantIndex::ReferenceFor(Shard& s
     return it->resp;  // another thread's slot
   }
   if (slot.ref == nullptr) {
-    if (!ReserveForRefs(s, ThreadRefs::kSlotCharge)) return it->resp;
-    Reservation reserved{*this, s, ThreadRefs::kSlotCharge};
+    RefsReservation reserved(*this, s, ThreadRefs::kSlotCharge);
+    if (!reserved) return it->resp;
     // Owns a copy of the response's reference and points at the response.
     slot.ref = std::shared_ptr<const cache::StoredResponse>(
         std::make_shared<ThreadRefs::Holder>(ThreadRefs::Holder{it->resp}), it->resp.get());
-    it->refs_charge.fetch_add(ThreadRefs::kSlotCharge, std::memory_order_relaxed);
-    reserved.bytes = 0;
+    reserved.KeepFor(it);
   }
   return slot.ref;
 }

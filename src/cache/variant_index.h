@@ -273,9 +273,25 @@ class EDGEKIT_API VariantIndex {
   // Atomic: readers charge (and uncharge) per-thread references too.
   void Charge(Shard& s, int64_t delta);
   static uint64_t GhostHash(const cache::StoredResponse& r);
-  // Reserves `n` bytes of shard `s` for per-thread references; false when
-  // the shard has no room (then none are made).
-  bool ReserveForRefs(Shard& s, uint64_t n);
+  // `n` bytes of shard `s` reserved for per-thread references about to be
+  // allocated (compare-and-swap against the shard's usable bytes; false when
+  // the shard has no room, and then none are made). Given back at the end of
+  // the scope, also when an allocation throws, unless KeepFor() charges them
+  // to the item that took the references.
+  class RefsReservation {
+   public:
+    RefsReservation(VariantIndex& index, Shard& s, uint64_t n);
+    ~RefsReservation();
+    RefsReservation(const RefsReservation&) = delete;
+    RefsReservation& operator=(const RefsReservation&) = delete;
+    explicit operator bool() const { return n_ != 0; }
+    void KeepFor(IndexItem* it);
+
+   private:
+    VariantIndex& index_;
+    Shard& s_;
+    uint64_t n_ = 0;
+  };
   // Frees `it`'s per-thread references and their charge (a writer).
   void DropThreadRefs(Shard& s, IndexItem* it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu);
   // A reference to `it`'s response for a lookup by `stripe`'s thread, which

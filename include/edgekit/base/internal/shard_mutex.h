@@ -45,6 +45,16 @@ struct ParkingLot {
   CondVar cv;
 };
 
+// Tells the CPU the caller is spinning on a memory location (x86 `pause`,
+// Arm `yield`): cheaper for the core's sibling and for the line's owner.
+inline void SpinPause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 class ABSL_LOCKABLE ShardMutex {
  public:
   ShardMutex() = default;
@@ -73,7 +83,7 @@ class ABSL_LOCKABLE ShardMutex {
     // Poll with a growing pause (1, 2, 4, ... 64 pauses): every poll pulls
     // the line from the holder, which writes it during its critical section.
     for (int round = 0, pauses = 1; round < 24; ++round) {
-      for (int p = 0; p < pauses; ++p) Pause();
+      for (int p = 0; p < pauses; ++p) SpinPause();
       if (pauses < 64) pauses *= 2;
       if (!locked_.load(std::memory_order_relaxed) &&
           !locked_.exchange(true, std::memory_order_acquire)) {
@@ -91,14 +101,6 @@ class ABSL_LOCKABLE ShardMutex {
   static ABSL_ATTRIBUTE_NOINLINE void Wake(ParkingLot* lot) {
     MutexLock lock(&lot->mu);
     lot->cv.SignalAll();
-  }
-
-  static void Pause() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
   }
 
   std::atomic<bool> locked_{false};
