@@ -10,54 +10,6 @@ EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
 namespace {
 
-using http::EqualsIgnoreCase;
-
-// 8 bytes of `p` (any alignment).
-inline uint64_t Load64(const char* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// ASCII words `x` (any case) and `l` (lower case) are equal ignoring case:
-// they may differ only in bit 0x20 of bytes where `l` holds a letter.
-inline bool WordEqualsLower(uint64_t x, uint64_t l) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  const uint64_t d = x ^ l;
-  if (d == 0) return true;
-  const uint64_t ge_a = (l + kOnes * (0x80 - 'a')) & (kOnes * 0x80);
-  const uint64_t gt_z = (l + kOnes * (0x80 - 'z' - 1)) & (kOnes * 0x80);
-  const uint64_t letter_bits = (ge_a & ~gt_z) >> 2;  // 0x20 in letter bytes
-  return (d & ~letter_bits) == 0;
-}
-
-// `name` (any case) equals `lower` (lower case), same length checked first.
-// Eight bytes at a time for ASCII names (the two words of a 9..16-byte name
-// overlap), byte by byte otherwise.
-}  // namespace
-
-bool NameEqualsLower(std::string_view name, std::string_view lower) {
-  const size_t n = name.size();
-  if (n != lower.size()) return false;
-  if (n >= 8 && n <= 16) {
-    const uint64_t a0 = Load64(name.data());
-    const uint64_t a1 = Load64(name.data() + n - 8);
-    const uint64_t b0 = Load64(lower.data());
-    const uint64_t b1 = Load64(lower.data() + n - 8);
-    if (((a0 | a1 | b0 | b1) & 0x8080808080808080ULL) == 0) {
-      return WordEqualsLower(a0, b0) && WordEqualsLower(a1, b1);
-    }
-  }
-  for (size_t i = 0; i < n; ++i) {
-    const char c = name[i];
-    const char l = lower[i];
-    if (c != l && !(l >= 'a' && l <= 'z' && static_cast<char>(c | 0x20) == l)) return false;
-  }
-  return true;
-}
-
-namespace {
-
 bool CaseInsensitiveField(std::string_view name) {
   switch (name.size()) {
     case 6:
@@ -141,17 +93,16 @@ bool VaryRules::FieldMatches(std::string_view field, const http::HeaderView& hea
     return v.present == want.present && v.value == want.value;
   }
   if (want.has_raw) {
-    const http::HeaderField* line = nullptr;
-    bool several = false;
-    for (const http::HeaderField& f : headers) {
-      if (!NameEqualsLower(f.name, field)) continue;
-      if (line != nullptr) {
-        several = true;
-        break;
-      }
-      line = &f;
-    }
-    if (line != nullptr && !several && line->value == want.raw) return true;
+    // The usual request has one line of the field, byte-equal to the
+    // storing request's: compared whole, in one walk of the array.
+    std::string_view value;
+    int lines = 0;
+    headers.ForEachField([&](const http::HeaderField& f) {
+      if (!NameEqualsLower(f.name, field)) return true;
+      value = f.value;
+      return ++lines < 2;
+    });
+    if (lines == 1 && value == want.raw) return true;
   }
   const bool lower = CaseInsensitiveField(field);
   const std::string_view w = want.value;

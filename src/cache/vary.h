@@ -12,6 +12,7 @@
 #define EDGEKIT_SRC_CACHE_VARY_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,8 +91,50 @@ bool SameVariant(const cache::StoredResponse& a, const cache::StoredResponse& b)
 // two tiers (same key, Vary values and store generation).
 bool SameStored(const cache::StoredResponse& a, const cache::StoredResponse& b);
 
-// ASCII `name` (any case) equals `lower` (lower case).
-bool NameEqualsLower(std::string_view name, std::string_view lower);
+namespace vary_internal {
+// 8 bytes of `p` (any alignment).
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+// ASCII words `x` (any case) and `l` (lower case) are equal ignoring case:
+// they may differ only in bit 0x20 of bytes where `l` holds a letter.
+inline bool WordEqualsLower(uint64_t x, uint64_t l) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  const uint64_t d = x ^ l;
+  if (d == 0) return true;
+  const uint64_t ge_a = (l + kOnes * (0x80 - 'a')) & (kOnes * 0x80);
+  const uint64_t gt_z = (l + kOnes * (0x80 - 'z' - 1)) & (kOnes * 0x80);
+  const uint64_t letter_bits = (ge_a & ~gt_z) >> 2;  // 0x20 in letter bytes
+  return (d & ~letter_bits) == 0;
+}
+}  // namespace vary_internal
+
+// ASCII `name` (any case) equals `lower` (lower case), same length checked
+// first. Eight bytes at a time for ASCII names of 8 to 16 bytes (the two
+// words overlap), byte by byte otherwise. Inline: it runs once per request
+// field line per Vary field on every hit.
+inline bool NameEqualsLower(std::string_view name, std::string_view lower) {
+  const size_t n = name.size();
+  if (n != lower.size()) return false;
+  if (n >= 8 && n <= 16) {
+    using vary_internal::Load64;
+    const uint64_t a0 = Load64(name.data());
+    const uint64_t a1 = Load64(name.data() + n - 8);
+    const uint64_t b0 = Load64(lower.data());
+    const uint64_t b1 = Load64(lower.data() + n - 8);
+    if (((a0 | a1 | b0 | b1) & 0x8080808080808080ULL) == 0) {
+      return vary_internal::WordEqualsLower(a0, b0) && vary_internal::WordEqualsLower(a1, b1);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const char c = name[i];
+    const char l = lower[i];
+    if (c != l && !(l >= 'a' && l <= 'z' && static_cast<char>(c | 0x20) == l)) return false;
+  }
+  return true;
+}
 
 }  // namespace cache_internal
 EDGEKIT_NAMESPACE_END
