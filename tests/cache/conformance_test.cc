@@ -298,8 +298,9 @@ TEST_CASE("Cache-Status ttl and Age at the inline formatting boundaries (RFC 921
           "[cache]") {
   for (const size_t name_len : {size_t{1}, size_t{23}, size_t{32}, size_t{33}, size_t{40},
                                 size_t{44}, size_t{45}, size_t{60}}) {
-    for (const int64_t max_age : {int64_t{1}, int64_t{9}, int64_t{10}, int64_t{99999},
-                                  int64_t{1234567890}, int64_t{2147483648}}) {
+    for (const int64_t max_age :
+         {int64_t{1}, int64_t{9}, int64_t{10}, int64_t{99}, int64_t{100}, int64_t{1000},
+          int64_t{99999}, int64_t{1234567890}, int64_t{2147483648}}) {
       CAPTURE(name_len, max_age);
       cache::HttpCacheOptions o;
       o.cache_name = std::string(name_len, 'n');
