@@ -10,6 +10,8 @@
 //   BM_CacheServeHit              the same plus every field to send visited
 //                                 (ForEachField, 10 stored fields) and the body's
 //                                 chunks taken; allocs_per_iter counted
+//   BM_CacheHit_AfterThreadChurn  two threads on one hot key, both created after
+//                                 200 threads that each looked up once and exited
 //   BM_Baseline_FindAndCopy_RandomKey/N  flat_hash_map find + shared_ptr copy,
 //                                 keys in a random order among N
 //   BM_CacheHit_RandomKey/N       cache hits in the same order among N entries
@@ -45,6 +47,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -223,6 +226,45 @@ void BM_CacheServeHit(benchmark::State& state) {
 }
 BENCHMARK(BM_CacheServeHit);
 BENCHMARK(BM_CacheServeHit)->Threads(2)->UseRealTime();
+
+// Two threads hitting one hot key, as BM_CacheHit_Vary/threads:2, but both
+// created after 200 earlier threads (each made one lookup, then exited): a
+// host that creates threads as it goes (a thread per connection, a pool that
+// grows and shrinks). Manual time: the wall time of both threads' loops;
+// read it per hit against BM_CacheHit_Vary/threads:2.
+void BM_CacheHit_AfterThreadChurn(benchmark::State& state) {
+  FillHitCache({{"Cache-Control", "max-age=3600"},
+                {"Vary", "Accept-Encoding"},
+                {"Content-Type", "application/javascript"},
+                {"ETag", "\"abc\""}});
+  std::vector<http::HeaderField> req{
+      {"Accept-Encoding", "gzip, br"}, {"User-Agent", "bench"}, {"Accept", "*/*"}};
+  const cache::CacheRequest r{"GET", kUri, req};
+  const absl::Time now = kT0 + absl::Seconds(5);
+  for (int i = 0; i < 200; ++i) {
+    std::thread([&] { benchmark::DoNotOptimize(g_hit_cache->Lookup(r, now).action); }).join();
+  }
+  constexpr int kHitsPerThread = 100000;
+  auto hits = [&] {
+    for (int i = 0; i < kHitsPerThread; ++i) {
+      cache::LookupResult res = g_hit_cache->Lookup(r, now);
+      benchmark::DoNotOptimize(res.cache_status.data());
+    }
+  };
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    std::thread a(hits);
+    std::thread b(hits);
+    a.join();
+    b.join();
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  state.SetItemsProcessed(state.iterations() * 2 * kHitsPerThread);
+  delete g_hit_cache;
+  g_hit_cache = nullptr;
+}
+BENCHMARK(BM_CacheHit_AfterThreadChurn)->UseManualTime();
 
 // --- Random keys among N entries (issue: the working set) -------------------
 

@@ -4,9 +4,11 @@
 // -----------------------------------------------------------------------------
 // Private: the cache's counters. Lookups and hits are counted on every hit, so
 // they live in per-thread stripes (a plain load and store on a cache line no
-// other thread writes: no locked instruction, no shared line); the first 63
-// threads that count get a stripe of their own, later ones share the last
-// stripe with atomic adds. The other counters are plain relaxed atomics.
+// other thread writes: no locked instruction, no shared line). A thread
+// leases a stripe of its own at its first count and gives it back when it
+// exits (a later thread reuses it); while 63 threads hold one, further
+// threads share the last stripe with atomic adds. The other counters are
+// plain relaxed atomics.
 // Thread-safety: thread-safe; reads are relaxed snapshots.
 
 #ifndef EDGEKIT_SRC_CACHE_COUNTERS_H_
@@ -22,12 +24,13 @@
 EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
 
-// The calling thread's stripe: < kSharedStripe is its own.
+// The calling thread's stripe: < kSharedStripe is its own until it exits.
 constexpr size_t kStripes = 64;
 constexpr size_t kSharedStripe = kStripes - 1;
 size_t ThreadStripe();
-// How many stripes have been handed out so far (sequentially consistent with
-// ThreadStripe's first call on each thread).
+// How many stripes have ever been handed out, a bound on the private stripes
+// in use (sequentially consistent with a thread's first ThreadStripe call
+// that takes a new one).
 size_t StripesInUse();
 
 class HotCounters {

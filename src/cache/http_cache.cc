@@ -4,15 +4,19 @@
 // storing.cc, serving in serving.cc.
 #include "edgekit/cache/http_cache.h"
 
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <utility>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "cache/cache_status_writer.h"
 #include "cache/engine.h"
 #include "cache/key.h"
+#include "edgekit/base/mutex.h"
 #include "edgekit/cache/memory_store.h"
 #include "edgekit/http/cache_status.h"
 
@@ -20,21 +24,76 @@ EDGEKIT_NAMESPACE_BEGIN
 namespace cache_internal {
 
 namespace {
-std::atomic<size_t> stripes_handed_out{0};
+
+// Stripes are leased to threads: a thread's first lookup takes one, and its
+// exit gives it back for the next new thread. Without the give-back, a host
+// that keeps creating threads (a thread per connection, a pool that grows
+// and shrinks) would run out of private stripes after 63 threads, and every
+// later thread would count with atomic adds and read shards under their
+// mutex for good.
+class StripePool {
+ public:
+  static StripePool& Get() {
+    // Never destroyed: threads may exit after static destruction began.
+    static StripePool* const pool = new StripePool;
+    return *pool;
+  }
+  size_t Take() {
+    {
+      MutexLock lock(&mu_);
+      if (free_count_ > 0) return free_[--free_count_];
+    }
+    // Sequentially consistent with StripesInUse: a writer that scans the
+    // reader slots before a new thread takes its stripe is seen by that
+    // thread's first read (reader_slots.h). A stripe from the free list is
+    // below the count already.
+    const size_t n = handed_out_.fetch_add(1, std::memory_order_seq_cst);
+    return n < kSharedStripe ? n : kSharedStripe;
+  }
+  // Everything the leaving thread wrote through its stripe happens before
+  // the next taker's first use (the mutex).
+  void GiveBack(size_t stripe) {
+    if (stripe >= kSharedStripe) return;
+    MutexLock lock(&mu_);
+    free_[free_count_++] = stripe;  // each private stripe is out at most once
+  }
+  size_t HandedOut() const { return handed_out_.load(std::memory_order_seq_cst); }
+
+ private:
+  Mutex mu_;
+  size_t free_[kSharedStripe] ABSL_GUARDED_BY(mu_) = {};
+  size_t free_count_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<size_t> handed_out_{0};
+};
+
+constexpr size_t kNoStripe = ~size_t{0};
+// Trivially destructible, so valid for the whole life of the thread: after
+// the lease is given back it names the shared stripe, which stays correct
+// for a lookup made from a later thread-exit destructor.
+thread_local size_t t_stripe = kNoStripe;
+
+struct StripeLease {
+  ~StripeLease() {
+    StripePool::Get().GiveBack(t_stripe);
+    t_stripe = kSharedStripe;
+  }
+};
+
+ABSL_ATTRIBUTE_NOINLINE size_t LeaseStripe() {
+  thread_local StripeLease lease;  // gives the stripe back at thread exit
+  (void)lease;
+  t_stripe = StripePool::Get().Take();
+  return t_stripe;
+}
+
 }  // namespace
 
 size_t ThreadStripe() {
-  // Sequentially consistent with StripesInUse: a writer that scans the
-  // reader slots before a new thread takes its stripe is seen by that
-  // thread's first read (reader_slots.h).
-  thread_local const size_t stripe = [] {
-    const size_t n = stripes_handed_out.fetch_add(1, std::memory_order_seq_cst);
-    return n < kSharedStripe ? n : kSharedStripe;
-  }();
-  return stripe;
+  const size_t s = t_stripe;
+  return ABSL_PREDICT_TRUE(s != kNoStripe) ? s : LeaseStripe();
 }
 
-size_t StripesInUse() { return stripes_handed_out.load(std::memory_order_seq_cst); }
+size_t StripesInUse() { return StripePool::Get().HandedOut(); }
 
 bool IsSafeMethod(std::string_view m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE";

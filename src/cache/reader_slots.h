@@ -19,9 +19,9 @@
 // mutex (which excludes writers, who hold it throughout).
 //
 // Cost: a reader stores to and clears its own line (no locked instruction on
-// a shared line); a writer loads one slot per thread that has used a stripe.
-// Stripes are never handed back: in a process that keeps creating threads,
-// those past the 63rd take the mutex for good (correct, slower). A writer
+// a shared line); a writer loads one slot per stripe ever handed out (at most
+// 63: a thread's stripe is given back when it exits and reused by the next
+// new thread, so only threads beyond 63 alive at once take the mutex). A writer
 // that meets a reader descheduled in its slot spins, then yields, until it
 // runs again (it holds its slot for one lookup: no I/O, no callback).
 //
