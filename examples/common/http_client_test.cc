@@ -336,6 +336,59 @@ TEST_CASE("http client: a read that completed before its stream was cancelled is
   CHECK(stats.errors == 0);
 }
 
+// A fetch started and cancelled by one loop handler, on a pooled connection:
+// the request is written at once (Asio tries the send before waiting), its
+// completion queued before the cancel is posted; the cancel takes the strand
+// first.
+TEST_CASE("http client: a request write that completed before the cancel is dropped",
+          "[http_client][concurrency]") {
+  Harness h;
+  const int fd = h.CompleteFetch("/a", "hello").fd;
+  auto sink = std::make_shared<Recorder>();
+  h.OnLoop([&h, sink] {
+    h.client->FetchStream(Get("/b"), sink);
+    sink->handle->Cancel();
+  });
+  REQUIRE(sink->WaitEnded());
+  CHECK(IsRequestFor(Origin::ReadRequest(fd), "/b"));  // written before the cancel ran
+  CHECK(Origin::WaitClosed(fd));
+  h.Drain();
+  CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
+  const HttpClient::Stats stats = h.client->stats();
+  CHECK(stats.connections_opened == 1);
+  CHECK(stats.connections_reused == 1);
+  CHECK(stats.retries == 0);
+  CHECK(stats.errors == 0);  // a cancel is not an origin error
+}
+
+// On a new connection. The loop handler that starts the fetch (the connect
+// starts at once, on its thread) waits until the origin accepted, so the
+// connect is complete in the kernel, then posts a handler that cancels: the
+// reactor's poll, queued before that, has queued the connect's handler (its
+// strand idle, it would run) by the time the cancel is posted; the cancel
+// then takes the strand first.
+TEST_CASE("http client: a connect that completed before the cancel is dropped",
+          "[http_client][concurrency]") {
+  Harness h;
+  auto sink = std::make_shared<Recorder>();
+  std::promise<void> accepted;
+  h.loop.Post([&h, sink, accepted_now = accepted.get_future().share()] {
+    h.client->FetchStream(Get("/c"), sink);
+    (void)accepted_now.wait_for(kPatience);
+    h.loop.Post([sink] { sink->handle->Cancel(); });
+  });
+  const int fd = h.origin.Accept();
+  accepted.set_value();
+  REQUIRE(fd >= 0);
+  REQUIRE(sink->WaitEnded());
+  CHECK(Origin::WaitClosed(fd));  // before a request was sent
+  h.Drain();
+  CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
+  const HttpClient::Stats stats = h.client->stats();
+  CHECK(stats.connections_opened == 1);
+  CHECK(stats.errors == 0);
+}
+
 // Cancel() before the head: OnEnd(kRejected) and no OnHead (net.h).
 TEST_CASE("http client: a cancel before the head ends the stream, without a retry or reuse",
           "[http_client]") {
