@@ -227,6 +227,16 @@ void CheckEnded(const Log& log, int heads, std::string_view body, FetchError err
   CHECK_FALSE(log.after_end);
 }
 
+// The client's counts; no test here expects a retry or an origin error.
+void CheckStats(const HttpClient& client, uint64_t requests, uint64_t opened, uint64_t reused) {
+  const HttpClient::Stats stats = client.stats();
+  CHECK(stats.requests == requests);
+  CHECK(stats.connections_opened == opened);
+  CHECK(stats.connections_reused == reused);
+  CHECK(stats.retries == 0);
+  CHECK(stats.errors == 0);  // a cancel is not an origin error
+}
+
 struct Harness {
   Harness() {
     HttpClient::Options options;
@@ -257,6 +267,14 @@ struct Harness {
   void Drain() {
     OnLoop([] {});
     OnLoop([] {});
+  }
+
+  // After a cancel before the head: the client closed `fd` (having sent
+  // nothing more) and, once late handlers ran, the sink saw OnEnd alone.
+  void CheckCancelledBeforeHead(int fd, Recorder& sink) {
+    CHECK(Origin::WaitClosed(fd));
+    Drain();
+    CheckEnded(sink.log(), 0, "", FetchError::kRejected, "cancelled");
   }
 
   // The origin's next connection, whose first request must be for `target`.
@@ -329,11 +347,7 @@ TEST_CASE("http client: a read that completed before its stream was cancelled is
 
   // The cancelled connection was not pooled: the next fetch connects anew.
   h.CompleteFetch("/next", "ok");
-  const HttpClient::Stats stats = h.client->stats();
-  CHECK(stats.requests == 2);
-  CHECK(stats.connections_opened == 2);
-  CHECK(stats.connections_reused == 0);
-  CHECK(stats.errors == 0);
+  CheckStats(*h.client, 2, 2, 0);
 }
 
 // A fetch started and cancelled by one loop handler, on a pooled connection:
@@ -351,14 +365,8 @@ TEST_CASE("http client: a request write that completed before the cancel is drop
   });
   REQUIRE(sink->WaitEnded());
   CHECK(IsRequestFor(Origin::ReadRequest(fd), "/b"));  // written before the cancel ran
-  CHECK(Origin::WaitClosed(fd));
-  h.Drain();
-  CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
-  const HttpClient::Stats stats = h.client->stats();
-  CHECK(stats.connections_opened == 1);
-  CHECK(stats.connections_reused == 1);
-  CHECK(stats.retries == 0);
-  CHECK(stats.errors == 0);  // a cancel is not an origin error
+  h.CheckCancelledBeforeHead(fd, *sink);
+  CheckStats(*h.client, 2, 1, 1);
 }
 
 // On a new connection. The loop handler that starts the fetch (the connect
@@ -381,12 +389,8 @@ TEST_CASE("http client: a connect that completed before the cancel is dropped",
   accepted.set_value();
   REQUIRE(fd >= 0);
   REQUIRE(sink->WaitEnded());
-  CHECK(Origin::WaitClosed(fd));  // before a request was sent
-  h.Drain();
-  CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
-  const HttpClient::Stats stats = h.client->stats();
-  CHECK(stats.connections_opened == 1);
-  CHECK(stats.errors == 0);
+  h.CheckCancelledBeforeHead(fd, *sink);  // no request was sent
+  CheckStats(*h.client, 1, 1, 0);
 }
 
 // Cancel() before the head: OnEnd(kRejected) and no OnHead (net.h).
@@ -399,20 +403,12 @@ TEST_CASE("http client: a cancel before the head ends the stream, without a retr
   h.Drain();  // the write's handler ran: the client's read for the head is pending
   sink->handle->Cancel();
   REQUIRE(sink->WaitEnded());
-  CHECK(Origin::WaitClosed(fd));
-  h.Drain();
-  CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
+  h.CheckCancelledBeforeHead(fd, *sink);
   // The read the cancel aborted is not the origin closing a reused
   // connection: no retry on a new one (RFC 9110 §9.2.2).
-  HttpClient::Stats stats = h.client->stats();
-  CHECK(stats.retries == 0);
-  CHECK(stats.connections_opened == 1);
-  CHECK(stats.errors == 0);
-
+  CheckStats(*h.client, 2, 1, 1);
   h.CompleteFetch("/c", "ok");  // on a new connection: the cancelled one was closed
-  stats = h.client->stats();
-  CHECK(stats.connections_opened == 2);
-  CHECK(stats.connections_reused == 1);
+  CheckStats(*h.client, 3, 2, 1);
 }
 
 TEST_CASE(
@@ -424,10 +420,6 @@ TEST_CASE(
   h.CompleteFetch("/b", "world", first.fd);  // on the same connection
   h.Drain();
   CheckEnded(first.sink->log(), 1, "hello", FetchError::kNone);  // no second OnEnd
-  const HttpClient::Stats stats = h.client->stats();
-  CHECK(stats.requests == 2);
-  CHECK(stats.connections_opened == 1);
-  CHECK(stats.connections_reused == 1);
-  CHECK(stats.errors == 0);
+  CheckStats(*h.client, 2, 1, 1);
   CHECK(h.origin.accepts() == 1);
 }
