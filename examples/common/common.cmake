@@ -70,3 +70,14 @@ target_link_libraries(edgekit_example_common PUBLIC edgekit_example_http1 edgeki
                                                     Threads::Threads)
 edgekit_set_warnings(edgekit_example_common)
 set(EDGEKIT_EXAMPLE_COMMON_OK TRUE CACHE INTERNAL "")
+
+if(EDGEKIT_BUILD_TESTS AND TARGET edgekit_test_support AND NOT EDGEKIT_FUZZ)
+  # HttpClient against a loopback origin the test thread drives (sockets and
+  # a loop thread; no end-to-end process).
+  add_executable(edgekit_examples_http_client_test "${CMAKE_CURRENT_LIST_DIR}/http_client_test.cc")
+  target_link_libraries(edgekit_examples_http_client_test PRIVATE edgekit_example_common
+                                                                  edgekit_test_support)
+  edgekit_set_warnings(edgekit_examples_http_client_test)
+  catch_discover_tests(edgekit_examples_http_client_test TEST_PREFIX "examples: "
+                       PROPERTIES LABELS examples)
+endif()

@@ -168,6 +168,11 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     });
   }
 
+  // A cancel (StreamControl, posted to the strand) may run between an
+  // operation (connect, write, read) completing and its handler: then the
+  // connection is gone and the sink has been told, and the handler returns.
+  bool Abandoned() const { return cancelled_ || !conn_; }
+
   void SetExecutor() {
     std::lock_guard<std::mutex> lock(executor_mu_);
     executor_ = conn_->socket.get_executor();
@@ -194,6 +199,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
             Guarded(
                 "origin connect",
                 [&] {
+                  if (self->Abandoned()) return;
                   if (ec) {
                     return self->Fail(FetchError::kConnect,
                                       self->timed_out_ ? std::string("connect timeout")
@@ -219,6 +225,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
           Guarded(
               "origin send",
               [&] {
+                if (self->Abandoned()) return;
                 if (ec) return self->OnIoError(ec);
                 self->parser_.emplace(Http1Parser::Mode::kResponse, self->client_->options.limits);
                 self->parser_->set_head_request(self->is_head_);
@@ -239,10 +246,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   }
 
   void OnRead(boost::system::error_code ec, size_t n) {
-    // A cancel (StreamControl, posted to this strand) may run between a read
-    // completing and its handler: the connection is gone and the sink has
-    // been told. The bytes are not ours to parse any more.
-    if (cancelled_ || !conn_) return;
+    if (Abandoned()) return;  // the bytes are not ours to parse any more
     if (ec == asio::error::eof) {
       const Http1Parser::Event e = parser_->Finish();
       if (e == Http1Parser::Event::kDone && have_final_) return OnResponse(false);
