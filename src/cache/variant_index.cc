@@ -242,7 +242,7 @@ void VariantIndex::RemoveTags(Shard& s, IndexItem* it) {
 
 // Makes `it` the newest variant of its key.
 void VariantIndex::LinkNewest(Shard& s, IndexItem* it) {
-  auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
+  auto head = s.index.find(HashedKey{it->key, it->key_hash});
   if (head != s.index.end()) {
     // Same key, same hash: the slot's pointer is replaced in place (no erase
     // and insert churn on a key's every new variant).
@@ -258,7 +258,7 @@ void VariantIndex::RemoveItem(Shard& s, IndexItem* it, bool evicted, cache::Evic
   if (it->fill == nullptr) (it->in_main ? s.main : s.small).Unlink(it);
   RemoveTags(s, it);
   // Unchain from its key.
-  auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
+  auto head = s.index.find(HashedKey{it->key, it->key_hash});
   if (head != s.index.end()) {
     if (*head == it) {
       if (it->older != nullptr) {
@@ -351,6 +351,7 @@ bool VariantIndex::Publish(const cache::StoreKey& key,
   auto* it = new IndexItem();
   it->ghost_hash = GhostHash(*resp);
   it->resp = std::move(resp);
+  it->key = it->resp->key();
   it->key_hash = key.hash;
   it->charge = charge;
   it->store_id = store_id;
@@ -396,7 +397,7 @@ bool VariantIndex::Commit(FillToken* token, const cache::StoredResponse* replace
   token->item = nullptr;
   // Older variants this one replaces (same Vary values, or the one it
   // revalidated).
-  auto head = s.index.find(HashedKey{it->resp->key(), it->key_hash});
+  auto head = s.index.find(HashedKey{it->key, it->key_hash});
   if (head != s.index.end()) {
     absl::InlinedVector<IndexItem*, 4> gone;
     for (IndexItem* p = *head; p != nullptr; p = p->older) {
@@ -437,7 +438,8 @@ bool VariantIndex::Update(const cache::StoreKey& key, const cache::StoredRespons
       static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(it->charge) + charge_delta));
   Charge(s, static_cast<int64_t>(charge) - static_cast<int64_t>(it->charge));
   it->resp = std::move(updated);
-  DropThreadRefs(s, it);  // they point at the old response
+  it->key = it->resp->key();  // the same bytes, in the new response
+  DropThreadRefs(s, it);      // they point at the old response
   it->charge = charge;
   it->stale_from = absl::InfiniteFuture();
   if (queued) q.PushHead(it);
