@@ -276,7 +276,8 @@ class HttpClient {
     // thread, inside FetchStream).
     virtual void OnStart(std::shared_ptr<StreamHandle> handle) { (void)handle; }
     // The final response's head (`head.response` without a body), or a
-    // failure before it (`head.error` set: nothing else follows).
+    // failure before it (`head.error` set: nothing else follows). A fetch
+    // cancelled before its head gets no OnHead: OnEnd(kRejected) only.
     virtual void OnHead(FetchResult head) = 0;
     // The next body bytes (valid during the call). Return false to stop
     // reading until `Resume()` is called on the handle.
