@@ -47,14 +47,16 @@ OwnedVaryValue VaryRules::Normalize(std::string_view field, const http::HeaderVi
     v.value = it->second(view);
     return v;
   }
-  const http::HeaderField* line = nullptr;
+  // The value's view, not the field's address: a view over a host's
+  // storage (HeaderSource) hands each line out in one reused HeaderField.
+  std::string_view first;
   size_t lines = 0;
-  for (const http::HeaderField& f : headers) {
-    if (NameEqualsLower(f.name, field) && lines++ == 0) line = &f;
-  }
+  headers.ForEachField([&](const http::HeaderField& f) {
+    if (NameEqualsLower(f.name, field) && lines++ == 0) first = f.value;
+  });
   if (lines == 1) {
     v.has_raw = true;
-    v.raw = std::string(line->value);
+    v.raw = std::string(first);
   }
   const bool lower = CaseInsensitiveField(field);
   headers.ForEachListMember(field, [&](std::string_view m) {

@@ -1,12 +1,34 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 // Tests for the fixes found with the public HTTP caching test suite
 // (http-cache-tests, cache-tests.fyi); each cites the RFC section it follows.
+#include <deque>
 #include <string>
+#include <utility>
 
 #include "cache_test_util.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/cache/surrogate_control.h"
 #include "edgekit_catch.h"
+
+// Request fields in a host's own storage, read through a HeaderSource: the
+// view hands each line out in one reused HeaderField.
+struct HostRequestFields {
+  std::deque<std::pair<std::string, std::string>> lines;
+};
+
+template <>
+struct edgekit::http::HeaderSource<HostRequestFields> {
+  static void Begin(const HostRequestFields&, HeaderCursor& cursor) {
+    StoreInCursor(cursor, size_t{0});
+  }
+  static bool Next(const HostRequestFields& f, HeaderCursor& cursor, HeaderField& out) {
+    const size_t i = LoadFromCursor<size_t>(cursor);
+    if (i >= f.lines.size()) return false;
+    out = HeaderField{f.lines[i].first, f.lines[i].second};
+    StoreInCursor(cursor, i + 1);
+    return true;
+  }
+};
 
 namespace {
 
@@ -318,6 +340,23 @@ TEST_CASE("Cache-Status ttl and Age at the inline formatting boundaries (RFC 921
       }
     }
   }
+}
+
+TEST_CASE("A Vary value stored from a host's field storage is the storing request's (RFC 9111 4.1)",
+          "[cache]") {
+  // The stored variant keeps the storing request's Accept-Encoding line;
+  // a later line of that request (User-Agent) must not take its place.
+  const std::string uri = "https://example.com/host-storage";
+  Harness h;
+  HostRequestFields storing{{{"Accept-Encoding", "gzip"}, {"User-Agent", "br"}}};
+  const Fields resp{{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Encoding"}};
+  const cache::CacheRequest r{"GET", uri, http::HeaderView(storing)};
+  REQUIRE(h.cache->Store(r, 200, resp.view(), "gzipped", h.now(), h.now()).outcome == SO::kStored);
+  const cache::LookupResult same = h.Get(uri, {{"Accept-Encoding", "gzip"}});
+  REQUIRE(same.action == LA::kServeFresh);
+  CHECK(same.response->body->ToString() == "gzipped");
+  CHECK(h.Get(uri, {{"Accept-Encoding", "br"}}).action == LA::kFetch);
+  CHECK(h.cache->Lookup(r, h.now()).action == LA::kServeFresh);
 }
 
 TEST_CASE("Vary field names match case-insensitively, letters only (RFC 9110 5.1)", "[cache]") {
