@@ -141,12 +141,18 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     if (conn_) {
       reused_ = true;
       client_->reused.fetch_add(1);
-      timer_.emplace(conn_->socket.get_executor());
-      SetExecutor();
-      asio::dispatch(conn_->socket.get_executor(), [self = shared_from_this()] {
+      const asio::any_io_executor strand = conn_->socket.get_executor();
+      timer_.emplace(strand);
+      asio::dispatch(strand, [self = shared_from_this()] {
         Guarded(
-            "origin request", [&] { self->Send(); }, [&] { self->Internal(); });
+            "origin request",
+            [&] {
+              if (self->CancelRequested()) return self->CancelOnStrand();
+              if (!self->Abandoned()) self->Send();
+            },
+            [&] { self->Internal(); });
       });
+      PublishStrand(strand);
     } else {
       Connect();
     }
@@ -173,9 +179,31 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   // connection is gone and the sink has been told, and the handler returns.
   bool Abandoned() const { return cancelled_ || !conn_; }
 
-  void SetExecutor() {
+  // Makes `strand` (the op's connection's) the one stream controls post to,
+  // then posts a cancel that came before there was one. Called last by
+  // Start/Connect: from then on the op's state belongs to the strand, and
+  // the caller's thread touches none of it.
+  void PublishStrand(const asio::any_io_executor& strand) {
+    bool cancel = false;
+    {
+      std::lock_guard<std::mutex> lock(executor_mu_);
+      executor_ = strand;
+      cancel = cancel_requested_;
+    }
+    // (Also when the first step already saw the request: a second cancel
+    // does nothing.)
+    if (cancel) {
+      asio::post(strand, [self = shared_from_this()] {
+        Guarded(
+            "origin stream control", [&] { self->CancelOnStrand(); }, [] {});
+      });
+    }
+  }
+  // A cancel came before the op had a strand: its first step ends it, so
+  // that nothing is sent.
+  bool CancelRequested() const {
     std::lock_guard<std::mutex> lock(executor_mu_);
-    executor_ = conn_->socket.get_executor();
+    return cancel_requested_;
   }
 
   void Disarm() {
@@ -183,15 +211,19 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     if (timer_) timer_->cancel();
   }
 
-  void Connect() {
+  // A new connection on `strand`, or (the first one) on a new strand of the
+  // calling loop thread's context: the origin connection lives on the thread
+  // of the request it serves. A retry keeps the op's strand, so a stream
+  // control posted to it still reaches the op.
+  void Connect(std::optional<asio::any_io_executor> strand = std::nullopt) {
     reused_ = false;
-    // On the calling loop thread's context: the origin connection lives on
-    // the thread of the request it serves.
-    conn_ = std::make_unique<Conn>(asio::make_strand(client_->loop.Current()));
-    timer_.emplace(conn_->socket.get_executor());
-    SetExecutor();
+    if (!strand) strand = asio::make_strand(client_->loop.Current());
+    conn_ = std::make_unique<Conn>(*strand);
+    timer_.emplace(*strand);
     client_->opened.fetch_add(1);
-    asio::dispatch(conn_->socket.get_executor(), [self = shared_from_this()] {
+    asio::dispatch(*strand, [self = shared_from_this()] {
+      if (self->CancelRequested()) return self->CancelOnStrand();  // before the connect began
+      if (self->Abandoned()) return;
       self->Arm(SteadyClock::now() + ToChrono(self->client_->options.connect_timeout),
                 Wait::kConnect);
       self->conn_->socket.async_connect(
@@ -213,6 +245,7 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
                 [&] { self->Internal(); });
           });
     });
+    PublishStrand(*strand);
   }
 
   void Send() {
@@ -355,8 +388,9 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
       retried_ = true;
       client_->retries.fetch_add(1);
       Disarm();  // a late wake-up of this connection's timer must not touch the next one
+      const asio::any_io_executor strand = conn_->socket.get_executor();
       Discard();
-      return Connect();
+      return Connect(strand);
     }
     if (ec == asio::error::eof && !got_some_) {
       return Fail(FetchError::kProtocol, "origin closed the connection without a response");
@@ -451,11 +485,18 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     Discard();
     End(FetchError::kRejected, "cancelled");
   }
-  // The executor (strand) of the current connection, for StreamControl on
-  // other threads; nullopt before the first connection.
-  std::optional<asio::any_io_executor> executor() const {
+  // For StreamControl, on any thread: posts `task` to the op's strand. Before
+  // the op has one (a control called from OnStart, or while Start runs), a
+  // cancel is kept for PublishStrand to post, and a resume is dropped (there
+  // is nothing to resume yet).
+  template <class Task>
+  void PostControl(Task task, bool is_cancel) {
     std::lock_guard<std::mutex> lock(executor_mu_);
-    return executor_;
+    if (executor_) {
+      asio::post(*executor_, std::move(task));
+    } else if (is_cancel) {
+      cancel_requested_ = true;
+    }
   }
 
  private:
@@ -484,7 +525,8 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   bool cancelled_ = false;
   std::string_view rest_;  // unparsed bytes of buf_ while paused
   mutable std::mutex executor_mu_;
-  std::optional<asio::any_io_executor> executor_;
+  std::optional<asio::any_io_executor> executor_;  // guarded by executor_mu_
+  bool cancel_requested_ = false;                  // guarded by executor_mu_
   int interims_ = 0;
   bool idempotent_ = false;
   bool is_head_ = false;
@@ -527,35 +569,30 @@ namespace {
 // The StreamHandle of a FetchOp: hops to its connection's strand.
 class StreamControl final : public HttpClient::StreamHandle {
  public:
-  StreamControl(std::shared_ptr<FetchOp> op, EventLoop::Impl& loop) : op_(op), loop_(loop) {}
+  explicit StreamControl(std::shared_ptr<FetchOp> op) : op_(std::move(op)) {}
   void Resume() override {
-    Run([](FetchOp& op) { op.ResumeOnStrand(); });
+    Run([](FetchOp& op) { op.ResumeOnStrand(); }, /*is_cancel=*/false);
   }
   void Cancel() override {
-    Run([](FetchOp& op) { op.CancelOnStrand(); });
+    Run([](FetchOp& op) { op.CancelOnStrand(); }, /*is_cancel=*/true);
   }
 
  private:
+  // The op's state belongs to its connection's strand.
   template <class Fn>
-  void Run(Fn fn) {
+  void Run(Fn fn, bool is_cancel) {
     std::shared_ptr<FetchOp> op = op_;
-    // The op's state belongs to its connection's strand; before a connection
-    // exists there is nothing to resume, and a cancel is retried there.
-    auto task = [op, fn] {
-      Guarded(
-          "origin stream control", [&] { fn(*op); }, [] {});
-    };
-    if (std::optional<asio::any_io_executor> ex = op->executor()) {
-      asio::post(*ex, task);
-    } else {
-      asio::post(loop_.Pick(), task);
-    }
+    op_->PostControl(
+        [op, fn] {
+          Guarded(
+              "origin stream control", [&] { fn(*op); }, [] {});
+        },
+        is_cancel);
   }
   // Strong: a paused fetch has no pending operation to keep it alive. The
   // cycle op → sink → handle → op ends when the op ends (it lets go of its
   // sink then).
   std::shared_ptr<FetchOp> op_;
-  EventLoop::Impl& loop_;
 };
 
 }  // namespace
@@ -568,7 +605,7 @@ std::shared_ptr<HttpClient::StreamHandle> HttpClient::FetchStream(HttpRequest re
   StreamSink* const sink_for_start = sink.get();
   auto op = std::make_shared<FetchOp>(impl_, std::move(request), nullptr, response_timeout,
                                       std::move(interim), std::move(sink));
-  auto handle = std::make_shared<StreamControl>(op, impl_->loop);
+  auto handle = std::make_shared<StreamControl>(op);
   sink_for_start->OnStart(handle);
   op->Start();
   return handle;

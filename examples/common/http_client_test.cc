@@ -161,7 +161,10 @@ class Recorder final : public HttpClient::StreamSink {
   using BodyScript = std::function<bool(Recorder& self, int call)>;
   explicit Recorder(BodyScript script = nullptr) : script_(std::move(script)) {}
 
-  void OnStart(std::shared_ptr<HttpClient::StreamHandle> h) override { handle = std::move(h); }
+  void OnStart(std::shared_ptr<HttpClient::StreamHandle> h) override {
+    handle = std::move(h);
+    if (cancel_at_start) handle->Cancel();  // before the fetch has a connection
+  }
   void OnHead(FetchResult head) override {
     Update([&](Log& l) {
       ++l.heads;
@@ -198,6 +201,7 @@ class Recorder final : public HttpClient::StreamSink {
   }
 
   std::shared_ptr<HttpClient::StreamHandle> handle;  // set by OnStart, inside FetchStream
+  bool cancel_at_start = false;                      // OnStart calls Cancel()
 
  private:
   template <class Fn>
@@ -391,6 +395,47 @@ TEST_CASE("http client: a connect that completed before the cancel is dropped",
   REQUIRE(sink->WaitEnded());
   h.CheckCancelledBeforeHead(fd, *sink);  // no request was sent
   CheckStats(*h.client, 1, 1, 0);
+}
+
+// Cancel() from OnStart, before the fetch has a connection (the handle comes
+// first): the cancel is kept until the connection's strand exists, then runs
+// there after the fetch's first step. The stream ends once, no request
+// reaches the origin, and the client works on.
+TEST_CASE("http client: a cancel from OnStart ends the stream before any request",
+          "[http_client][concurrency]") {
+  Harness h;
+  int idle = -1;  // after the first round: the connection that served /next
+  for (const bool pooled : {false, true}) {
+    CAPTURE(pooled);
+    auto sink = std::make_shared<Recorder>();
+    sink->cancel_at_start = true;
+    h.client->FetchStream(Get("/never"), sink);
+    REQUIRE(sink->WaitEnded());
+    h.Drain();
+    CheckEnded(sink->log(), 0, "", FetchError::kRejected, "cancelled");
+    if (pooled) CHECK(Origin::WaitClosed(idle));  // closed, the request not sent
+    // The next fetch is served; a connection the cancelled fetch had opened
+    // (its connect may complete before the close) carries no request.
+    std::shared_ptr<Recorder> next = h.Fetch("/next");
+    std::string head;
+    for (int tries = 0; tries < 2 && !IsRequestFor(head, "/next"); ++tries) {
+      const int fd = h.origin.Accept();
+      REQUIRE(fd >= 0);
+      head = Origin::ReadRequest(fd);
+      CHECK((head.empty() || IsRequestFor(head, "/next")));
+      if (!head.empty()) {
+        REQUIRE(Origin::Send(fd, Response("n")));
+        idle = fd;  // kept alive: the pool's connection for the next round
+      }
+    }
+    REQUIRE(next->WaitEnded());
+    CheckEnded(next->log(), 1, "n", FetchError::kNone);
+  }
+  const HttpClient::Stats stats = h.client->stats();
+  CHECK(stats.requests == 4);
+  CHECK(stats.connections_reused == 1);  // the cancelled fetch's, in the second round
+  CHECK(stats.retries == 0);
+  CHECK(stats.errors == 0);
 }
 
 // Cancel() before the head: OnEnd(kRejected) and no OnHead (net.h).
