@@ -5,6 +5,7 @@
 #include "edgekit/cache/http_cache.h"
 
 #include <atomic>
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -55,7 +56,8 @@ class StripePool {
   void GiveBack(size_t stripe) {
     if (stripe >= kSharedStripe) return;
     MutexLock lock(&mu_);
-    free_[free_count_++] = stripe;  // each private stripe is out at most once
+    assert(free_count_ < kSharedStripe);  // each private stripe is out at most once
+    free_[free_count_++] = stripe;
   }
   size_t HandedOut() const { return handed_out_.load(std::memory_order_seq_cst); }
 
@@ -72,6 +74,10 @@ constexpr size_t kNoStripe = ~size_t{0};
 // for a lookup made from a later thread-exit destructor.
 thread_local size_t t_stripe = kNoStripe;
 
+// (A thread whose first lookup runs in a pthread key's destructor, after
+// its thread_local destructors ran, never gives its stripe back: one stripe
+// fewer for good, still correct. A child of fork() must not look up while
+// another thread of the parent held the pool's mutex.)
 struct StripeLease {
   ~StripeLease() {
     StripePool::Get().GiveBack(t_stripe);

@@ -21,7 +21,8 @@
 // Cost: a reader stores to and clears its own line (no locked instruction on
 // a shared line); a writer loads one slot per stripe ever handed out (at most
 // 63: a thread's stripe is given back when it exits and reused by the next
-// new thread, so only threads beyond 63 alive at once take the mutex). A writer
+// new thread; a thread that starts while 63 others hold stripes takes the
+// mutex for its life). A writer
 // that meets a reader descheduled in its slot spins, then yields, until it
 // runs again (it holds its slot for one lookup: no I/O, no callback).
 //
