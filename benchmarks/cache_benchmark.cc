@@ -105,13 +105,19 @@ const std::vector<http::HeaderField>& TenFields() {
   return f;
 }
 
-void BM_Baseline_FlatHashMapFind(benchmark::State& state) {
+// What the hit benchmarks' cache holds, in a bare map: 1,000 keys and kUri.
+absl::flat_hash_map<std::string, std::shared_ptr<const std::string>> BaselineMap() {
   absl::flat_hash_map<std::string, std::shared_ptr<const std::string>> map;
   for (int i = 0; i < 1000; ++i) {
     map["https://www.example.com/static/app/x" + std::to_string(i)] =
         std::make_shared<const std::string>("v");
   }
   map[kUri] = std::make_shared<const std::string>(std::string(1024, 'b'));
+  return map;
+}
+
+void BM_Baseline_FlatHashMapFind(benchmark::State& state) {
+  const auto map = BaselineMap();
   const std::string key = kUri;
   for (auto _ : state) {
     auto it = map.find(key);
@@ -126,12 +132,7 @@ BENCHMARK(BM_Baseline_FlatHashMapFind);
 // load of a writer flag), copies the value's shared_ptr, leaves, and the
 // copy is dropped (a locked add and a locked sub on its count).
 void BM_Baseline_SharedFind(benchmark::State& state) {
-  absl::flat_hash_map<std::string, std::shared_ptr<const std::string>> map;
-  for (int i = 0; i < 1000; ++i) {
-    map["https://www.example.com/static/app/x" + std::to_string(i)] =
-        std::make_shared<const std::string>("v");
-  }
-  map[kUri] = std::make_shared<const std::string>(std::string(1024, 'b'));
+  const auto map = BaselineMap();
   const std::string key = kUri;
   struct alignas(64) Line {
     std::atomic<uint32_t> v{0};
@@ -162,15 +163,25 @@ void FillHitCache(const std::vector<http::HeaderField>& resp) {
   (void)g_hit_cache->Store({"GET", kUri, req}, 200, resp, std::string(1024, 'b'), kT0, kT0);
 }
 
+// The response BM_CacheHit_Vary hits (Vary: Accept-Encoding), and the
+// request fields every hit benchmark sends.
+std::vector<http::HeaderField> VaryResponse() {
+  return {{"Cache-Control", "max-age=3600"},
+          {"Vary", "Accept-Encoding"},
+          {"Content-Type", "application/javascript"},
+          {"ETag", "\"abc\""}};
+}
+const std::vector<http::HeaderField>& HitRequestFields() {
+  static const std::vector<http::HeaderField> f{
+      {"Accept-Encoding", "gzip, br"}, {"User-Agent", "bench"}, {"Accept", "*/*"}};
+  return f;
+}
+
 void BM_CacheHit_Vary(benchmark::State& state) {
   if (state.thread_index() == 0) {
-    FillHitCache({{"Cache-Control", "max-age=3600"},
-                  {"Vary", "Accept-Encoding"},
-                  {"Content-Type", "application/javascript"},
-                  {"ETag", "\"abc\""}});
+    FillHitCache(VaryResponse());
   }
-  std::vector<http::HeaderField> req{
-      {"Accept-Encoding", "gzip, br"}, {"User-Agent", "bench"}, {"Accept", "*/*"}};
+  const std::vector<http::HeaderField>& req = HitRequestFields();
   const cache::CacheRequest r{"GET", kUri, req};
   const absl::Time now = kT0 + absl::Seconds(5);
   for (auto _ : state) {
@@ -191,8 +202,7 @@ BENCHMARK(BM_CacheHit_Vary)->Threads(2)->UseRealTime();
 // the body's chunks (views shared with the store: no copy, no refcount).
 void BM_CacheServeHit(benchmark::State& state) {
   if (state.thread_index() == 0) FillHitCache(TenFields());
-  std::vector<http::HeaderField> req{
-      {"Accept-Encoding", "gzip, br"}, {"User-Agent", "bench"}, {"Accept", "*/*"}};
+  const std::vector<http::HeaderField>& req = HitRequestFields();
   const cache::CacheRequest r{"GET", kUri, req};
   const absl::Time now = kT0 + absl::Seconds(5);
   // Allocations are counted once the item is hot: its first hits by each
@@ -233,12 +243,8 @@ BENCHMARK(BM_CacheServeHit)->Threads(2)->UseRealTime();
 // grows and shrinks). Manual time: the wall time of both threads' loops;
 // read it per hit against BM_CacheHit_Vary/threads:2.
 void BM_CacheHit_AfterThreadChurn(benchmark::State& state) {
-  FillHitCache({{"Cache-Control", "max-age=3600"},
-                {"Vary", "Accept-Encoding"},
-                {"Content-Type", "application/javascript"},
-                {"ETag", "\"abc\""}});
-  std::vector<http::HeaderField> req{
-      {"Accept-Encoding", "gzip, br"}, {"User-Agent", "bench"}, {"Accept", "*/*"}};
+  FillHitCache(VaryResponse());
+  const std::vector<http::HeaderField>& req = HitRequestFields();
   const cache::CacheRequest r{"GET", kUri, req};
   const absl::Time now = kT0 + absl::Seconds(5);
   for (int i = 0; i < 200; ++i) {

@@ -1,34 +1,13 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 // Tests for the fixes found with the public HTTP caching test suite
 // (http-cache-tests, cache-tests.fyi); each cites the RFC section it follows.
-#include <deque>
 #include <string>
-#include <utility>
 
 #include "cache_test_util.h"
 #include "edgekit/cache/http_cache.h"
 #include "edgekit/cache/surrogate_control.h"
 #include "edgekit_catch.h"
-
-// Request fields in a host's own storage, read through a HeaderSource: the
-// view hands each line out in one reused HeaderField.
-struct HostRequestFields {
-  std::deque<std::pair<std::string, std::string>> lines;
-};
-
-template <>
-struct edgekit::http::HeaderSource<HostRequestFields> {
-  static void Begin(const HostRequestFields&, HeaderCursor& cursor) {
-    StoreInCursor(cursor, size_t{0});
-  }
-  static bool Next(const HostRequestFields& f, HeaderCursor& cursor, HeaderField& out) {
-    const size_t i = LoadFromCursor<size_t>(cursor);
-    if (i >= f.lines.size()) return false;
-    out = HeaderField{f.lines[i].first, f.lines[i].second};
-    StoreInCursor(cursor, i + 1);
-    return true;
-  }
-};
+#include "http/host_fields.h"
 
 namespace {
 
@@ -348,7 +327,7 @@ TEST_CASE("A Vary value stored from a host's field storage is the storing reques
   // a later line of that request (User-Agent) must not take its place.
   const std::string uri = "https://example.com/host-storage";
   Harness h;
-  HostRequestFields storing{{{"Accept-Encoding", "gzip"}, {"User-Agent", "br"}}};
+  edgekit_test::HostFields storing{{{"Accept-Encoding", "gzip"}, {"User-Agent", "br"}}};
   const Fields resp{{"Cache-Control", "max-age=60"}, {"Vary", "Accept-Encoding"}};
   const cache::CacheRequest r{"GET", uri, http::HeaderView(storing)};
   REQUIRE(h.cache->Store(r, 200, resp.view(), "gzipped", h.now(), h.now()).outcome == SO::kStored);

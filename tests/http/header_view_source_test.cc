@@ -11,36 +11,14 @@
 #include "edgekit/http/cache_control.h"
 #include "edgekit/http/header_map.h"
 #include "edgekit_catch.h"
-
-namespace {
-
-// A host's own storage: a deque of owned name/value pairs, walked by index.
-struct HostFields {
-  std::deque<std::pair<std::string, std::string>> lines;
-};
-
-}  // namespace
-
-// The specialisation lives in edgekit::http, as a host's would.
-template <>
-struct edgekit::http::HeaderSource<HostFields> {
-  static void Begin(const HostFields&, HeaderCursor& cursor) {
-    StoreInCursor(cursor, static_cast<size_t>(0));
-  }
-  static bool Next(const HostFields& f, HeaderCursor& cursor, HeaderField& out) {
-    const size_t i = LoadFromCursor<size_t>(cursor);
-    if (i >= f.lines.size()) return false;
-    out = HeaderField{f.lines[i].first, f.lines[i].second};
-    StoreInCursor(cursor, i + 1);
-    return true;
-  }
-};
+#include "http/host_fields.h"
 
 namespace {
 
 using edgekit::http::HeaderField;
 using edgekit::http::HeaderMap;
 using edgekit::http::HeaderView;
+using edgekit_test::HostFields;
 
 // A second source whose cursor holds a pointer into the host's array.
 struct PointerFields {
