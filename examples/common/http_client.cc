@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "net_internal.h"
@@ -143,16 +144,15 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
       client_->reused.fetch_add(1);
       const asio::any_io_executor strand = conn_->socket.get_executor();
       timer_.emplace(strand);
+      PublishStrand(strand);
       asio::dispatch(strand, [self = shared_from_this()] {
         Guarded(
             "origin request",
             [&] {
-              if (self->CancelRequested()) return self->CancelOnStrand();
               if (!self->Abandoned()) self->Send();
             },
             [&] { self->Internal(); });
       });
-      PublishStrand(strand);
     } else {
       Connect();
     }
@@ -180,30 +180,19 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
   bool Abandoned() const { return cancelled_ || !conn_; }
 
   // Makes `strand` (the op's connection's) the one stream controls post to,
-  // then posts a cancel that came before there was one. Called last by
-  // Start/Connect: from then on the op's state belongs to the strand, and
-  // the caller's thread touches none of it.
+  // posting first a cancel that came before there was one: it then runs
+  // before the op's first step, which finds the op abandoned and sends
+  // nothing. Start/Connect call it once the op's state is set up and then
+  // only dispatch that first step: from here the state belongs to the strand.
   void PublishStrand(const asio::any_io_executor& strand) {
-    bool cancel = false;
-    {
-      std::lock_guard<std::mutex> lock(executor_mu_);
-      executor_ = strand;
-      cancel = cancel_requested_;
-    }
-    // (Also when the first step already saw the request: a second cancel
-    // does nothing.)
-    if (cancel) {
+    std::lock_guard<std::mutex> lock(executor_mu_);
+    executor_ = strand;
+    if (std::exchange(cancel_requested_, false)) {
       asio::post(strand, [self = shared_from_this()] {
         Guarded(
             "origin stream control", [&] { self->CancelOnStrand(); }, [] {});
       });
     }
-  }
-  // A cancel came before the op had a strand: its first step ends it, so
-  // that nothing is sent.
-  bool CancelRequested() const {
-    std::lock_guard<std::mutex> lock(executor_mu_);
-    return cancel_requested_;
   }
 
   void Disarm() {
@@ -221,9 +210,9 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
     conn_ = std::make_unique<Conn>(*strand);
     timer_.emplace(*strand);
     client_->opened.fetch_add(1);
+    PublishStrand(*strand);
     asio::dispatch(*strand, [self = shared_from_this()] {
-      if (self->CancelRequested()) return self->CancelOnStrand();  // before the connect began
-      if (self->Abandoned()) return;
+      if (self->Abandoned()) return;  // cancelled before the connect began
       self->Arm(SteadyClock::now() + ToChrono(self->client_->options.connect_timeout),
                 Wait::kConnect);
       self->conn_->socket.async_connect(
@@ -245,7 +234,6 @@ class FetchOp final : public std::enable_shared_from_this<FetchOp> {
                 [&] { self->Internal(); });
           });
     });
-    PublishStrand(*strand);
   }
 
   void Send() {
